@@ -1,0 +1,116 @@
+"""The Python API: ingest, search, ask.  The flow reads top to bottom in ``ask``:
+question -> passages (retrieval) -> draft (generator) -> answer with numbered, checked citations."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from qa.citations import build_citations
+from qa.errors import InvalidQuestion
+from qa.generation import GENERATORS, Draft, get_generator
+from qa.settings import get_settings
+from qa.types import NOT_FOUND, Answer, DocumentInfo, IngestReport, Passage
+
+StorePath = str | Path | None
+_stores: dict[tuple[str, str], object] = {}
+_lock = threading.Lock()
+
+
+def _store(store: StorePath, collection: str | None, create: bool = False):
+    from qa.store import open_store
+
+    key = (str(store), collection or get_settings().collection)
+    with _lock:
+        if key not in _stores:
+            _stores[key] = open_store(store, collection, create=create)
+        return _stores[key]
+
+
+def _embedder():
+    from qa.embedding import get_embedder
+
+    s = get_settings()
+    return get_embedder(s.embedding_model, s.embedding_batch_size)
+
+
+def check_question(question: str) -> str:
+    """The question, stripped; a clear error when it is empty or too long."""
+    if not isinstance(question, str) or not question.strip():
+        raise InvalidQuestion("The question is empty: type a question about your documents.")
+    limit = get_settings().max_question_chars
+    if len(question) > limit:
+        raise InvalidQuestion(f"The question is {len(question):,} characters long; the limit is {limit:,} (QA_MAX_QUESTION_CHARS). Shorten it to the question itself.")
+    return question.strip()
+
+
+def ingest(paths: list[str | Path] | str | Path, *, store: StorePath = None, collection: str | None = None, prune: bool = False,
+           progress: Callable[[int, int, str], None] | None = None, show_progress: bool = False) -> IngestReport:
+    """Add files and folders to a collection; unchanged documents are skipped, changed ones replaced.
+    With ``prune``, documents whose files are gone from the given folders are removed."""
+    from qa.ingestion import Ingestion
+
+    s = get_settings()
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    run = Ingestion(_store(store, collection, create=True), _embedder(), chunk_chars=s.chunk_chars, overlap=s.chunk_overlap_sentences, progress=progress)
+    return run.run(paths, prune=prune, show_bar=show_progress)
+
+
+def search(question: str, k: int = 5, *, store: StorePath = None, collection: str | None = None) -> list[Passage]:
+    """The k passages that best match the question, best first."""
+    from qa.retrieval import Retriever
+
+    return Retriever(_store(store, collection), _embedder()).search(check_question(question), k)
+
+
+def ask(question: str, *, k: int | None = None, generator: str | None = None, store: StorePath = None, collection: str | None = None) -> Answer:
+    """Answer a question from the collection, citing the passages each claim rests on."""
+    answer = None
+    for item in ask_stream(question, k=k, generator=generator, store=store, collection=collection):
+        if isinstance(item, Answer):
+            answer = item
+    assert answer is not None
+    return answer
+
+
+def ask_stream(question: str, *, k: int | None = None, generator: str | None = None, store: StorePath = None,
+               collection: str | None = None) -> Iterator[str | Answer]:
+    """Like ``ask``, but yields the answer's text as it is written, then the final Answer (whose text may
+    differ from the streamed draft once its citations are checked)."""
+    s = get_settings()
+    question = check_question(question)
+    gen = get_generator(generator or s.generator)
+    passages = search(question, k or s.top_k, store=store, collection=collection)
+    draft = Draft(text="", declined=True)
+    for piece in gen.stream(question, passages):
+        if isinstance(piece, Draft):
+            draft = piece
+        else:
+            yield piece
+    yield compose_answer(question, passages, draft, gen.name)
+
+
+def compose_answer(question: str, passages: list[Passage], draft: Draft, generator: str) -> Answer:
+    """Turn a generator's draft into an Answer: numbered citations, or the fixed NOT_FOUND reply."""
+    text, citations = build_citations(draft.text, passages, draft.quotes) if draft.text else ("", [])
+    if draft.declined or not citations:
+        return Answer(question=question, text=NOT_FOUND, citations=[], grounded=False, passages=passages, generator=generator)
+    return Answer(question=question, text=text, citations=citations, grounded=True, passages=passages, generator=generator,
+                  verified_sentences=len(citations), unverified_sentences=0)
+
+
+def list_documents(*, store: StorePath = None, collection: str | None = None) -> list[DocumentInfo]:
+    """The documents in a collection."""
+    return _store(store, collection, create=True).list_documents()
+
+
+def remove_documents(doc_ids: list[str], *, store: StorePath = None, collection: str | None = None) -> int:
+    """Remove documents (all their chunks); returns the chunks removed."""
+    st = _store(store, collection, create=True)
+    return sum(st.delete_document(d) for d in doc_ids)
+
+
+def available_generators() -> list[str]:
+    """Generators that can run here."""
+    return list(GENERATORS)

@@ -1,0 +1,124 @@
+"""The `qa` command: ingest, search, ask, documents, remove.  Heavy libraries load only inside commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(help="Question answering over your documents, with citations.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Folder of the embedded Chroma database [default: QA_STORE or ./vectorstore].")]
+CollectionOpt = Annotated[Optional[str], typer.Option("--collection", "-c", help="Collection name [default: QA_COLLECTION or 'default'].")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def _run(fn):
+    """Run a library call; our own errors become a one-line message and exit code 2."""
+    from qa.errors import QAError
+
+    try:
+        return fn()
+    except QAError as exc:
+        typer.secho(f"Error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders (.txt .md .html .pdf .jsonl).")],
+    prune: Annotated[bool, typer.Option("--prune", help="Remove documents whose files are gone from these folders.")] = False,
+    store: StoreOpt = None,
+    collection: CollectionOpt = None,
+    as_json: JsonOpt = False,
+):
+    """Add documents to the collection (unchanged ones are skipped, changed ones replaced)."""
+    import qa
+
+    report = _run(lambda: qa.ingest(paths, store=store, collection=collection, prune=prune, show_progress=not as_json))
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    typer.echo(
+        f"added {len(report.added)}, replaced {len(report.replaced)}, skipped {len(report.skipped)} unchanged, removed {len(report.removed)} "
+        f"document(s); {report.chunks_added} chunks written, {report.chunks_embedded} embedded, {report.chunks_removed} removed in {report.seconds:.1f}s"
+    )
+    for problem in report.failed:
+        typer.secho(f"skipped {problem.path}: {problem.reason}", fg="yellow", err=True)
+
+
+@app.command()
+def search(
+    question: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int, typer.Option("-k", help="How many passages.")] = 5,
+    store: StoreOpt = None,
+    collection: CollectionOpt = None,
+    as_json: JsonOpt = False,
+):
+    """Show the passages that best match a question."""
+    import qa
+
+    passages = _run(lambda: qa.search(question, k, store=store, collection=collection))
+    if as_json:
+        typer.echo(json.dumps([p.model_dump() for p in passages], indent=2, ensure_ascii=False))
+        return
+    for i, p in enumerate(passages, start=1):
+        typer.secho(f"[{i}] {p.title} ({p.chunk_id}, score {p.score:.3f})", bold=True)
+        typer.echo(f"    {p.text}\n")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question.")],
+    k: Annotated[Optional[int], typer.Option("-k", help="Passages to answer from [default: QA_TOP_K or 5].")] = None,
+    generator: Annotated[Optional[str], typer.Option("--generator", "-g", help="extractive (default), local or openai.")] = None,
+    store: StoreOpt = None,
+    collection: CollectionOpt = None,
+    as_json: JsonOpt = False,
+):
+    """Answer a question from the documents, with numbered sources."""
+    import qa
+
+    answer = _run(lambda: qa.ask(question, k=k, generator=generator, store=store, collection=collection))
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+        return
+    typer.echo(answer.text)
+    if answer.citations:
+        typer.echo("\nSources:")
+    for c in answer.citations:
+        typer.echo(f"  [{c.n}] {c.title} ({c.chunk_id}, characters {c.quote_start}-{c.quote_end})\n      \"{c.quote}\"")
+
+
+@app.command()
+def documents(store: StoreOpt = None, collection: CollectionOpt = None, as_json: JsonOpt = False):
+    """List the documents in the collection."""
+    import qa
+
+    docs = _run(lambda: qa.list_documents(store=store, collection=collection))
+    if as_json:
+        typer.echo(json.dumps([d.model_dump() for d in docs], indent=2, ensure_ascii=False))
+        return
+    for d in docs:
+        typer.echo(f"{d.doc_id}\t{d.chunks} chunks\t{d.title}")
+    typer.echo(f"{len(docs)} document(s)")
+
+
+@app.command()
+def remove(doc_ids: Annotated[list[str], typer.Argument(help="Ids as shown by `qa documents`.")], store: StoreOpt = None, collection: CollectionOpt = None):
+    """Remove documents from the collection."""
+    import qa
+
+    removed = _run(lambda: qa.remove_documents(doc_ids, store=store, collection=collection))
+    typer.echo(f"removed {len(doc_ids)} document(s), {removed} chunks")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

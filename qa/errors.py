@@ -1,0 +1,29 @@
+"""Errors that say what went wrong and how to fix it."""
+
+
+class QAError(Exception):
+    """Base class of the errors this package raises on purpose; the CLI prints them without a traceback."""
+
+
+class InvalidQuestion(QAError, ValueError):
+    """The question is empty or too long."""
+
+
+class EmbeddingModelMismatch(QAError):
+    """The collection was embedded with another model than the one configured."""
+
+
+class ModelNotInstalled(QAError):
+    """An embedding or language model's package is missing."""
+
+
+class StoreUnavailable(QAError):
+    """The Chroma store cannot be opened or reached."""
+
+
+class CollectionNotFound(QAError):
+    """The collection does not exist yet: nothing has been ingested."""
+
+
+class GeneratorError(QAError):
+    """A generator is unknown, not installed, or its backend failed."""

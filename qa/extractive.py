@@ -1,0 +1,117 @@
+"""The extractive generator: answers with the retrieved sentences that best answer the question, each cited.
+
+No language model: sentences of the passages are scored by meaning (the embedding model), by the question's
+content words they contain, and by whether they hold the kind of answer asked for (a figure for 'how many', a
+year for 'when').  Below a threshold it declines rather than guess."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.chunking import sentence_spans
+from qa.embedding import Embedder
+from qa.generation import Draft, Generator
+from qa.lexical import numbers, stems
+from qa.types import Passage
+
+_ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large)\b", re.I)
+_ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)\b", re.I)
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
+_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b", re.I)
+
+
+@dataclass
+class ScoredSentence:
+    passage: int  # 1-based passage number
+    start: int  # offsets in the document
+    end: int
+    text: str
+    score: float
+
+
+def answer_type_fit(question: str, sentence: str) -> float:
+    """+ when the sentence holds the kind of answer the question asks for, - when it cannot."""
+    if _ASKS_FIGURE.search(question):
+        new = numbers(sentence) - numbers(question)
+        return 0.1 if new else -0.15
+    if _ASKS_TIME.search(question):
+        return 0.1 if (_YEAR.search(sentence) or _MONTH.search(sentence)) else -0.15
+    return 0.0
+
+
+def term_overlap(question_stems: Sequence[str], sentence: str) -> float:
+    """Share of the question's content words (figures count double) found in the sentence."""
+    if not question_stems:
+        return 0.0
+    have = set(stems(sentence))
+    weight = {q: 2.0 if q[0].isdigit() else 1.0 for q in set(question_stems)}
+    return sum(w for q, w in weight.items() if q in have) / sum(weight.values())
+
+
+def with_marker(sentence: str, n: int) -> str:
+    """'It rose 5%.' -> 'It rose 5% [n].'  (After an abbreviation such as 'U.S.' the marker follows the stop.)"""
+    if re.search(r"\b(?:[A-Za-z]\.){2,}$", sentence):
+        return f"{sentence} [{n}]"
+    match = re.search(r"[.!?][\"'”’)]*$", sentence)
+    if match:
+        return f"{sentence[: match.start()]} [{n}]{sentence[match.start():]}"
+    return f"{sentence} [{n}]."
+
+
+class ExtractiveGenerator(Generator):
+    """Quotes the best-supported sentences; declines when none is good enough."""
+
+    name = "extractive"
+
+    def __init__(self, embedder: Embedder, min_score: float = 0.45, max_sentences: int = 2):
+        self.embedder = embedder
+        self.min_score = min_score
+        self.max_sentences = max_sentences
+
+    def score_sentences(self, question: str, passages: Sequence[Passage]) -> list[ScoredSentence]:
+        """Every sentence of the passages, best first."""
+        found: list[ScoredSentence] = []
+        for n, p in enumerate(passages, start=1):
+            for span in sentence_spans(p.text, offset=p.start):
+                text = p.text[span.start - p.start : span.end - p.start]
+                if len(text) >= 20 and text != p.title:
+                    found.append(ScoredSentence(n, span.start, span.end, text, 0.0))
+        if not found:
+            return []
+        vectors = self.embedder.embed_batch([question] + [s.text for s in found])
+        q, rest = vectors[0], vectors[1:]
+        q_stems = stems(question)
+        for s, v in zip(found, rest):
+            dense = sum(a * b for a, b in zip(q, v))
+            s.score = 0.5 * dense + 0.5 * term_overlap(q_stems, s.text) + answer_type_fit(question, s.text)
+        return sorted(found, key=lambda s: -s.score)
+
+    def generate(self, question: str, passages: Sequence[Passage]) -> Draft:
+        ranked = self.score_sentences(question, passages)
+        if not ranked or ranked[0].score < self.min_score:
+            return Draft(text="", declined=True)
+        best = ranked[0]
+        chosen = [best]
+        for s in ranked[1:]:
+            if len(chosen) >= self.max_sentences or s.score < max(self.min_score, best.score - 0.08):
+                break
+            if all(_similar(s.text, c.text) < 0.6 for c in chosen):
+                chosen.append(s)
+        quotes: dict[int, tuple[str, int, int]] = {}
+        for s in chosen:
+            if s.passage in quotes:  # two sentences of one passage: one citation quoting both
+                _, qs, qe = quotes[s.passage]
+                start, end = min(qs, s.start), max(qe, s.end)
+                p = passages[s.passage - 1]
+                quotes[s.passage] = (p.text[start - p.start : end - p.start], start, end)
+            else:
+                quotes[s.passage] = (s.text, s.start, s.end)
+        text = " ".join(with_marker(s.text, s.passage) for s in chosen)
+        return Draft(text=text, quotes=quotes)
+
+
+def _similar(a: str, b: str) -> float:
+    sa, sb = set(stems(a)), set(stems(b))
+    return len(sa & sb) / max(1, len(sa | sb))

@@ -1,0 +1,45 @@
+"""Word-level helpers shared by retrieval and answering: tokens, stems, content words, numbers."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+QUESTION_WORDS = {
+    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "many", "much", "did", "does", "do",
+    "was", "were", "has", "have", "had", "is", "are", "been", "can", "could", "would", "should", "according",
+    "about", "from", "its", "his", "her", "their", "they", "he", "she", "we", "you", "i", "me", "name", "tell",
+    "than", "also", "any", "some", "one",
+}
+STOPWORDS = frozenset(STOPWORDS_EN) | QUESTION_WORDS
+_WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+_NUMBER = re.compile(r"^\d")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words and numbers ('76,226', '20%' kept whole)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def stems(text: str) -> list[str]:
+    """Stemmed words, stopwords removed: the unit lexical matching works on."""
+    toks = [w for w in words(text) if w not in STOPWORDS]
+    stemmer = _stemmer()
+    return [t if _NUMBER.match(t) else stemmer.stemWord(t) for t in toks]
+
+
+def numbers(text: str) -> set[str]:
+    """Figures in a text, normalised ('76,226' -> '76226')."""
+    return {w.replace(",", "").rstrip("%") for w in words(text) if _NUMBER.match(w)}
+
+
+def is_number(token: str) -> bool:
+    return bool(_NUMBER.match(token))

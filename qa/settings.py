@@ -1,0 +1,57 @@
+"""One settings object for the whole package; every field can be overridden by an environment variable.
+
+Environment variables are the field names in upper case with the prefix ``QA_``, e.g.
+``QA_STORE=/data/index``, ``QA_CHROMA_HOST=127.0.0.1``, ``QA_TOP_K=8``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Offline by default: no model hub, no telemetry.  Set before any heavy import reads them.
+for _name, _value in {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+
+class Settings(BaseSettings):
+    """Defaults for ingestion, retrieval and answering."""
+
+    model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore")
+
+    store: Path = Field(default=PROJECT_ROOT / "vectorstore", description="Folder of the embedded Chroma database.")
+    collection: str = Field(default="default", description="Chroma collection name.")
+    chroma_host: str | None = Field(default=None, description="Host of a `chroma run` server; when set, the server is used instead of the embedded store.")
+    chroma_port: int = Field(default=8000, description="Port of the Chroma server.")
+
+    embedding_model: str = Field(default="all-MiniLM-L6-v2", description="Name of an embedding model shipped in a PyPI package (see qa.embedding.MODELS).")
+    embedding_batch_size: int = Field(default=64, description="Texts embedded per batch.")
+
+    chunk_chars: int = Field(default=700, description="Target chunk length in characters; chunks hold whole sentences only.")
+    chunk_overlap_sentences: int = Field(default=1, description="Sentences repeated at the start of the next chunk.")
+
+    top_k: int = Field(default=5, description="Passages returned by search and given to the generator.")
+    generator: str = Field(default="extractive", description="Answer generator: extractive, local or openai.")
+    max_question_chars: int = Field(default=2000, description="Longer questions are refused with a clear error.")
+
+    min_evidence_score: float = Field(default=0.45, description="Extractive generator: weakest sentence score it will answer from.")
+    max_answer_sentences: int = Field(default=2, description="Extractive generator: most sentences in an answer.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings read once from the environment."""
+    return Settings()

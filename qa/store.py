@@ -1,0 +1,150 @@
+"""The Chroma adapter: chunk vectors in one collection, one record per document in a companion manifest collection.
+
+Embedded (``PersistentClient`` on a folder) by default; a ``chroma run`` server when a host is given.
+Embeddings are always computed by us and passed in, so Chroma never loads (or downloads) a model of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from qa.errors import CollectionNotFound, EmbeddingModelMismatch, StoreUnavailable
+from qa.types import Chunk, DocumentInfo, Passage
+
+MANIFEST_SUFFIX = "__docs"
+_PAGE = 5000  # records fetched per get() call
+
+
+class ChromaStore:
+    """Chunks and document records of one collection.  Give exactly one of ``path`` or ``host``."""
+
+    def __init__(self, collection: str, embedding_model: str, *, path: str | Path | None = None, host: str | None = None, port: int = 8000, create: bool = True):
+        if (path is None) == (host is None):
+            raise ValueError(f"ChromaStore needs exactly one of path or host; got path={path!r}, host={host!r}")
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        try:
+            if host is not None:
+                self.client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+                self.client.heartbeat()
+                self.location = f"chroma server at {host}:{port}"
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+                self.location = str(path)
+        except Exception as exc:
+            where = f"the Chroma server at {host}:{port} (is `chroma run --host {host} --port {port}` running?)" if host else f"the store folder {path} (is it writable?)"
+            raise StoreUnavailable(f"Cannot open {where}: {exc}") from exc
+        self.name = collection
+        self.embedding_model = embedding_model
+        self.chunks = self._collection(collection, create)
+        self.manifest = self._collection(collection + MANIFEST_SUFFIX, create)
+        found = (self.chunks.metadata or {}).get("embedding_model")
+        if found != embedding_model:
+            raise EmbeddingModelMismatch(
+                f"Collection {collection!r} was embedded with {found!r}, but the configured model is {embedding_model!r}. "
+                f"Use QA_EMBEDDING_MODEL={found} to read it, or ingest into another collection (--collection)."
+            )
+
+    def _collection(self, name: str, create: bool):
+        if create:
+            return self.client.get_or_create_collection(
+                name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}, metadata={"embedding_model": self.embedding_model}
+            )
+        try:
+            return self.client.get_collection(name, embedding_function=None)
+        except Exception as exc:
+            raise CollectionNotFound(f"No collection {name!r} in {self.location}: ingest documents first (`qa ingest corpus/`).") from exc
+
+    # --- chunks -------------------------------------------------------------------------------------------
+    def add_chunks(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
+        """Write chunks with their vectors (in batches Chroma accepts)."""
+        step = max(1, min(self.client.get_max_batch_size(), 4000))
+        for i in range(0, len(chunks), step):
+            part = chunks[i : i + step]
+            self.chunks.upsert(
+                ids=[c.chunk_id for c in part],
+                embeddings=[list(e) for e in embeddings[i : i + step]],
+                documents=[c.text for c in part],
+                metadatas=[_chunk_meta(c) for c in part],
+            )
+
+    def delete_document_chunks(self, doc_id: str) -> int:
+        """Delete every chunk of a document; returns how many there were."""
+        ids = self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
+        if ids:
+            self.chunks.delete(ids=ids)
+        return len(ids)
+
+    def chunk_vectors(self, doc_id: str) -> dict[str, list[float]]:
+        """Text -> vector of a document's stored chunks (to reuse vectors of unchanged chunks)."""
+        got = self.chunks.get(where={"doc_id": doc_id}, include=["documents", "embeddings"])
+        return {text: list(vec) for text, vec in zip(got["documents"] or [], got["embeddings"] if got["embeddings"] is not None else [])}
+
+    def query(self, embedding: Sequence[float], k: int) -> list[Passage]:
+        """The k nearest chunks, best first, scored by cosine similarity."""
+        if k <= 0:
+            return []
+        got = self.chunks.query(query_embeddings=[list(embedding)], n_results=k, include=["documents", "metadatas", "distances"])
+        return [
+            Passage(
+                doc_id=m["doc_id"], title=m["title"], chunk_id=cid, text=text, score=1.0 - float(dist),
+                start=int(m["start"]), end=int(m["end"]), source=m.get("source", ""),
+            )
+            for cid, text, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
+        ]
+
+    def count(self) -> int:
+        return self.chunks.count()
+
+    def all_chunk_ids(self) -> list[str]:
+        return [i for page in self._pages(self.chunks, include=[]) for i in page["ids"]]
+
+    # --- document manifest --------------------------------------------------------------------------------
+    def documents(self) -> dict[str, dict[str, Any]]:
+        """doc_id -> its record (title, source, file, size, mtime_ns, checksum, chunks)."""
+        return {i: m for page in self._pages(self.manifest, include=["metadatas"]) for i, m in zip(page["ids"], page["metadatas"])}
+
+    def put_document(self, doc_id: str, record: dict[str, Any]) -> None:
+        """Record a document as fully ingested: written only after all its chunks are stored."""
+        self.manifest.upsert(ids=[doc_id], embeddings=[[1.0]], metadatas=[record])
+
+    def delete_document(self, doc_id: str) -> int:
+        """Forget a document: its record first, then its chunks.  Returns the chunks removed."""
+        self.manifest.delete(ids=[doc_id])
+        return self.delete_document_chunks(doc_id)
+
+    def list_documents(self) -> list[DocumentInfo]:
+        return sorted(
+            (DocumentInfo(doc_id=i, title=m.get("title", i), source=m.get("source", ""), chunks=int(m.get("chunks", 0))) for i, m in self.documents().items()),
+            key=lambda d: d.doc_id,
+        )
+
+    @staticmethod
+    def _pages(collection, include: list[str]) -> Iterable[dict]:
+        offset = 0
+        while True:
+            page = collection.get(include=include, limit=_PAGE, offset=offset)
+            if not page["ids"]:
+                return
+            yield page
+            offset += len(page["ids"])
+
+
+def _chunk_meta(c: Chunk) -> dict[str, Any]:
+    return {"doc_id": c.doc_id, "title": c.title, "source": c.source, "index": c.index, "start": c.start, "end": c.end}
+
+
+def open_store(store: str | Path | None = None, collection: str | None = None, *, create: bool = True) -> ChromaStore:
+    """The store the settings (or these arguments) name: a server when QA_CHROMA_HOST is set, else the folder."""
+    from qa.settings import get_settings
+
+    s = get_settings()
+    name = collection or s.collection
+    if s.chroma_host and store is None:
+        return ChromaStore(name, s.embedding_model, host=s.chroma_host, port=s.chroma_port, create=create)
+    return ChromaStore(name, s.embedding_model, path=Path(store) if store is not None else s.store, create=create)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Create .venv in the project and install it, with the CPU build of torch.
+# Usage: scripts/install.sh [EXTRAS]   e.g. scripts/install.sh ui,test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-}"
+python="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+py=.venv/bin/python
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+stamp=".venv/.installed-$(cat pyproject.toml scripts/install.sh | sha1sum | cut -c1-12)-${extras:-base}"
+if [ -f "$stamp" ]; then exit 0; fi
+
+# torch first, and only its CPU build: otherwise a dependency would pull the CUDA build (several GB).
+if ! "$py" -c "import torch, sys; sys.exit(torch.__version__ != '2.13.0+cpu')" 2>/dev/null; then
+  if ! "$py" -m pip install -q "torch==2.13.0+cpu"; then
+    echo "install: the CPU build of torch 2.13.0 was not found. Put its wheel in a folder named by PIP_FIND_LINKS," >&2
+    echo "         or set PIP_EXTRA_INDEX_URL to PyTorch's CPU wheel index, and run this again." >&2
+    exit 1
+  fi
+fi
+"$py" -m pip install -q -e ".${extras:+[$extras]}"
+"$py" -c "import torch, sys; sys.exit(0 if torch.version.cuda is None else 'install: a CUDA build of torch was installed; expected the CPU build')"
+rm -f .venv/.installed-*
+touch "$stamp"

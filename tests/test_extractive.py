@@ -1,0 +1,61 @@
+import pytest
+
+from qa.api import compose_answer
+from qa.citations import check_citations
+from qa.extractive import ExtractiveGenerator, answer_type_fit, term_overlap, with_marker
+from qa.lexical import stems
+from qa.types import NOT_FOUND, Passage
+
+
+def passage(i, text, start=0):
+    return Passage(doc_id=f"d{i}", title=f"Doc {i}", chunk_id=f"d{i}::0", text=text, score=0.5, start=start, end=start + len(text))
+
+
+PASSAGES = [
+    passage(1, "The port handled more cargo than ever. Officials praised the crews for their work.", 0),
+    passage(2, "Harbour traffic slowed in winter. The port handled 4,210 ships in 2023, a record for the city.", 500),
+]
+
+
+@pytest.mark.parametrize(
+    "sentence, n, expected",
+    [("It rose 5%.", 1, "It rose 5% [1]."), ("He said “yes.”", 2, "He said “yes [2].”"), ("No stop", 3, "No stop [3]."), ("Died in the U.S.", 1, "Died in the U.S. [1]")],
+)
+def test_with_marker(sentence, n, expected):
+    assert with_marker(sentence, n) == expected
+
+
+def test_answer_type_fit():
+    q = "How many ships did the port handle in 2023?"
+    assert answer_type_fit(q, "The port handled 4,210 ships in 2023.") > 0
+    assert answer_type_fit(q, "The port handled many ships in 2023.") < 0
+    assert answer_type_fit("When did it open?", "It opened in March.") > 0
+    assert answer_type_fit("Who built it?", "Anything.") == 0
+
+
+def test_term_overlap_counts_figures_double():
+    q = stems("ships handled in 2023")
+    assert term_overlap(q, "2023 was a year") > term_overlap(q, "ships were many")
+
+
+def test_picks_the_sentence_with_the_figure_and_cites_it(fake_embedder):
+    gen = ExtractiveGenerator(fake_embedder, min_score=0.3)
+    draft = gen.generate("How many ships did the port handle in 2023?", PASSAGES)
+    assert draft.text.startswith("The port handled 4,210 ships in 2023, a record for the city [2].")
+    quote, qs, qe = draft.quotes[2]
+    assert quote == "The port handled 4,210 ships in 2023, a record for the city." and (qs, qe) == (534, 594)
+    answer = compose_answer("q", PASSAGES, draft, gen.name)
+    assert answer.grounded and answer.citations[0].doc_id == "d2" and check_citations(answer.text, answer.citations) == []
+    assert answer.text.startswith("The port handled 4,210 ships in 2023, a record for the city [1].")
+
+
+def test_declines_when_nothing_matches(fake_embedder):
+    gen = ExtractiveGenerator(fake_embedder, min_score=0.3)
+    draft = gen.generate("What is the capital of Australia?", PASSAGES)
+    assert draft.declined and draft.text == ""
+    answer = compose_answer("What is the capital of Australia?", PASSAGES, draft, gen.name)
+    assert not answer.grounded and answer.text == NOT_FOUND and answer.citations == []
+
+
+def test_no_passages_declines(fake_embedder):
+    assert ExtractiveGenerator(fake_embedder).generate("Anything?", []).declined
