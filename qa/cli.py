@@ -116,6 +116,43 @@ def remove(doc_ids: Annotated[list[str], typer.Argument(help="Ids as shown by `q
     typer.echo(f"removed {len(doc_ids)} document(s), {removed} chunks")
 
 
+@app.command()
+def chat(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1 keeps it on this machine).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port of the web page.")] = 7860,
+    generator: Annotated[Optional[str], typer.Option("--generator", "-g", help="Default generator in the page.")] = None,
+    k: Annotated[Optional[int], typer.Option("-k", help="Default number of passages.")] = None,
+    store: StoreOpt = None,
+    collection: CollectionOpt = None,
+):
+    """Open the chat in the browser (http://HOST:PORT) over the collection."""
+    try:
+        from ui.app import launch
+    except ImportError as exc:
+        typer.secho(f"Error: the chat needs the UI extra: pip install -e '.[ui]' ({exc})", fg="red", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"Chat on http://{host}:{port} (Ctrl+C to stop)")
+    _run(lambda: launch(host=host, port=port, store=store, collection=collection, generator=generator, k=k))
+
+
+eval_app = typer.Typer(help="Measure retrieval and answers on evaluation sets (development split only).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    dataset: Annotated[str, typer.Option("--dataset", "-d", help="squad2, rgb or demo.")] = "squad2",
+    split: Annotated[str, typer.Option("--split", help="dev (the held-out split is not for tuning).")] = "dev",
+    limit: Annotated[Optional[int], typer.Option("--limit", help="Answerable questions to use (a deterministic sample).")] = None,
+    modes: Annotated[str, typer.Option("--modes", help="Comma-separated: dense, hybrid, rerank.")] = "dense,hybrid,rerank",
+    baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also score the common tutorial pipeline.")] = True,
+):
+    """Recall@1/5/10, MRR@10 and latency of retrieval, against the tutorial baseline, in one run."""
+    from qa.evaluation.run_retrieval import main as run
+
+    typer.echo(_run(lambda: run(dataset, split, limit, tuple(m.strip() for m in modes.split(",") if m.strip()), baseline)))
+
+
 def main() -> None:
     app()
 
