@@ -107,8 +107,7 @@ def list_documents(*, store: StorePath = None, collection: str | None = None) ->
 
 def remove_documents(doc_ids: list[str], *, store: StorePath = None, collection: str | None = None) -> int:
     """Remove documents (all their chunks); returns the chunks removed."""
-    st = _store(store, collection, create=True)
-    return sum(st.delete_document(d) for d in doc_ids)
+    return _store(store, collection, create=True).remove_documents(doc_ids)
 
 
 def available_generators() -> list[str]:

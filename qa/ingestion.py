@@ -50,6 +50,9 @@ class Ingestion:
         for doc_id, record in self.records.items():
             self.by_file[record.get("file", "")].append(doc_id)
         self._pending: list[tuple[Document, list[Chunk], dict]] = []
+        self._revision: str | None = None  # set at the first write; the lexical index follows at the end
+        self._added: list[tuple[str, str]] = []
+        self._removed: list[str] = []
 
     def run(self, paths: list[str | Path], prune: bool = False, show_bar: bool = False) -> IngestReport:
         started = time.perf_counter()
@@ -66,6 +69,8 @@ class Ingestion:
         bar.close()
         if prune:
             self._prune([Path(p).expanduser().resolve() for p in paths if Path(p).is_dir()], seen)
+        if self._revision is not None:
+            self.store.commit_change(self._revision, self._added, self._removed)
         self.report.seconds = round(time.perf_counter() - started, 3)
         return self.report
 
@@ -129,17 +134,27 @@ class Ingestion:
         todo = [c for _, chunks, _ in self._pending for c in chunks if c.text not in reuse]
         fresh = dict(zip((c.chunk_id for c in todo), self.embedder.embed_batch([embedding_text(c) for c in todo])))
         self.report.chunks_embedded += len(todo)
+        self._begin_writing()
         for doc, chunks, meta in self._pending:
             vectors = [fresh[c.chunk_id] if c.chunk_id in fresh else reuse[c.text] for c in chunks]
             replaced = doc.doc_id in self.records
             if replaced:
-                self.report.chunks_removed += self.store.delete_document_chunks(doc.doc_id)
+                self._forget(self.store.delete_document_chunks(doc.doc_id))
             self.store.add_chunks(chunks, vectors)
+            self._added.extend((c.chunk_id, c.text) for c in chunks)
             self.store.put_document(doc.doc_id, meta)
             self.records[doc.doc_id] = meta
             (self.report.replaced if replaced else self.report.added).append(doc.doc_id)
             self.report.chunks_added += len(chunks)
         self._pending.clear()
+
+    def _begin_writing(self) -> None:
+        if self._revision is None:
+            self._revision = self.store.begin_change()
+
+    def _forget(self, chunk_ids: list[str]) -> None:
+        self.report.chunks_removed += len(chunk_ids)
+        self._removed.extend(chunk_ids)
 
     def _prune(self, roots: list[Path], seen: set[str]) -> None:
         """Remove documents that came from these folders but whose files are gone (or no longer hold them)."""
@@ -147,7 +162,8 @@ class Ingestion:
             file = record.get("file", "")
             if doc_id in seen or not any(file.startswith(str(root) + os.sep) for root in roots):
                 continue
-            self.report.chunks_removed += self.store.delete_document(doc_id)
+            self._begin_writing()
+            self._forget(self.store.delete_document(doc_id))
             self.records.pop(doc_id)
             self.report.removed.append(doc_id)
 

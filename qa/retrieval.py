@@ -1,19 +1,140 @@
-"""Question -> passages: the question's vector against the store's chunk vectors."""
+"""Question -> passages: hybrid retrieval.
+
+1. candidates from both the dense index (Chroma, cosine) and the lexical index (BM25), fused by reciprocal rank;
+2. reranked by a score that weighs meaning (cosine), BM25, how many of the question's rarer words and figures the
+   passage holds, and whether its title names the question's subject;
+3. near-duplicate chunks dropped, and hits that are neighbours in one document joined into one passage.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from qa.embedding import Embedder
+from qa.lexical import numbers, stems
 from qa.store import ChromaStore
 from qa.types import Passage
 
 
-class Retriever:
-    """Dense retrieval over one store."""
+@dataclass
+class RetrievalConfig:
+    """How candidates are found and ranked (defaults measured on the SQuAD 2.0 dev split: see README)."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder):
+    mode: str = "hybrid"  # "dense", "lexical", "hybrid" (fusion only) or "rerank" (fusion + rerank)
+    candidates: int = 30  # taken from each index
+    rrf_k: int = 60
+    w_dense: float = 1.0
+    w_bm25: float = 0.5
+    w_coverage: float = 0.5
+    w_numbers: float = 0.2
+    w_title: float = 0.2
+    duplicate_overlap: float = 0.8  # a chunk sharing this much of its words with a better one is dropped
+    join_neighbours: bool = True
+
+
+def rrf(rankings: Sequence[Sequence[str]], k: int = 60) -> dict[str, float]:
+    """Reciprocal rank fusion: sum of 1 / (k + rank) over the rankings an id appears in."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+class Retriever:
+    """Hybrid retrieval over one store."""
+
+    def __init__(self, store: ChromaStore, embedder: Embedder, config: RetrievalConfig | None = None):
         self.store = store
         self.embedder = embedder
+        self.config = config or RetrievalConfig()
 
     def search(self, question: str, k: int = 5) -> list[Passage]:
-        """The k passages most similar in meaning to the question, best first."""
-        return self.store.query(self.embedder.embed(question), k)
+        """The k best passages for the question, best first."""
+        cfg = self.config
+        qvec = self.embedder.embed(question)
+        if cfg.mode == "dense":
+            return self.store.query(qvec, k)
+        lexical = self.store.lexical()
+        bm25 = dict(lexical.search(question, cfg.candidates))
+        if cfg.mode == "lexical":
+            ranked = self.store.get_passages(list(bm25), qvec)
+            for p in ranked:
+                p.score = bm25[p.chunk_id]
+            return ranked[:k]
+        dense = self.store.query(qvec, cfg.candidates)
+        fused = rrf([[p.chunk_id for p in dense], list(bm25)], cfg.rrf_k)
+        by_id = {p.chunk_id: p for p in dense}
+        missing = [i for i in fused if i not in by_id]
+        by_id.update({p.chunk_id: p for p in self.store.get_passages(missing, qvec)})
+        pool = [by_id[i] for i in sorted(fused, key=lambda i: -fused[i]) if i in by_id]
+        if cfg.mode == "hybrid":
+            for p in pool:
+                p.score = fused[p.chunk_id]
+        else:
+            self.rerank(question, pool, bm25, lexical)
+            pool.sort(key=lambda p: -p.score)
+        return self.diversify(pool, k)
+
+    def rerank(self, question: str, pool: list[Passage], bm25: dict[str, float], lexical) -> None:
+        """Score each candidate in place by a weighted sum of its features."""
+        cfg = self.config
+        q_stems = list(dict.fromkeys(stems(question)))
+        weights = {t: lexical.idf(t) for t in q_stems}
+        total = sum(weights.values()) or 1.0
+        q_numbers = numbers(question)
+        top_bm25 = max(bm25.values(), default=0.0) or 1.0
+        for p in pool:
+            have = set(stems(p.text))
+            coverage = sum(w for t, w in weights.items() if t in have) / total
+            figures = len(q_numbers & numbers(p.text)) / len(q_numbers) if q_numbers else 0.0
+            title = set(stems(p.title))
+            in_title = sum(w for t, w in weights.items() if t in title) / total
+            p.score = (
+                cfg.w_dense * p.score
+                + cfg.w_bm25 * bm25.get(p.chunk_id, 0.0) / top_bm25
+                + cfg.w_coverage * coverage
+                + cfg.w_numbers * figures
+                + cfg.w_title * in_title
+            )
+
+    def diversify(self, ranked: list[Passage], k: int) -> list[Passage]:
+        """Drop near-duplicates of better passages; join a hit to an already chosen neighbour in its document."""
+        chosen: list[Passage] = []
+        seen: list[set[str]] = []
+        for p in ranked:
+            words = set(stems(p.text))
+            if any(len(words & s) / max(1, min(len(words), len(s))) >= self.config.duplicate_overlap for s in seen):
+                continue
+            neighbour = next((c for c in chosen if self.config.join_neighbours and _adjacent(c, p)), None)
+            if neighbour is not None:
+                _join(neighbour, p)
+                seen[chosen.index(neighbour)] |= words
+                continue
+            chosen.append(p)
+            seen.append(words)
+            if len(chosen) == k:
+                break
+        return chosen
+
+
+def _adjacent(a: Passage, b: Passage) -> bool:
+    """Same document, and the two chunks touch or overlap."""
+    return a.doc_id == b.doc_id and a.start <= b.end and b.start <= a.end
+
+
+def _join(into: Passage, other: Passage) -> None:
+    """Merge ``other`` into ``into``: the union of their spans of the document (their texts overlap or touch)."""
+    first, second = (into, other) if into.start <= other.start else (other, into)
+    text = first.text + second.text[max(0, first.end - second.start):] if second.end > first.end else first.text
+    if second.start > first.end:  # touching, not overlapping: keep the paragraph gap
+        text = first.text + "\n\n" + second.text
+    into.text, into.start, into.end = text, first.start, max(first.end, second.end)
+    into.chunk_id = f"{first.chunk_id}+{second.chunk_id.rsplit('::', 1)[-1]}"
+
+
+def idf(doc_freq: int, n_docs: int) -> float:
+    """BM25's inverse document frequency."""
+    return math.log(1 + (n_docs - doc_freq + 0.5) / (doc_freq + 0.5))

@@ -6,9 +6,13 @@ Embeddings are always computed by us and passed in, so Chroma never loads (or do
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from qa.errors import CollectionNotFound, EmbeddingModelMismatch, StoreUnavailable
 from qa.types import Chunk, DocumentInfo, Passage
@@ -43,6 +47,11 @@ class ChromaStore:
         self.embedding_model = embedding_model
         self.chunks = self._collection(collection, create)
         self.manifest = self._collection(collection + MANIFEST_SUFFIX, create)
+        if host is not None:
+            self.lexical_folder = Path(os.environ.get("QA_CACHE", Path.home() / ".cache" / "qa")) / "lexical" / f"{host}-{port}" / collection
+        else:
+            self.lexical_folder = Path(path) / "lexical" / collection
+        self._lexical = None
         found = (self.chunks.metadata or {}).get("embedding_model")
         if found != embedding_model:
             raise EmbeddingModelMismatch(
@@ -60,7 +69,58 @@ class ChromaStore:
         except Exception as exc:
             raise CollectionNotFound(f"No collection {name!r} in {self.location}: ingest documents first (`qa ingest corpus/`).") from exc
 
+    # --- revisions and the lexical index -------------------------------------------------------------------
+    def revision(self) -> str | None:
+        """The collection's current revision id (changes with every write)."""
+        return (self.client.get_collection(self.name, embedding_function=None).metadata or {}).get("revision")
+
+    def begin_change(self) -> str:
+        """Call before writing: brings the lexical index in step, then gives the collection a new revision, so
+        a run that dies before ``commit_change`` leaves a lexical index that is known to be stale."""
+        self.lexical()
+        revision = uuid.uuid4().hex
+        meta = dict(self.client.get_collection(self.name, embedding_function=None).metadata or {})
+        meta["revision"] = revision
+        self.chunks.modify(metadata=meta)
+        return revision
+
+    def commit_change(self, revision: str, added: Iterable[tuple[str, str]], removed: Iterable[str]) -> None:
+        """Record in the lexical index the chunks added ((id, text) pairs) and removed since ``begin_change``."""
+        index = self.lexical_index_unchecked()
+        index.update(added, removed)
+        index.commit(revision)
+
+    def lexical_index_unchecked(self):
+        from qa.lexical_index import LexicalIndex
+
+        if self._lexical is None:
+            self._lexical = LexicalIndex.load(self.lexical_folder)
+        return self._lexical
+
+    def lexical(self):
+        """The BM25 index, rebuilt from the collection if it does not reflect the collection's revision."""
+        from qa.lexical_index import LexicalIndex
+
+        current = self.revision()
+        index = self.lexical_index_unchecked()
+        if index.revision != current:
+            index = self._lexical = LexicalIndex.load(self.lexical_folder)  # another process may have saved it
+        if index.revision != current or len(index.ids) != self.count():
+            index.rebuild((i, t) for page in self._pages(self.chunks, include=["documents"]) for i, t in zip(page["ids"], page["documents"]))
+            index.commit(current or "empty")
+            if current is None:
+                meta = dict(self.chunks.metadata or {}, revision="empty")
+                self.chunks.modify(metadata=meta)
+        return index
+
     # --- chunks -------------------------------------------------------------------------------------------
+    def remove_documents(self, doc_ids: Sequence[str]) -> int:
+        """Remove documents and their chunks, keeping the lexical index in step.  Returns the chunks removed."""
+        revision = self.begin_change()
+        removed = [cid for d in doc_ids for cid in self.delete_document(d)]
+        self.commit_change(revision, [], removed)
+        return len(removed)
+
     def add_chunks(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
         """Write chunks with their vectors (in batches Chroma accepts)."""
         step = max(1, min(self.client.get_max_batch_size(), 4000))
@@ -73,12 +133,12 @@ class ChromaStore:
                 metadatas=[_chunk_meta(c) for c in part],
             )
 
-    def delete_document_chunks(self, doc_id: str) -> int:
-        """Delete every chunk of a document; returns how many there were."""
+    def delete_document_chunks(self, doc_id: str) -> list[str]:
+        """Delete every chunk of a document; returns their ids."""
         ids = self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
         if ids:
             self.chunks.delete(ids=ids)
-        return len(ids)
+        return ids
 
     def chunk_vectors(self, doc_id: str) -> dict[str, list[float]]:
         """Text -> vector of a document's stored chunks (to reuse vectors of unchanged chunks)."""
@@ -98,6 +158,19 @@ class ChromaStore:
             for cid, text, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
         ]
 
+    def get_passages(self, ids: Sequence[str], query_embedding: Sequence[float]) -> list[Passage]:
+        """These chunks as passages (in the order given), scored by cosine similarity to the query vector."""
+        if not ids:
+            return []
+        got = self.chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        q = np.asarray(query_embedding, dtype=np.float32)
+        found = {
+            cid: Passage(doc_id=m["doc_id"], title=m["title"], chunk_id=cid, text=text, score=float(np.dot(np.asarray(e, dtype=np.float32), q)),
+                         start=int(m["start"]), end=int(m["end"]), source=m.get("source", ""))
+            for cid, text, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
+        }
+        return [found[i] for i in ids if i in found]
+
     def count(self) -> int:
         return self.chunks.count()
 
@@ -113,8 +186,8 @@ class ChromaStore:
         """Record a document as fully ingested: written only after all its chunks are stored."""
         self.manifest.upsert(ids=[doc_id], embeddings=[[1.0]], metadatas=[record])
 
-    def delete_document(self, doc_id: str) -> int:
-        """Forget a document: its record first, then its chunks.  Returns the chunks removed."""
+    def delete_document(self, doc_id: str) -> list[str]:
+        """Forget a document: its record first, then its chunks.  Returns the ids of the chunks removed."""
         self.manifest.delete(ids=[doc_id])
         return self.delete_document_chunks(doc_id)
 
