@@ -127,24 +127,25 @@ class Ingestion:
         """Embed the pending documents' new chunks in one batch, then store each document whole."""
         if not self._pending:
             return
-        reuse: dict[str, list[float]] = {}
+        reuse: dict[tuple[str, str], list[float]] = {}
         for doc, _, _ in self._pending:
             if doc.doc_id in self.records:
                 reuse.update(self.store.chunk_vectors(doc.doc_id))
-        todo = [c for _, chunks, _ in self._pending for c in chunks if c.text not in reuse]
+        todo = [c for _, chunks, _ in self._pending for c in chunks if (c.title, c.text) not in reuse]
         fresh = dict(zip((c.chunk_id for c in todo), self.embedder.embed_batch([embedding_text(c) for c in todo])))
         self.report.chunks_embedded += len(todo)
         self._begin_writing()
+        replaced = [doc.doc_id for doc, _, _ in self._pending if doc.doc_id in self.records]
+        if replaced:
+            self._forget(self.store.delete_chunks_of(replaced))
+        batch = [c for _, chunks, _ in self._pending for c in chunks]
+        self.store.add_chunks(batch, [fresh[c.chunk_id] if c.chunk_id in fresh else reuse[(c.title, c.text)] for c in batch])
+        self._added.extend((c.chunk_id, c.text) for c in batch)
+        # Records last: a document is recorded only once all its chunks are stored.
+        self.store.put_documents({doc.doc_id: meta for doc, _, meta in self._pending})
         for doc, chunks, meta in self._pending:
-            vectors = [fresh[c.chunk_id] if c.chunk_id in fresh else reuse[c.text] for c in chunks]
-            replaced = doc.doc_id in self.records
-            if replaced:
-                self._forget(self.store.delete_document_chunks(doc.doc_id))
-            self.store.add_chunks(chunks, vectors)
-            self._added.extend((c.chunk_id, c.text) for c in chunks)
-            self.store.put_document(doc.doc_id, meta)
+            (self.report.replaced if doc.doc_id in self.records else self.report.added).append(doc.doc_id)
             self.records[doc.doc_id] = meta
-            (self.report.replaced if replaced else self.report.added).append(doc.doc_id)
             self.report.chunks_added += len(chunks)
         self._pending.clear()
 

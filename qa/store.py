@@ -135,15 +135,22 @@ class ChromaStore:
 
     def delete_document_chunks(self, doc_id: str) -> list[str]:
         """Delete every chunk of a document; returns their ids."""
-        ids = self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
-        if ids:
-            self.chunks.delete(ids=ids)
+        return self.delete_chunks_of([doc_id])
+
+    def delete_chunks_of(self, doc_ids: Sequence[str]) -> list[str]:
+        """Delete every chunk of these documents; returns their ids."""
+        ids: list[str] = []
+        for i in range(0, len(doc_ids), 500):
+            ids += self.chunks.get(where={"doc_id": {"$in": list(doc_ids[i : i + 500])}}, include=[])["ids"]
+        for i in range(0, len(ids), 5000):
+            self.chunks.delete(ids=ids[i : i + 5000])
         return ids
 
-    def chunk_vectors(self, doc_id: str) -> dict[str, list[float]]:
-        """Text -> vector of a document's stored chunks (to reuse vectors of unchanged chunks)."""
-        got = self.chunks.get(where={"doc_id": doc_id}, include=["documents", "embeddings"])
-        return {text: list(vec) for text, vec in zip(got["documents"] or [], got["embeddings"] if got["embeddings"] is not None else [])}
+    def chunk_vectors(self, doc_id: str) -> dict[tuple[str, str], list[float]]:
+        """(title, text) -> vector of a document's stored chunks (to reuse vectors of unchanged chunks)."""
+        got = self.chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas", "embeddings"])
+        vectors = got["embeddings"] if got["embeddings"] is not None else []
+        return {(m["title"], text): list(vec) for text, m, vec in zip(got["documents"] or [], got["metadatas"] or [], vectors)}
 
     def query(self, embedding: Sequence[float], k: int) -> list[Passage]:
         """The k nearest chunks, best first, scored by cosine similarity."""
@@ -184,7 +191,13 @@ class ChromaStore:
 
     def put_document(self, doc_id: str, record: dict[str, Any]) -> None:
         """Record a document as fully ingested: written only after all its chunks are stored."""
-        self.manifest.upsert(ids=[doc_id], embeddings=[[1.0]], metadatas=[record])
+        self.put_documents({doc_id: record})
+
+    def put_documents(self, records: dict[str, dict[str, Any]]) -> None:
+        ids = list(records)
+        for i in range(0, len(ids), 5000):
+            part = ids[i : i + 5000]
+            self.manifest.upsert(ids=part, embeddings=[[1.0]] * len(part), metadatas=[records[d] for d in part])
 
     def delete_document(self, doc_id: str) -> list[str]:
         """Forget a document: its record first, then its chunks.  Returns the ids of the chunks removed."""
