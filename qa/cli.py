@@ -153,6 +153,20 @@ def eval_retrieval(
     typer.echo(_run(lambda: run(dataset, split, limit, tuple(m.strip() for m in modes.split(",") if m.strip()), baseline)))
 
 
+@eval_app.command("answers")
+def eval_answers(
+    dataset: Annotated[str, typer.Option("--dataset", "-d", help="squad2, rgb or demo.")] = "squad2",
+    generator: Annotated[str, typer.Option("--generator", "-g", help="extractive, local or openai.")] = "extractive",
+    split: Annotated[str, typer.Option("--split", help="dev (the held-out split is not for tuning).")] = "dev",
+    answerable: Annotated[int, typer.Option("--answerable", help="SQuAD: answerable questions sampled.")] = 200,
+    unanswerable: Annotated[int, typer.Option("--unanswerable", help="SQuAD: unanswerable questions sampled.")] = 200,
+):
+    """Answer accuracy, citation precision/recall and declining, for one generator."""
+    from qa.evaluation.run_answers import main as run
+
+    typer.echo(_run(lambda: run(dataset, generator, split, answerable, unanswerable)))
+
+
 def main() -> None:
     app()
 
