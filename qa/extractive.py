@@ -7,7 +7,7 @@ year for 'when').  Below a threshold it declines rather than guess."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.chunking import sentence_spans
@@ -41,13 +41,15 @@ def answer_type_fit(question: str, sentence: str) -> float:
     return 0.0
 
 
-def term_overlap(question_stems: Sequence[str], sentence: str) -> float:
-    """Share of the question's content words (figures count double) found in the sentence."""
+def term_overlap(question_stems: Sequence[str], sentence: str, weight: Callable[[str], float] | None = None) -> float:
+    """Share of the question's content words found in the text, each weighted by ``weight`` (its rarity in the
+    collection; figures count double when no weight is given)."""
     if not question_stems:
         return 0.0
     have = set(stems(sentence))
-    weight = {q: 2.0 if q[0].isdigit() else 1.0 for q in set(question_stems)}
-    return sum(w for q, w in weight.items() if q in have) / sum(weight.values())
+    weights = {q: (weight(q) if weight else (2.0 if q[0].isdigit() else 1.0)) for q in set(question_stems)}
+    total = sum(weights.values()) or 1.0
+    return sum(w for q, w in weights.items() if q in have) / total
 
 
 def with_marker(sentence: str, n: int) -> str:
@@ -65,10 +67,13 @@ class ExtractiveGenerator(Generator):
 
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, min_score: float = 0.45, max_sentences: int = 2):
+    def __init__(self, embedder: Embedder, min_score: float = 0.45, max_sentences: int = 2, *,
+                 term_weight: Callable[[str], float] | None = None, min_coverage: float = 0.0):
         self.embedder = embedder
         self.min_score = min_score
         self.max_sentences = max_sentences
+        self.term_weight = term_weight  # rarity of a word in the collection (BM25 idf); None: all words alike
+        self.min_coverage = min_coverage  # weighted share of the question's words the answering passage must hold
 
     def score_sentences(self, question: str, passages: Sequence[Passage]) -> list[ScoredSentence]:
         """Every sentence of the passages, best first."""
@@ -85,12 +90,22 @@ class ExtractiveGenerator(Generator):
         q_stems = stems(question)
         for s, v in zip(found, rest):
             dense = sum(a * b for a, b in zip(q, v))
-            s.score = 0.5 * dense + 0.5 * term_overlap(q_stems, s.text) + answer_type_fit(question, s.text)
+            s.score = 0.5 * dense + 0.5 * term_overlap(q_stems, s.text, self.term_weight) + answer_type_fit(question, s.text)
         return sorted(found, key=lambda s: -s.score)
+
+    def evidence_is_weak(self, question: str, best: ScoredSentence, passages: Sequence[Passage]) -> bool:
+        """Decline when the best sentence scores low, when its passage lacks a figure the question names (a year,
+        an amount), or when it holds too little of the question's rarer words (a name, a place, a thing)."""
+        if best.score < self.min_score:
+            return True
+        passage = passages[best.passage - 1].text
+        if numbers(question) - numbers(passage):
+            return True
+        return term_overlap(stems(question), passage, self.term_weight) < self.min_coverage
 
     def generate(self, question: str, passages: Sequence[Passage]) -> Draft:
         ranked = self.score_sentences(question, passages)
-        if not ranked or ranked[0].score < self.min_score:
+        if not ranked or self.evidence_is_weak(question, ranked[0], passages):
             return Draft(text="", declined=True)
         best = ranked[0]
         chosen = [best]

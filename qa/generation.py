@@ -42,13 +42,18 @@ class Generator(ABC):
 GENERATORS = ("extractive",)
 
 
-def get_generator(name: str) -> Generator:
-    """The generator called ``name``; a clear error when it is unknown or cannot run here."""
+def get_generator(name: str, store=None) -> Generator:
+    """The generator called ``name``; a clear error when it is unknown or cannot run here.
+
+    ``store`` (a qa.store.ChromaStore) lets generators weigh words by their rarity in the collection."""
     if name == "extractive":
+        from qa.embedding import get_embedder
         from qa.extractive import ExtractiveGenerator
         from qa.settings import get_settings
-        from qa.embedding import get_embedder
 
         s = get_settings()
-        return ExtractiveGenerator(get_embedder(s.embedding_model, s.embedding_batch_size), s.min_evidence_score, s.max_answer_sentences)
+        return ExtractiveGenerator(
+            get_embedder(s.embedding_model, s.embedding_batch_size), s.min_evidence_score, s.max_answer_sentences,
+            term_weight=store.lexical().idf if store is not None else None, min_coverage=s.min_evidence_coverage,
+        )
     raise GeneratorError(f"Unknown generator {name!r}; choose one of: {', '.join(GENERATORS)} (option --generator or QA_GENERATOR).")

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=2000, description="Longer questions are refused with a clear error.")
 
     min_evidence_score: float = Field(default=0.45, description="Extractive generator: weakest sentence score it will answer from.")
+    min_evidence_coverage: float = Field(default=0.5, description="Extractive generator: weighted share of the question's words the answering passage must hold.")
     max_answer_sentences: int = Field(default=2, description="Extractive generator: most sentences in an answer.")
 
 

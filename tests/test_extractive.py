@@ -59,3 +59,21 @@ def test_declines_when_nothing_matches(fake_embedder):
 
 def test_no_passages_declines(fake_embedder):
     assert ExtractiveGenerator(fake_embedder).generate("Anything?", []).declined
+
+
+def test_declines_when_the_question_names_a_figure_the_passage_lacks(fake_embedder):
+    gen = ExtractiveGenerator(fake_embedder, min_score=0.3)
+    draft = gen.generate("How many ships did the port handle in 2019?", PASSAGES)
+    assert draft.declined  # the passages speak of 2023 only
+
+
+def test_declines_when_rare_question_words_are_missing(fake_embedder):
+    rare = {"zanzibar": 5.0}
+    gen = ExtractiveGenerator(fake_embedder, min_score=0.3, term_weight=lambda t: rare.get(t, 1.0), min_coverage=0.5)
+    assert gen.generate("How many ships did the port of Zanzibar handle in 2023?", PASSAGES).declined
+    assert not gen.generate("How many ships did the port handle in 2023?", PASSAGES).declined
+
+
+def test_term_overlap_uses_the_weights():
+    q = stems("ships handled in Zanzibar")
+    assert term_overlap(q, "Zanzibar", lambda t: 10.0 if t == "zanzibar" else 1.0) > term_overlap(q, "ships handled")
