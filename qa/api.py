@@ -92,12 +92,33 @@ def ask_stream(question: str, *, k: int | None = None, generator: str | None = N
 
 
 def compose_answer(question: str, passages: list[Passage], draft: Draft, generator: str) -> Answer:
-    """Turn a generator's draft into an Answer: numbered citations, or the fixed NOT_FOUND reply."""
-    text, citations = build_citations(draft.text, passages, draft.quotes) if draft.text else ("", [])
-    if draft.declined or not citations:
-        return Answer(question=question, text=NOT_FOUND, citations=[], grounded=False, passages=passages, generator=generator)
+    """Turn a generator's draft into an Answer: every sentence checked against the passages, citations numbered
+    by first use, each with its supporting sentence; or the fixed NOT_FOUND reply when nothing is supported."""
+    from qa.verification import Verifier
+
+    declined = Answer(question=question, text=NOT_FOUND, citations=[], grounded=False, passages=passages, generator=generator)
+    if draft.declined or not draft.text.strip():
+        return declined
+    checked = Verifier(_embedder()).check(draft.text, passages)
+    targets = [passages[n - 1] for n, *_ in checked.targets]
+    quotes = {i: (quote, start, end) for i, (_, quote, start, end) in enumerate(checked.targets, start=1)}
+    text, citations = build_citations(checked.text, targets, quotes)
+    if not citations:
+        return declined
+    missing = not_covered(question, [c.text for c in citations])
+    if missing:
+        text += f" The documents do not say anything about {', '.join(missing)}."
     return Answer(question=question, text=text, citations=citations, grounded=True, passages=passages, generator=generator,
-                  verified_sentences=len(citations), unverified_sentences=0)
+                  verified_sentences=checked.verified, unverified_sentences=len(checked.unverified), unverified=checked.unverified,
+                  not_covered=missing)
+
+
+def not_covered(question: str, cited_texts: list[str]) -> list[str]:
+    """Figures (years, amounts) the question names that no cited passage holds."""
+    from qa.lexical import numbers, words
+
+    held = set().union(*(numbers(t) for t in cited_texts)) if cited_texts else set()
+    return [w for w in dict.fromkeys(words(question)) if w[0].isdigit() and w.replace(",", "").rstrip("%") not in held]
 
 
 def list_documents(*, store: StorePath = None, collection: str | None = None) -> list[DocumentInfo]:

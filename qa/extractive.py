@@ -94,12 +94,13 @@ class ExtractiveGenerator(Generator):
         return sorted(found, key=lambda s: -s.score)
 
     def evidence_is_weak(self, question: str, best: ScoredSentence, passages: Sequence[Passage]) -> bool:
-        """Decline when the best sentence scores low, when its passage lacks a figure the question names (a year,
-        an amount), or when it holds too little of the question's rarer words (a name, a place, a thing)."""
+        """Decline when the best sentence scores low, when its passage holds none of the figures the question names
+        (a year, an amount), or too little of the question's rarer words (a name, a place, a thing)."""
         if best.score < self.min_score:
             return True
         passage = passages[best.passage - 1].text
-        if numbers(question) - numbers(passage):
+        asked = numbers(question)
+        if asked and not asked & numbers(passage):  # none of the figures asked about (some may be: a partial answer)
             return True
         return term_overlap(stems(question), passage, self.term_weight) < self.min_coverage
 

@@ -74,7 +74,9 @@ class Answer(BaseModel):
     generator: str = Field(default="extractive", description="Name of the generator that wrote the answer.")
     standalone_question: str | None = Field(default=None, description="The question as rewritten for retrieval (follow-ups).")
     verified_sentences: int = Field(default=0, description="Answer sentences found supported by the passage they cite.")
-    unverified_sentences: int = Field(default=0, description="Answer sentences no cited passage was found to support.")
+    unverified_sentences: int = Field(default=0, description="Answer sentences no retrieved passage was found to support.")
+    unverified: list[str] = Field(default_factory=list, description="Those sentences, as they stand in text (without markers), so they can be marked.")
+    not_covered: list[str] = Field(default_factory=list, description="Figures and names of the question that no cited passage mentions (a partial answer).")
 
 
 class DocumentInfo(BaseModel):

@@ -140,16 +140,28 @@ def demo_store(workdir: Path, collection: str = "bench-demo") -> tuple[Path, str
     return store, collection, info
 
 
-def real_questions(limit: int) -> list[dict]:
-    """Questions about the ingestion corpus: the demo question, then answerable SQuAD dev questions (in file order)."""
+def real_questions(limit: int, pids: set[str] | None = None) -> list[dict]:
+    """Questions about the ingestion corpus: the demo question, then answerable SQuAD dev questions about the passages
+    ingested (``pids``; all when None), evenly spread over the file."""
     out = [{"question": FENTANYL_QUESTION, "answers": ["48,422"]}]
     path = eval_dir() / "squad2-dev" / "questions.jsonl"
-    if path.exists():
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if len(out) >= limit:
-                    break
-                q = json.loads(line)
-                if q.get("answerable", True) and q.get("answers"):
-                    out.append({"question": q["question"], "answers": list(dict.fromkeys(q["answers"])), "gold_pid": q.get("gold_pid")})
-    return out[:limit]
+    if not path.exists() or limit <= 1:
+        return out[:limit]
+    pool = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            q = json.loads(line)
+            if q.get("answerable", True) and q.get("answers") and (pids is None or q.get("gold_pid") in pids):
+                pool.append({"question": q["question"], "answers": list(dict.fromkeys(q["answers"]))})
+    step = max(1, len(pool) // (limit - 1))
+    return (out + pool[::step])[:limit]
+
+
+def squad_pids(paths: list[Path]) -> set[str]:
+    """Ids of the SQuAD passages among these paths."""
+    pids: set[str] = set()
+    for p in paths:
+        if p.suffix == ".jsonl":
+            with p.open(encoding="utf-8") as fh:
+                pids.update(json.loads(line).get("pid", "") for line in fh if line.strip())
+    return pids

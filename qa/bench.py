@@ -1,0 +1,175 @@
+"""`qa bench`: speed and scale of this machine in one run, as a readable report.
+
+    from qa.bench import main
+    print(main([1000, 10000, 100000]))
+
+Sections (all by default; choose with ``sections``):
+
+- ``ingest``: ingestion throughput (chunks/s) against raw ``SentenceTransformer.encode`` of the same model on the
+  same texts (alternated: raw, ingest, raw, ...), a cold ingestion in a child process (its peak memory), and the
+  re-ingestion time of unchanged corpora (demo corpus + SQuAD 2.0 dev passages; the demo corpus alone);
+- ``latency``: query latency p50/p95 of retrieval alone (dense), the default ``qa.api.search``, retrieval with
+  reranking, and a full extractive answer, on the real corpus and on synthetic collections of ``sizes`` chunks
+  (synthetic text with hashed-word vectors, cached under ``$QA_CACHE/bench``; questions use the real model);
+- ``ui``: peak memory of a running UI answering a few questions through its /ask API;
+- ``startup``: wall time of ``qa --help``, ``qa ask`` and ``qa search`` in fresh processes, and of ``qa ingest`` on
+  the unchanged demo corpus.
+
+Other processes may share the CPU: the load average is printed with every measurement, and the ingestion/raw
+comparison is interleaved so that both see the same conditions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from qa.benchmarks.stats import load_average
+
+SECTIONS = ("ingest", "latency", "ui", "startup")
+DEFAULT_SIZES = (1000, 10000, 100000)
+UI_QUESTIONS = ("How many fentanyl-linked deaths were estimated in 2024?", "How many people died from fentanyl in the US in 2022?",
+                "Which precursor chemicals did China restrict?", "What did Biden and Xi agree on fentanyl?",
+                "Who won the 2022 World Cup?")
+
+
+def cache_dir() -> Path:
+    """$QA_CACHE/bench (default ~/.cache/qa/bench): synthetic collections are kept here between runs."""
+    return Path(os.environ.get("QA_CACHE", Path.home() / ".cache" / "qa")) / "bench"
+
+
+def _say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')} load {load_average()[0]:.1f}] {message}", file=sys.stderr, flush=True)
+
+
+def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int = 10, rounds: int = 1, squad_limit: int | None = None,
+        sections: Sequence[str] = SECTIONS, cache: Path | None = None, workdir: Path | None = None, keep: bool = False,
+        progress: bool = True) -> dict:
+    """Measure; returns every figure as a dict (``format_report`` turns it into text)."""
+    import qa.settings  # noqa: F401  (offline and no-telemetry defaults before anything heavy loads)
+    from qa.benchmarks import ingest as ing
+    from qa.settings import get_settings
+
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"unknown bench section(s) {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
+    say = _say if progress else (lambda _m: None)
+    cache = Path(cache) if cache else cache_dir()
+    own_workdir = workdir is None
+    workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="qa-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    s = get_settings()
+    res: dict = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "load_start": load_average(), "sections": list(sections),
+                 "sizes": list(sizes), "cpus": os.cpu_count(), "python": platform.python_version(), "model": s.embedding_model,
+                 "workdir": str(workdir), "cache": str(cache)}
+    t0 = time.perf_counter()
+    try:
+        real_store, real_collection, real_paths = None, "bench", None
+        if "ingest" in sections:
+            paths, desc = ing.ingestion_corpus(workdir, squad_limit)
+            res["corpus"] = desc
+            say(f"cold ingestion in a child process: {desc}")
+            res["ingest_child"] = _child_ingest(paths, workdir)
+            texts = ing.embedded_texts(workdir / "ingest-child", "bench")
+            say(f"{len(texts)} chunk texts; alternating raw encode and ingestion ({rounds} round(s))")
+            res["throughput"] = ing.throughput(paths, texts, workdir, "bench", rounds, progress=say)
+            res["reingest_corpus"] = ing.reingest(paths, workdir / "ingest-1", "bench")
+            real_store, real_paths = workdir / "ingest-1", paths
+        demo, demo_collection = None, "bench-demo"
+        if {"ingest", "ui", "startup"} & set(sections):
+            say("demo corpus into a fresh store")
+            demo, demo_collection, res["demo_store"] = ing.demo_store(workdir, demo_collection)
+            res["reingest_demo"] = ing.reingest([ing.DEMO_CORPUS], demo, demo_collection)
+        if "latency" in sections:
+            res["latency"] = _latency(sizes, cache, real_store or demo, real_collection if real_store else demo_collection,
+                                      real_paths, queries, answers, say, workdir)
+        if "ui" in sections:
+            say("UI in a child process")
+            from qa.benchmarks.process import ui_memory
+
+            try:
+                res["ui"] = ui_memory(demo, demo_collection, list(UI_QUESTIONS))
+            except Exception as exc:  # e.g. the UI extra is not installed
+                res["ui"] = {"error": f"{type(exc).__name__}: {exc}"}
+        if "startup" in sections:
+            res["startup"] = _startup(demo, demo_collection, say)
+    finally:
+        res["seconds"] = time.perf_counter() - t0
+        res["load_end"] = load_average()
+        if own_workdir and not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / "last-run.json").write_text(json.dumps(res, indent=1, default=str))
+    except OSError:
+        pass
+    return res
+
+
+def _child_ingest(paths: list[Path], workdir: Path) -> dict:
+    from qa.benchmarks.process import ingest_in_child
+
+    return ingest_in_child(paths, workdir / "ingest-child", "bench")
+
+
+def _latency(sizes, cache: Path, real_store: Path, real_collection: str, real_paths, queries: int, answers: int, say, workdir: Path) -> list[dict]:
+    from qa.benchmarks import ingest as ing
+    from qa.benchmarks.latency import query_latency
+    from qa.benchmarks.synthetic import synthetic_index
+    from qa.settings import get_settings
+
+    rows = []
+    pids = ing.squad_pids(real_paths) if real_paths else set()
+    questions = ing.real_questions(queries, pids) if real_paths else [{"question": q, "answers": []} for q in UI_QUESTIONS]
+    say(f"latency on the real corpus ({real_collection})")
+    row = query_latency(real_store, real_collection, questions, queries=queries, answers=answers, progress=say)
+    rows.append({**row, "label": "real corpus", "vectors": "model"})
+    for n in sizes:
+        say(f"synthetic collection of {n:,} chunks (cached under {cache})")
+        idx = synthetic_index(cache, n, get_settings().embedding_model, progress=say)
+        qs = [{"question": q["question"], "answers": [q["answer"]]} for q in idx.questions]
+        row = query_latency(idx.path, idx.collection, qs, queries=queries, answers=answers, progress=say)
+        rows.append({**row, "label": f"synthetic {n:,}", "vectors": "hashed", "build_seconds": idx.build_seconds, "reused": idx.reused})
+    return rows
+
+
+def _startup(demo: Path, collection: str, say) -> dict:
+    from qa.benchmarks.ingest import DEMO_CORPUS, FENTANYL_QUESTION
+    from qa.benchmarks.process import time_command
+
+    where = ["--store", str(demo), "--collection", collection]
+    out = {}
+    say("start-up: qa --help")
+    out["help"] = time_command(["--help"], repeats=3)
+    say("start-up: qa ask")
+    out["ask"] = time_command(["ask", FENTANYL_QUESTION, *where], repeats=3)
+    out["ask"]["correct"] = "48,422" in out["ask"]["stdout"]
+    say("start-up: qa search, qa ingest (unchanged)")
+    out["search"] = time_command(["search", FENTANYL_QUESTION, "-k", "3", *where], repeats=1)
+    out["ingest"] = time_command(["ingest", str(DEMO_CORPUS), *where, "--json"], repeats=1)
+    try:
+        out["ingest"]["chunks_embedded"] = json.loads(out["ingest"]["stdout"])["chunks_embedded"]
+    except (ValueError, KeyError):
+        out["ingest"]["chunks_embedded"] = None
+    return out
+
+
+def main(sizes: Sequence[int] | None = None, *, queries: int = 30, answers: int = 10, rounds: int = 1, squad_limit: int | None = None,
+         sections: Sequence[str] = SECTIONS, cache: Path | None = None, workdir: Path | None = None, keep: bool = False,
+         progress: bool = True) -> str:
+    """Run the benchmark and return its report (progress goes to stderr).  ``sizes``: synthetic collection sizes
+    for the store-scaling part (default 1k, 10k, 100k; the 100k build takes a few minutes the first time)."""
+    from qa.benchmarks.report import format_report
+
+    res = run(list(sizes) if sizes is not None else DEFAULT_SIZES, queries=queries, answers=answers, rounds=rounds, squad_limit=squad_limit,
+              sections=sections, cache=cache, workdir=workdir, keep=keep, progress=progress)
+    return format_report(res)
+
