@@ -109,6 +109,10 @@ class ExtractiveGenerator(Generator):
         if not ranked or self.evidence_is_weak(question, ranked[0], passages):
             return Draft(text="", declined=True)
         best = ranked[0]
+        rival = self.disagreement(question, ranked, passages)
+        if rival is not None:  # two sources give different figures for the same fact: say so, cite both
+            text = f"The sources disagree. {with_marker(best.text, best.passage)} {with_marker(rival.text, rival.passage)}"
+            return Draft(text=text, quotes={best.passage: (best.text, best.start, best.end), rival.passage: (rival.text, rival.start, rival.end)})
         chosen = [best]
         for s in ranked[1:]:
             if len(chosen) >= self.max_sentences or s.score < max(self.min_score, best.score - 0.08):
@@ -126,6 +130,31 @@ class ExtractiveGenerator(Generator):
                 quotes[s.passage] = (s.text, s.start, s.end)
         text = " ".join(with_marker(s.text, s.passage) for s in chosen)
         return Draft(text=text, quotes=quotes)
+
+
+    def disagreement(self, question: str, ranked: Sequence[ScoredSentence], passages: Sequence[Passage], margin: float = 0.4) -> ScoredSentence | None:
+        """A sentence of another document, nearly as good as the best, that gives a different figure of the same
+        order of magnitude for what the question asks (e.g. deaths in 2022: 76,226 against 73,600)."""
+        if not _ASKS_FIGURE.search(question) or not ranked:
+            return None
+        best, asked = ranked[0], numbers(question)
+        mine = _figures(best.text) - asked
+        if not mine:
+            return None
+        for s in ranked[1:]:
+            if s.score < max(self.min_score, best.score - margin):
+                break
+            if passages[s.passage - 1].doc_id == passages[best.passage - 1].doc_id or not asked <= numbers(s.text):
+                continue
+            theirs = _figures(s.text) - asked
+            if theirs and not mine & theirs and any(0.5 < a / b < 2 for a in map(float, mine) for b in map(float, theirs) if b):
+                return s
+        return None
+
+
+def _figures(text: str) -> set[str]:
+    """Amounts in a text (not years): figures with a thousands separator, a decimal point or a percent sign."""
+    return {w.replace(",", "").rstrip("%") for w in re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d+(?=%| percent)", text)}
 
 
 def _similar(a: str, b: str) -> float:

@@ -77,3 +77,24 @@ def test_declines_when_rare_question_words_are_missing(fake_embedder):
 def test_term_overlap_uses_the_weights():
     q = stems("ships handled in Zanzibar")
     assert term_overlap(q, "Zanzibar", lambda t: 10.0 if t == "zanzibar" else 1.0) > term_overlap(q, "ships handled")
+
+
+DISAGREEING = [
+    passage(1, "Officials said that in 2022, more than 73,600 people died from fentanyl overdoses.", 0),
+    passage(2, "At its peak the crisis was linked to 76,226 deaths in 2022, a record.", 200),
+]
+
+
+def test_disagreeing_sources_are_both_cited(fake_embedder):
+    gen = ExtractiveGenerator(fake_embedder, min_score=0.2)
+    draft = gen.generate("How many people died from fentanyl in 2022?", DISAGREEING)
+    assert draft.text.startswith("The sources disagree.")
+    assert "73,600" in draft.text and "76,226" in draft.text and set(draft.quotes) == {1, 2}
+
+
+def test_same_document_or_other_year_is_no_disagreement(fake_embedder):
+    gen = ExtractiveGenerator(fake_embedder, min_score=0.2)
+    same_doc = [DISAGREEING[0], DISAGREEING[1].model_copy(update={"doc_id": "d1"})]
+    assert not gen.generate("How many people died from fentanyl in 2022?", same_doc).text.startswith("The sources disagree")
+    other_year = [DISAGREEING[0], passage(2, "At its peak the crisis was linked to 76,226 deaths in 2021, a record.", 200)]
+    assert not gen.generate("How many people died from fentanyl in 2022?", other_year).text.startswith("The sources disagree")
