@@ -52,7 +52,7 @@ def _say(message: str) -> None:
 
 def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int = 10, rounds: int = 1, squad_limit: int | None = None,
         sections: Sequence[str] = SECTIONS, cache: Path | None = None, workdir: Path | None = None, keep: bool = False,
-        progress: bool = True) -> dict:
+        repeats: int = 3, progress: bool = True) -> dict:
     """Measure; returns every figure as a dict (``format_report`` turns it into text)."""
     import qa.settings  # noqa: F401  (offline and no-telemetry defaults before anything heavy loads)
     from qa.benchmarks import ingest as ing
@@ -69,7 +69,8 @@ def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int
     s = get_settings()
     res: dict = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "load_start": load_average(), "sections": list(sections),
                  "sizes": list(sizes), "cpus": os.cpu_count(), "python": platform.python_version(), "model": s.embedding_model,
-                 "workdir": str(workdir), "cache": str(cache)}
+                 "workdir": str(workdir), "cache": str(cache),
+                 "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "unset"), "omp_num_threads": os.environ.get("OMP_NUM_THREADS", "unset")}
     t0 = time.perf_counter()
     try:
         real_store, real_collection, real_paths = None, "bench", None
@@ -100,9 +101,11 @@ def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int
             except Exception as exc:  # e.g. the UI extra is not installed
                 res["ui"] = {"error": f"{type(exc).__name__}: {exc}"}
         if "startup" in sections:
-            res["startup"] = _startup(demo, demo_collection, say)
+            res["startup"] = _startup(demo, demo_collection, say, repeats)
     finally:
         res["seconds"] = time.perf_counter() - t0
+        if "torch" in sys.modules:
+            res["torch_threads"] = sys.modules["torch"].get_num_threads()
         res["load_end"] = load_average()
         if own_workdir and not keep:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -141,16 +144,16 @@ def _latency(sizes, cache: Path, real_store: Path, real_collection: str, real_pa
     return rows
 
 
-def _startup(demo: Path, collection: str, say) -> dict:
+def _startup(demo: Path, collection: str, say, repeats: int = 3) -> dict:
     from qa.benchmarks.ingest import DEMO_CORPUS, FENTANYL_QUESTION
     from qa.benchmarks.process import time_command
 
     where = ["--store", str(demo), "--collection", collection]
     out = {}
     say("start-up: qa --help")
-    out["help"] = time_command(["--help"], repeats=3)
+    out["help"] = time_command(["--help"], repeats=repeats)
     say("start-up: qa ask")
-    out["ask"] = time_command(["ask", FENTANYL_QUESTION, *where], repeats=3)
+    out["ask"] = time_command(["ask", FENTANYL_QUESTION, *where], repeats=repeats)
     out["ask"]["correct"] = "48,422" in out["ask"]["stdout"]
     say("start-up: qa search, qa ingest (unchanged)")
     out["search"] = time_command(["search", FENTANYL_QUESTION, "-k", "3", *where], repeats=1)
@@ -164,12 +167,12 @@ def _startup(demo: Path, collection: str, say) -> dict:
 
 def main(sizes: Sequence[int] | None = None, *, queries: int = 30, answers: int = 10, rounds: int = 1, squad_limit: int | None = None,
          sections: Sequence[str] = SECTIONS, cache: Path | None = None, workdir: Path | None = None, keep: bool = False,
-         progress: bool = True) -> str:
+         repeats: int = 3, progress: bool = True) -> str:
     """Run the benchmark and return its report (progress goes to stderr).  ``sizes``: synthetic collection sizes
     for the store-scaling part (default 1k, 10k, 100k; the 100k build takes a few minutes the first time)."""
     from qa.benchmarks.report import format_report
 
     res = run(list(sizes) if sizes is not None else DEFAULT_SIZES, queries=queries, answers=answers, rounds=rounds, squad_limit=squad_limit,
-              sections=sections, cache=cache, workdir=workdir, keep=keep, progress=progress)
+              sections=sections, cache=cache, workdir=workdir, keep=keep, repeats=repeats, progress=progress)
     return format_report(res)
 

@@ -81,7 +81,7 @@ def test_term_overlap_uses_the_weights():
 
 DISAGREEING = [
     passage(1, "Officials said that in 2022, more than 73,600 people died from fentanyl overdoses.", 0),
-    passage(2, "At its peak the crisis was linked to 76,226 deaths in 2022, a record.", 200),
+    passage(2, "At its peak, 76,226 people died from fentanyl overdoses in 2022, a record.", 200),
 ]
 
 
@@ -96,5 +96,5 @@ def test_same_document_or_other_year_is_no_disagreement(fake_embedder):
     gen = ExtractiveGenerator(fake_embedder, min_score=0.2)
     same_doc = [DISAGREEING[0], DISAGREEING[1].model_copy(update={"doc_id": "d1"})]
     assert not gen.generate("How many people died from fentanyl in 2022?", same_doc).text.startswith("The sources disagree")
-    other_year = [DISAGREEING[0], passage(2, "At its peak the crisis was linked to 76,226 deaths in 2021, a record.", 200)]
+    other_year = [DISAGREEING[0], passage(2, "At its peak, 76,226 people died from fentanyl overdoses in 2021, a record.", 200)]
     assert not gen.generate("How many people died from fentanyl in 2022?", other_year).text.startswith("The sources disagree")

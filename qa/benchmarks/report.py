@@ -36,6 +36,8 @@ def format_report(res: dict) -> str:
     out: list[str] = []
     add = out.append
     add(f"qa bench: {res['started']}, {res['cpus']} CPUs, Python {res['python']}, model {res['model']}")
+    add(f"OMP_WAIT_POLICY={res.get('omp_wait_policy', 'unset')}, OMP_NUM_THREADS={res.get('omp_num_threads', 'unset')}"
+        + (f", torch threads {res['torch_threads']}" if res.get("torch_threads") else ""))
     add(f"load average at start {fmt_load(res['load_start'])}; at end {fmt_load(res['load_end'])}; took {res['seconds'] / 60:.1f} min")
     if max(res["load_start"][0], res["load_end"][0]) > (res["cpus"] or 1) * 0.75:
         add("NOTE: other processes were loading the CPU during this run; every time below is wall time on a shared machine.")
