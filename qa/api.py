@@ -9,7 +9,7 @@ from pathlib import Path
 
 from qa.citations import build_citations
 from qa.errors import InvalidQuestion
-from qa.generation import GENERATORS, Draft, get_generator
+from qa.generation import Draft, get_generator
 from qa.settings import get_settings
 from qa.types import NOT_FOUND, Answer, DocumentInfo, IngestReport, Passage
 
@@ -64,31 +64,49 @@ def search(question: str, k: int = 5, *, store: StorePath = None, collection: st
     return Retriever(_store(store, collection), _embedder()).search(check_question(question), k)
 
 
-def ask(question: str, *, k: int | None = None, generator: str | None = None, store: StorePath = None, collection: str | None = None) -> Answer:
-    """Answer a question from the collection, citing the passages each claim rests on."""
+def ask(question: str, *, history: list[tuple[str, str]] | None = None, k: int | None = None, generator: str | None = None,
+        store: StorePath = None, collection: str | None = None) -> Answer:
+    """Answer a question from the collection, citing the passages each claim rests on.
+
+    ``history``: the conversation so far as (user message, assistant message) pairs, oldest first; a follow-up
+    question is rewritten into one that stands alone before retrieval (reported as ``standalone_question``)."""
     answer = None
-    for item in ask_stream(question, k=k, generator=generator, store=store, collection=collection):
+    for item in ask_stream(question, history=history, k=k, generator=generator, store=store, collection=collection):
         if isinstance(item, Answer):
             answer = item
     assert answer is not None
     return answer
 
 
-def ask_stream(question: str, *, k: int | None = None, generator: str | None = None, store: StorePath = None,
-               collection: str | None = None) -> Iterator[str | Answer]:
+def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k: int | None = None, generator: str | None = None,
+               store: StorePath = None, collection: str | None = None) -> Iterator[str | Answer]:
     """Like ``ask``, but yields the answer's text as it is written, then the final Answer (whose text may
     differ from the streamed draft once its citations are checked)."""
+    from qa.conversation import standalone_question
+    from qa.errors import GeneratorError
+
     s = get_settings()
     question = check_question(question)
-    gen = get_generator(generator or s.generator, _store(store, collection))
-    passages = search(question, k or s.top_k, store=store, collection=collection)
-    draft = Draft(text="", declined=True)
-    for piece in gen.stream(question, passages):
-        if isinstance(piece, Draft):
-            draft = piece
-        else:
-            yield piece
-    yield compose_answer(question, passages, draft, gen.name)
+    st = _store(store, collection)
+    gen = get_generator(generator or s.generator, st)
+    rewriter = getattr(gen, "complete", None)
+    standalone = standalone_question(question, history, rewriter)
+    passages = search(standalone, k or s.top_k, store=store, collection=collection)
+    draft, notice, used = Draft(text="", declined=True), None, gen.name
+    try:
+        for piece in gen.stream(standalone, passages):
+            if isinstance(piece, Draft):
+                draft = piece
+            else:
+                yield piece
+    except GeneratorError as exc:  # the model failed: the extractive generator still answers, and says so
+        notice = f"{exc} This answer comes from the extractive generator instead."
+        fallback = get_generator("extractive", st)
+        draft, used = fallback.generate(standalone, passages), fallback.name
+    answer = compose_answer(standalone, passages, draft, used)
+    answer.question, answer.notice = question, notice
+    answer.standalone_question = standalone if standalone != question else None
+    yield answer
 
 
 def compose_answer(question: str, passages: list[Passage], draft: Draft, generator: str) -> Answer:
@@ -133,4 +151,6 @@ def remove_documents(doc_ids: list[str], *, store: StorePath = None, collection:
 
 def available_generators() -> list[str]:
     """Generators that can run here."""
-    return list(GENERATORS)
+    from qa.generation import available_generators as found
+
+    return found()

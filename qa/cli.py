@@ -86,7 +86,13 @@ def ask(
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
         return
+    if answer.notice:
+        typer.secho(answer.notice, fg="yellow", err=True)
+    if answer.standalone_question:
+        typer.secho(f"(answered as: {answer.standalone_question})", dim=True)
     typer.echo(answer.text)
+    for sentence in answer.unverified:
+        typer.secho(f"  ! not supported by any retrieved passage: {sentence}", fg="yellow")
     if answer.citations:
         typer.echo("\nSources:")
     for c in answer.citations:

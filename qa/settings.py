@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, description="Passages returned by search and given to the generator.")
     generator: str = Field(default="extractive", description="Answer generator: extractive, local or openai.")
     max_question_chars: int = Field(default=2000, description="Longer questions are refused with a clear error.")
+
+    llm_base_url: str | None = Field(default=None, validation_alias=AliasChoices("QA_LLM_BASE_URL", "OPENAI_BASE_URL"), description="OpenAI-compatible endpoint for the openai generator (OpenAI, Ollama, vLLM, a llama.cpp server).")
+    llm_model: str = Field(default="gpt-4o-mini", validation_alias=AliasChoices("QA_LLM_MODEL", "OPENAI_MODEL"), description="Model name at that endpoint.")
+    llm_api_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("QA_LLM_API_KEY", "OPENAI_API_KEY"), description="Key for the endpoint; never printed or logged.")
+    llm_timeout: float = Field(default=120.0, description="Seconds before a language-model request is abandoned.")
+    llm_max_tokens: int = Field(default=200, description="Longest answer a language model may write, in tokens.")
+    llm_sentences: int = Field(default=6, description="Best sentences of the passages shown to a language model (short prompts are fast).")
 
     min_evidence_score: float = Field(default=0.45, description="Extractive generator: weakest sentence score it will answer from.")
     min_evidence_coverage: float = Field(default=0.5, description="Extractive generator: weighted share of the question's words the answering passage must hold.")

@@ -76,6 +76,7 @@ class Answer(BaseModel):
     verified_sentences: int = Field(default=0, description="Answer sentences found supported by the passage they cite.")
     unverified_sentences: int = Field(default=0, description="Answer sentences no retrieved passage was found to support.")
     unverified: list[str] = Field(default_factory=list, description="Those sentences, as they stand in text (without markers), so they can be marked.")
+    notice: str | None = Field(default=None, description="Something the reader should know, e.g. that the chosen generator failed and another answered.")
     not_covered: list[str] = Field(default_factory=list, description="Figures and names of the question that no cited passage mentions (a partial answer).")
 
 

@@ -1,0 +1,91 @@
+"""Generators that write with a chat model behind an OpenAI-compatible API, through LangChain's ChatOpenAI.
+
+``openai`` talks to any endpoint the settings name (OpenAI, Ollama, vLLM, a llama.cpp server); ``local`` is the
+same code path pointed at the packaged model served on loopback by qa.local_llm.  Before the model is called,
+the evidence is weighed (the extractive scorer); too weak, and the answer is declined without asking the model.
+The model sees only the best few sentences of the passages, numbered as the passages are, quoted as data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from qa.errors import GeneratorError
+from qa.extractive import ExtractiveGenerator
+from qa.generation import Draft, Generator
+from qa.prompts import render
+from qa.types import NOT_FOUND, Passage
+
+
+class ChatGenerator(Generator):
+    """Answers with a chat model; streams its tokens."""
+
+    def __init__(self, name: str, base_url: str | None, model: str, api_key: str | None, scorer: ExtractiveGenerator, *,
+                 timeout: float = 120.0, max_tokens: int = 200, sentences: int = 6):
+        self.name = name
+        self.base_url, self.model, self._api_key = base_url, model, api_key
+        self.scorer = scorer
+        self.timeout, self.max_tokens, self.sentences = timeout, max_tokens, sentences
+
+    def chat_model(self, max_tokens: int | None = None):
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(base_url=self.base_url, model=self.model, api_key=self._api_key or "none", temperature=0,
+                          max_tokens=max_tokens or self.max_tokens, timeout=self.timeout, max_retries=1, streaming=True)
+
+    def prompt(self, question: str, passages: Sequence[Passage]) -> str | None:
+        """The filled answer prompt, or None when the evidence is too weak to ask the model at all."""
+        ranked = self.scorer.score_sentences(question, passages)
+        if not ranked or self.scorer.evidence_is_weak(question, ranked[0], passages):
+            return None
+        keep = sorted(ranked[: self.sentences], key=lambda s: (s.passage, s.start))
+        blocks = []
+        for n in dict.fromkeys(s.passage for s in keep):
+            p = passages[n - 1]
+            body = " ".join(s.text for s in keep if s.passage == n)
+            blocks.append(f'<passage number="{n}" title="{_attr(p.title)}">\n{body}\n</passage>')
+        return render("answer", passages="\n".join(blocks), question=question, not_found=NOT_FOUND)
+
+    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Draft]:
+        text = self.prompt(question, passages)
+        if text is None:
+            yield Draft(text="", declined=True)
+            return
+        pieces: list[str] = []
+        try:
+            for chunk in self.chat_model().stream([("human", text)]):
+                if chunk.content:
+                    pieces.append(chunk.content)
+                    yield chunk.content
+        except Exception as exc:
+            raise GeneratorError(self.describe_failure(exc)) from None
+        answer = "".join(pieces).strip()
+        yield Draft(text=answer, declined=not answer or NOT_FOUND.rstrip(".") in answer)
+
+    def generate(self, question: str, passages: Sequence[Passage]) -> Draft:
+        draft = Draft(text="", declined=True)
+        for piece in self.stream(question, passages):
+            if isinstance(piece, Draft):
+                draft = piece
+        return draft
+
+    def complete(self, prompt: str, max_tokens: int = 60) -> str:
+        """One short completion (e.g. rewriting a follow-up question)."""
+        try:
+            return str(self.chat_model(max_tokens).invoke([("human", prompt)]).content).strip()
+        except Exception as exc:
+            raise GeneratorError(self.describe_failure(exc)) from None
+
+    def describe_failure(self, exc: Exception) -> str:
+        """What went wrong, with the key (if any) scrubbed from the message."""
+        message = f"{type(exc).__name__}: {exc}"
+        if self._api_key:
+            message = message.replace(self._api_key, "***")
+        hint = {"AuthenticationError": "the endpoint rejected the key (QA_LLM_API_KEY)",
+                "APITimeoutError": f"no answer within {self.timeout:.0f} s (QA_LLM_TIMEOUT)",
+                "APIConnectionError": f"cannot reach {self.base_url} (QA_LLM_BASE_URL)"}.get(type(exc).__name__, "the request failed")
+        return f"The {self.name} generator failed: {hint}. ({message[:300]})"
+
+
+def _attr(text: str) -> str:
+    return text.replace('"', "'").replace("<", "(").replace(">", ")")
