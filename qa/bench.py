@@ -41,6 +41,32 @@ UI_QUESTIONS = ("How many fentanyl-linked deaths were estimated in 2024?", "How 
                 "Who won the 2022 World Cup?")
 
 
+def parse_sizes(text: str) -> list[int]:
+    """'1000,10k,0.1m' -> [1000, 10000, 100000]; an empty string -> [] (no synthetic collections)."""
+    sizes = []
+    for part in (p.strip().lower().replace("_", "") for p in text.split(",")):
+        if not part:
+            continue
+        scale = {"k": 1000, "m": 1_000_000}.get(part[-1], 1)
+        try:
+            value = float(part[:-1] if scale > 1 else part) * scale
+        except ValueError:
+            raise ValueError(f"not a collection size: {part!r} (use e.g. 1000,10k,100k)") from None
+        if value < 10 or value != int(value):
+            raise ValueError(f"a collection size must be a whole number of at least 10 chunks, got {part!r}")
+        sizes.append(int(value))
+    return sizes
+
+
+def parse_sections(text: str | None) -> tuple[str, ...]:
+    """'ingest, latency' -> ('ingest', 'latency'); None or '' -> every section."""
+    chosen = tuple(dict.fromkeys(p.strip().lower() for p in (text or "").split(",") if p.strip()))
+    unknown = [p for p in chosen if p not in SECTIONS]
+    if unknown:
+        raise ValueError(f"unknown bench section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    return chosen or SECTIONS
+
+
 def cache_dir() -> Path:
     """$QA_CACHE/bench (default ~/.cache/qa/bench): synthetic collections are kept here between runs."""
     return Path(os.environ.get("QA_CACHE", Path.home() / ".cache" / "qa")) / "bench"
@@ -52,15 +78,14 @@ def _say(message: str) -> None:
 
 def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int = 10, rounds: int = 1, squad_limit: int | None = None,
         sections: Sequence[str] = SECTIONS, cache: Path | None = None, workdir: Path | None = None, keep: bool = False,
-        repeats: int = 3, progress: bool = True) -> dict:
-    """Measure; returns every figure as a dict (``format_report`` turns it into text)."""
+        repeats: int = 3, json_path: Path | None = None, progress: bool = True) -> dict:
+    """Measure; returns every figure as a dict (``format_report`` turns it into text).  The dict is also saved as
+    JSON to ``json_path`` and to ``<cache>/last-run.json``."""
     import qa.settings  # noqa: F401  (offline and no-telemetry defaults before anything heavy loads)
     from qa.benchmarks import ingest as ing
     from qa.settings import get_settings
 
-    unknown = set(sections) - set(SECTIONS)
-    if unknown:
-        raise ValueError(f"unknown bench section(s) {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
+    sections = parse_sections(",".join(sections))
     say = _say if progress else (lambda _m: None)
     cache = Path(cache) if cache else cache_dir()
     own_workdir = workdir is None
@@ -109,11 +134,12 @@ def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int
         res["load_end"] = load_average()
         if own_workdir and not keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        (cache / "last-run.json").write_text(json.dumps(res, indent=1, default=str))
-    except OSError:
-        pass
+    for target in ([cache / "last-run.json"] + ([Path(json_path)] if json_path else [])):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(res, indent=1, default=str))
+        except OSError as exc:
+            _say(f"could not write {target}: {exc}")
     return res
 
 
@@ -167,12 +193,17 @@ def _startup(demo: Path, collection: str, say, repeats: int = 3) -> dict:
 
 def main(sizes: Sequence[int] | None = None, *, queries: int = 30, answers: int = 10, rounds: int = 1, squad_limit: int | None = None,
          sections: Sequence[str] = SECTIONS, cache: Path | None = None, workdir: Path | None = None, keep: bool = False,
-         repeats: int = 3, progress: bool = True) -> str:
-    """Run the benchmark and return its report (progress goes to stderr).  ``sizes``: synthetic collection sizes
-    for the store-scaling part (default 1k, 10k, 100k; the 100k build takes a few minutes the first time)."""
+         repeats: int = 3, json_path: Path | None = None, progress: bool = True) -> str:
+    """Run the benchmark and return its report (progress goes to stderr).
+
+    ``sizes``: synthetic collection sizes for the store-scaling part (default 1k, 10k, 100k; the 100k build takes a
+    few minutes the first time, then it is reused from the cache); ``queries`` questions are timed per collection,
+    the first ``answers`` of them also answered; ``rounds`` ingestions alternate with raw encodes; ``squad_limit``
+    ingests only the first N SQuAD passages; ``sections``: any of SECTIONS; ``repeats``: runs of each start-up
+    command; ``workdir``/``keep``: where the temporary stores go and whether they are kept."""
     from qa.benchmarks.report import format_report
 
     res = run(list(sizes) if sizes is not None else DEFAULT_SIZES, queries=queries, answers=answers, rounds=rounds, squad_limit=squad_limit,
-              sections=sections, cache=cache, workdir=workdir, keep=keep, repeats=repeats, progress=progress)
+              sections=sections, cache=cache, workdir=workdir, keep=keep, repeats=repeats, json_path=json_path, progress=progress)
     return format_report(res)
 

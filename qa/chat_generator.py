@@ -81,9 +81,15 @@ class ChatGenerator(Generator):
         message = f"{type(exc).__name__}: {exc}"
         if self._api_key:
             message = message.replace(self._api_key, "***")
-        hint = {"AuthenticationError": "the endpoint rejected the key (QA_LLM_API_KEY)",
-                "APITimeoutError": f"no answer within {self.timeout:.0f} s (QA_LLM_TIMEOUT)",
-                "APIConnectionError": f"cannot reach {self.base_url} (QA_LLM_BASE_URL)"}.get(type(exc).__name__, "the request failed")
+        kind = type(exc).__name__
+        if "Timeout" in kind:
+            hint = f"no answer within {self.timeout:.0f} s (QA_LLM_TIMEOUT)"
+        elif "Authentication" in kind or "PermissionDenied" in kind:
+            hint = "the endpoint rejected the key (QA_LLM_API_KEY)"
+        elif "Connection" in kind:
+            hint = f"cannot reach {self.base_url} (QA_LLM_BASE_URL)"
+        else:
+            hint = "the request failed"
         return f"The {self.name} generator failed: {hint}. ({message[:300]})"
 
 
