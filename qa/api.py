@@ -53,7 +53,8 @@ def ingest(paths: list[str | Path] | str | Path, *, store: StorePath = None, col
 
     s = get_settings()
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    run = Ingestion(_store(store, collection, create=True), _embedder(), chunk_chars=s.chunk_chars, overlap=s.chunk_overlap_sentences, progress=progress)
+    run = Ingestion(_store(store, collection, create=True), _embedder(), chunk_chars=s.chunk_chars, overlap=s.chunk_overlap_sentences,
+                    progress=progress, max_file_bytes=int(s.max_file_mb * 2**20))
     return run.run(paths, prune=prune, show_bar=show_progress)
 
 

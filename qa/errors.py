@@ -27,3 +27,7 @@ class CollectionNotFound(QAError):
 
 class GeneratorError(QAError):
     """A generator is unknown, not installed, or its backend failed."""
+
+
+class InvalidCollectionName(QAError, ValueError):
+    """A collection name Chroma would not accept."""

@@ -40,7 +40,9 @@ def to_document(raw: RawDocument) -> Document:
 class Ingestion:
     """One ingestion run into one store."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder, *, chunk_chars: int = 700, overlap: int = 1, batch_chunks: int = 256, progress: Progress | None = None):
+    def __init__(self, store: ChromaStore, embedder: Embedder, *, chunk_chars: int = 700, overlap: int = 1, batch_chunks: int = 256,
+                 progress: Progress | None = None, max_file_bytes: int | None = None):
+        self.max_file_bytes = max_file_bytes
         self.store, self.embedder = store, embedder
         self.chunk_chars, self.overlap, self.batch_chunks = chunk_chars, overlap, batch_chunks
         self.progress = progress
@@ -77,7 +79,7 @@ class Ingestion:
     def _ingest_file(self, file: InputFile) -> set[str]:
         """Ingest one file; returns the doc_ids it holds (also when skipped)."""
         path = str(file.path)
-        problem = file_problem(file.path)
+        problem = file_problem(file.path, self.max_file_bytes)
         if problem:
             self.report.failed.append(FileProblem(path=path, reason=problem))
             return set()

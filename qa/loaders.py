@@ -50,6 +50,9 @@ def discover(paths: list[str | Path]) -> tuple[list[InputFile], list[FileProblem
                 rel = found.relative_to(path)
                 if any(part.startswith(".") for part in rel.parts) or not found.is_file():
                     continue
+                if found.is_symlink() and not found.resolve().is_relative_to(root):
+                    problems.append(FileProblem(path=str(found), reason=f"a link to {found.resolve()}, outside the folder: not followed"))
+                    continue
                 files.append(InputFile(found.resolve(), rel.as_posix(), root))
         elif path.is_file():
             files.append(InputFile(path.resolve(), path.name, None))
@@ -58,10 +61,17 @@ def discover(paths: list[str | Path]) -> tuple[list[InputFile], list[FileProblem
     return files, problems
 
 
-def file_problem(path: Path) -> str | None:
+def file_problem(path: Path, max_bytes: int | None = None) -> str | None:
     """Why this file cannot be ingested, or None when it can be tried."""
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         return f"unknown file type '{path.suffix or path.name}' (supported: {', '.join(SUPPORTED_SUFFIXES)})"
+    if max_bytes is not None:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            return f"cannot read file: {exc.strerror or exc}"
+        if size > max_bytes:
+            return f"file is {size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB limit (QA_MAX_FILE_MB)"
     return None
 
 

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     embedding_model: str = Field(default="all-MiniLM-L6-v2", description="Name of an embedding model shipped in a PyPI package (see qa.embedding.MODELS).")
     embedding_batch_size: int = Field(default=64, description="Texts embedded per batch.")
 
+    max_file_mb: float = Field(default=200.0, description="Larger files are reported and skipped.")
     chunk_chars: int = Field(default=700, description="Target chunk length in characters; chunks hold whole sentences only.")
     chunk_overlap_sentences: int = Field(default=1, description="Sentences repeated at the start of the next chunk.")
 

@@ -7,6 +7,7 @@ Embeddings are always computed by us and passed in, so Chroma never loads (or do
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.errors import CollectionNotFound, EmbeddingModelMismatch, StoreUnavailable
+from qa.errors import CollectionNotFound, EmbeddingModelMismatch, InvalidCollectionName, StoreUnavailable
 from qa.types import Chunk, DocumentInfo, Passage
 
 MANIFEST_SUFFIX = "__docs"
@@ -27,6 +28,8 @@ class ChromaStore:
     def __init__(self, collection: str, embedding_model: str, *, path: str | Path | None = None, host: str | None = None, port: int = 8000, create: bool = True):
         if (path is None) == (host is None):
             raise ValueError(f"ChromaStore needs exactly one of path or host; got path={path!r}, host={host!r}")
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{1,60}[A-Za-z0-9]", collection):
+            raise InvalidCollectionName(f"Collection name {collection!r} is not valid: use 3-62 letters, digits, '.', '_' or '-', starting and ending with a letter or digit.")
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 

@@ -131,3 +131,21 @@ def test_store_needs_exactly_one_location(tmp_path):
         ChromaStore("x1x", "m", path=tmp_path, host="localhost")
     with pytest.raises(ValueError, match="exactly one"):
         ChromaStore("x1x", "m")
+
+
+def test_links_out_of_the_folder_and_huge_files_are_skipped(store, fake_embedder, docs, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("A secret file outside the ingested folder.", encoding="utf-8")
+    (docs / "link.txt").symlink_to(outside)
+    (docs / "big.txt").write_text("word " * 300_000, encoding="utf-8")  # about 1.4 MiB
+    report = Ingestion(store, fake_embedder, max_file_bytes=2**20).run([docs])
+    reasons = {os.path.basename(p.path): p.reason for p in report.failed}
+    assert "outside the folder" in reasons["link.txt"] and "limit" in reasons["big.txt"]
+    assert len(report.added) == 5  # the articles are all in
+
+
+def test_invalid_collection_name_is_a_clear_error(tmp_path):
+    from qa.errors import InvalidCollectionName
+
+    with pytest.raises(InvalidCollectionName, match="not valid"):
+        ChromaStore("x", "m", path=tmp_path)
