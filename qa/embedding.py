@@ -17,6 +17,9 @@ MODELS: dict[str, tuple[str, str]] = {
 }
 
 
+SMALL_BATCH = 32  # texts; up to this many are embedded on one thread
+
+
 class Embedder(ABC):
     """Turns texts into unit-length vectors.  Implement ``embed_batch``; ``embed`` is built on it."""
 
@@ -49,6 +52,9 @@ class SentenceTransformerEmbedder(Embedder):
         self.batch_size = batch_size
         self._model = SentenceTransformer(str(module.get_model_path()), device="cpu", local_files_only=True)
         self._lock = threading.Lock()  # the model is shared by threads (UI); torch inference is not re-entrant-safe
+        import torch
+
+        self._threads = torch.get_num_threads()
 
     @property
     def max_tokens(self) -> int:
@@ -57,7 +63,15 @@ class SentenceTransformerEmbedder(Embedder):
     def embed_batch(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
+        import torch
+
         with self._lock:
+            # A question or a handful of sentences runs on one thread: splitting tiny matrix products across cores
+            # gains nothing, and when other processes load the cores it is 10-20 times slower (threads wait on
+            # each other).  Big batches (ingestion) use every core.
+            threads = 1 if len(texts) <= SMALL_BATCH else self._threads
+            if torch.get_num_threads() != threads:
+                torch.set_num_threads(threads)
             vectors = self._model.encode(
                 list(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
             )
