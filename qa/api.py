@@ -118,7 +118,7 @@ def compose_answer(question: str, passages: list[Passage], draft: Draft, generat
     declined = Answer(question=question, text=NOT_FOUND, citations=[], grounded=False, passages=passages, generator=generator)
     if draft.declined or not draft.text.strip():
         return declined
-    checked = Verifier(_embedder()).check(draft.text, passages)
+    checked = Verifier(_embedder()).check(draft.text, passages, question)
     targets = [passages[n - 1] for n, *_ in checked.targets]
     quotes = {i: (quote, start, end) for i, (_, quote, start, end) in enumerate(checked.targets, start=1)}
     text, citations = build_citations(checked.text, targets, quotes)

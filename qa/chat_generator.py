@@ -44,7 +44,7 @@ class ChatGenerator(Generator):
             p = passages[n - 1]
             body = " ".join(s.text for s in keep if s.passage == n)
             blocks.append(f'<passage number="{n}" title="{_attr(p.title)}">\n{body}\n</passage>')
-        return render("answer", passages="\n".join(blocks), question=question, not_found=NOT_FOUND)
+        return render("answer", passages="\n".join(blocks), question=question)
 
     def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Draft]:
         text = self.prompt(question, passages)

@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("QA_LLM_API_KEY", "OPENAI_API_KEY"), description="Key for the endpoint; never printed or logged.")
     llm_timeout: float = Field(default=120.0, description="Seconds before a language-model request is abandoned.")
     llm_max_tokens: int = Field(default=200, description="Longest answer a language model may write, in tokens.")
-    llm_sentences: int = Field(default=6, description="Best sentences of the passages shown to a language model (short prompts are fast).")
+    llm_sentences: int = Field(default=4, description="Best sentences of the passages shown to a language model (short prompts are fast).")
 
     min_evidence_score: float = Field(default=0.45, description="Extractive generator: weakest sentence score it will answer from.")
     min_evidence_coverage: float = Field(default=0.5, description="Extractive generator: weighted share of the question's words the answering passage must hold.")

@@ -20,6 +20,7 @@ from qa.lexical import numbers, stems
 from qa.types import Passage
 
 SUPPORT_THRESHOLD = 0.6
+SHORT_CLAIM = 5  # content words; fewer, and the claim is checked together with the question
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Claim:
 
     text: str
     cited: list[int]
+    context: str = ""  # the question, for claims too short to be checked alone
 
 
 @dataclass
@@ -68,8 +70,12 @@ class Verifier:
         self.embedder = embedder
         self.threshold = threshold
 
-    def check(self, draft_text: str, passages: Sequence[Passage]) -> Checked:
+    def check(self, draft_text: str, passages: Sequence[Passage], question: str = "") -> Checked:
+        """Check every sentence of the draft.  A terse claim ('73,600.') is checked together with the question it
+        answers, so a bare figure is only verified where a passage gives it for what was asked."""
         claims = [c for c in split_claims(draft_text) if c.text]
+        for c in claims:
+            c.context = question if question and len(stems(c.text)) < SHORT_CLAIM else ""
         units = [(n, p.text[s.start - p.start : s.end - p.start], s.start, s.end)
                  for n, p in enumerate(passages, start=1) for s in sentence_spans(p.text, offset=p.start)]
         support = self._support_matrix(claims, units, passages)
@@ -95,10 +101,12 @@ class Verifier:
             marks = []
             for n in chosen:
                 _, quote, qs, qe = best_by_passage[n]
-                target = (n, quote, qs, qe)
-                if target not in out.targets:
-                    out.targets.append(target)
-                marks.append(f"[{out.targets.index(target) + 1}]")
+                same = [i for i, (m, _, s, e) in enumerate(out.targets) if (s, e) == (qs, qe) and passages[m - 1].doc_id == passages[n - 1].doc_id]
+                if not same:  # two chunks of one document holding the same sentence are one source
+                    out.targets.append((n, quote, qs, qe))
+                mark = f"[{(same[0] if same else len(out.targets) - 1) + 1}]"
+                if mark not in marks:
+                    marks.append(mark)
             pieces.append(_with_marks(claim.text, "".join(marks)))
         out.text = " ".join(pieces)
         return out
@@ -109,20 +117,21 @@ class Verifier:
         need_model = []
         for ci, claim in enumerate(claims):
             for n, p in enumerate(passages, start=1):
-                if claim.text.rstrip(".") in p.text:  # a verbatim quote supports itself
+                if len(claim.text) > 30 and claim.text.rstrip(".") in p.text:  # a verbatim quote supports itself
                     start = p.start + p.text.index(claim.text.rstrip("."))
                     result[ci][n] = (1.0, claim.text.rstrip("."), start, start + len(claim.text.rstrip(".")))
             if not result[ci]:
                 need_model.append(ci)
         if need_model and units:
-            vectors = self.embedder.embed_batch([claims[ci].text for ci in need_model] + [u[1] for u in units])
+            full = [f"{claims[ci].context} {claims[ci].text}".strip() for ci in need_model]
+            vectors = self.embedder.embed_batch(full + [u[1] for u in units])
             claim_vecs, unit_vecs = vectors[: len(need_model)], vectors[len(need_model) :]
-            for ci, cv in zip(need_model, claim_vecs):
-                figures = numbers(claims[ci].text)
+            for ci, claim_text, cv in zip(need_model, full, claim_vecs):
+                figures = numbers(claim_text)
                 for (n, text, s, e), uv in zip(units, unit_vecs):
                     if figures - numbers(passages[n - 1].text):
                         continue  # a figure the passage does not hold is never supported by it
-                    score = 0.5 * sum(a * b for a, b in zip(cv, uv)) + 0.5 * word_share(claims[ci].text, text)
+                    score = 0.5 * sum(a * b for a, b in zip(cv, uv)) + 0.5 * word_share(claim_text, text)
                     if score > result[ci].get(n, (-1.0,))[0]:
                         result[ci][n] = (score, text, s, e)
         return result

@@ -68,17 +68,21 @@ def format_report(res: dict) -> str:
     rows = []
     if res.get("reingest_corpus"):
         r = res["reingest_corpus"]
-        rows.append(("ingestion corpus, qa.api.ingest (warm process)", f"{r['seconds']:.2f}", r["chunks_embedded"], r["skipped"]))
+        rows.append(("ingestion corpus, qa.api.ingest (warm process)", f"{r['seconds']:.3f}", r["chunks_embedded"], r["skipped"]))
     if res.get("reingest_demo"):
         r = res["reingest_demo"]
-        rows.append(("demo corpus, qa.api.ingest (warm process)", f"{r['seconds']:.2f}", r["chunks_embedded"], r["skipped"]))
+        rows.append(("demo corpus, qa.api.ingest (warm process)", f"{r['seconds']:.3f}", r["chunks_embedded"], r["skipped"]))
         ok = verdict(r["seconds"], TARGETS["reingest_demo_s"])
         if r["chunks_embedded"]:
             ok = "NOT met"
-        targets.append(("re-ingest unchanged demo corpus < 2 s, embedding nothing", f"{r['seconds']:.2f} s, {r['chunks_embedded']} embedded", ok))
+        targets.append(("re-ingest unchanged demo corpus < 2 s, embedding nothing: qa.api.ingest",
+                        f"{r['seconds']:.3f} s, {r['chunks_embedded']} embedded", ok))
     cli = (res.get("startup") or {}).get("ingest")
     if cli:
         rows.append(("demo corpus, `qa ingest --json` (fresh process)", f"{cli['median']:.2f}", cli.get("chunks_embedded"), "-"))
+        ok = verdict(cli["median"], TARGETS["reingest_demo_s"]) if cli["returncode"] == 0 and cli.get("chunks_embedded") == 0 else "NOT met"
+        targets.append(("re-ingest unchanged demo corpus < 2 s, embedding nothing: `qa ingest` (start-up included)",
+                        f"{cli['median']:.2f} s, {cli.get('chunks_embedded')} embedded", ok))
     add(_indent(table(["what", "seconds", "embedded", "docs skipped"], rows)) if rows else "   (not measured)")
 
     lat = res.get("latency")

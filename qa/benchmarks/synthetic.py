@@ -241,7 +241,7 @@ def synthetic_index(root: Path, n_chunks: int, model_name: str, *, seed: int = 0
         added.extend((c.chunk_id, c.text) for c in batch)
         batch.clear()
         records.clear()
-        if progress:
+        if progress and (len(added) >= n_chunks or len(added) // 20000 != (len(added) - len(vectors)) // 20000):
             progress(f"synthetic {n_chunks:,}: {len(added):,} chunks written ({time.perf_counter() - started:.0f}s)")
 
     for chunks, facts in corpus.chunks(n_chunks):
