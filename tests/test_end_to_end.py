@@ -83,3 +83,15 @@ def test_asking_before_ingesting_says_what_to_do(tmp_path):
 
     with pytest.raises(CollectionNotFound, match="qa ingest"):
         api.ask("anything?", store=tmp_path / "empty")
+
+
+def test_unreachable_endpoint_falls_back_to_extractive(real_index, monkeypatch):
+    from qa.settings import get_settings
+
+    monkeypatch.setenv("QA_LLM_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens on the discard port
+    monkeypatch.setenv("QA_LLM_TIMEOUT", "5")
+    get_settings.cache_clear()
+    store, _ = real_index
+    answer = api.ask("How many fentanyl-linked deaths were estimated in 2024?", generator="openai", store=store)
+    assert answer.generator == "extractive" and "48,422" in answer.text
+    assert "cannot reach" in answer.notice
