@@ -18,6 +18,7 @@ from qa.types import Passage
 
 _ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large)\b", re.I)
 _ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)\b", re.I)
+_NEGATION = re.compile(r"\b(not|never|no|none|without|neither|nor|n't)\b|n't\b", re.I)
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
 _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b", re.I)
 
@@ -102,6 +103,8 @@ class ExtractiveGenerator(Generator):
         asked = numbers(question)
         if asked and not asked & numbers(passage):  # none of the figures asked about (some may be: a partial answer)
             return True
+        if _NEGATION.search(question) and not _NEGATION.search(best.text):
+            return True  # "Which city was not ...?" cannot be answered by a sentence that negates nothing
         return term_overlap(stems(question), passage, self.term_weight) < self.min_coverage
 
     def generate(self, question: str, passages: Sequence[Passage]) -> Draft:

@@ -55,8 +55,8 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=200, description="Longest answer a language model may write, in tokens.")
     llm_sentences: int = Field(default=4, description="Best sentences of the passages shown to a language model (short prompts are fast).")
 
-    min_evidence_score: float = Field(default=0.45, description="Extractive generator: weakest sentence score it will answer from.")
-    min_evidence_coverage: float = Field(default=0.5, description="Extractive generator: weighted share of the question's words the answering passage must hold.")
+    min_evidence_score: float = Field(default=0.5, description="Extractive generator: weakest sentence score it will answer from.")
+    min_evidence_coverage: float = Field(default=0.4, description="Extractive generator: weighted share of the question's words the answering passage must hold.")
     max_answer_sentences: int = Field(default=2, description="Extractive generator: most sentences in an answer.")
 
 

@@ -98,3 +98,8 @@ def test_same_document_or_other_year_is_no_disagreement(fake_embedder):
     assert not gen.generate("How many people died from fentanyl in 2022?", same_doc).text.startswith("The sources disagree")
     other_year = [DISAGREEING[0], passage(2, "At its peak, 76,226 people died from fentanyl overdoses in 2021, a record.", 200)]
     assert not gen.generate("How many people died from fentanyl in 2022?", other_year).text.startswith("The sources disagree")
+
+
+def test_negated_question_needs_a_negated_sentence(fake_embedder):
+    gen = ExtractiveGenerator(fake_embedder, min_score=0.3)
+    assert gen.generate("How many ships did the port not handle in 2023?", PASSAGES).declined
