@@ -122,16 +122,20 @@ def render_answer(answer: dict, turn: int) -> str:
         )
     citations = sorted(answer.get("citations", []), key=lambda c: c["n"])
     unverified = answer.get("unverified_sentences", 0) > 0
+    flagged = {s.strip() for s in answer.get("unverified") or []}
     body = []
     for sentence in split_sentences(answer.get("text", "")):
         rendered = linkify_markers(sentence, citations, turn)
-        if unverified and sentence.strip() and not MARKER.search(sentence):
-            rendered = f'<span class="qa-unverified" title="Not verified: no cited passage was found to support this sentence.">{rendered}</span>'
+        exact = sentence.strip() in flagged if flagged else (unverified and sentence.strip() and not MARKER.search(sentence))
+        if exact:
+            rendered = f'<span class="qa-unverified" title="Not verified: no retrieved passage was found to support this sentence.">{rendered}</span>'
         body.append(rendered)
     note = ""
     if unverified:
         k = answer["unverified_sentences"]
         note = f'<div class="qa-unverified-note">⚠ {k} sentence{"s" if k != 1 else ""} could not be verified against the sources.</div>'
+    if answer.get("notice"):
+        note += f'<div class="qa-unverified-note">{esc(answer["notice"])}</div>'
     return f'<div class="qa-answer"><div class="qa-text">{"".join(body)}</div>{note}{_rewrite_html(answer)}{render_sources(answer, turn)}</div>'
 
 

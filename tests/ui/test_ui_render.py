@@ -151,3 +151,16 @@ def test_feedback_store_appends_jsonl(tmp_path):
     assert first["answer"].startswith("An estimated 48,422") and first["citations"][0]["quote"].startswith("An estimated")
     assert second["rating"] == "down" and second["citations"] == [] and second["grounded"] is False
     assert store.read() == [first, second]
+
+
+def test_exactly_the_unverified_sentences_are_marked_and_the_notice_shown():
+    from ui.render import render_answer
+
+    answer = {
+        "question": "q", "grounded": True, "text": "Supported claim [1]. Made-up claim. Another supported claim [1].",
+        "citations": [{"n": 1, "doc_id": "d", "title": "T", "chunk_id": "d::0", "text": "Supported claim.", "quote": "Supported claim.", "quote_start": 0, "quote_end": 16, "start": 0, "end": 16}],
+        "unverified_sentences": 1, "unverified": ["Made-up claim."], "notice": "The local generator failed; this answer comes from the extractive generator instead.",
+    }
+    html = render_answer(answer, 0)
+    assert html.count('class="qa-unverified"') == 1 and "Made-up claim." in html.split('class="qa-unverified"')[1][:200]
+    assert "extractive generator instead" in html
