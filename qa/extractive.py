@@ -18,6 +18,8 @@ from qa.types import Passage
 
 _ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large)\b", re.I)
 _ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)\b", re.I)
+_ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
 _NEGATION = re.compile(r"\b(not|never|no|none|without|neither|nor|n't)\b|n't\b", re.I)
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
 _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b", re.I)
@@ -39,6 +41,9 @@ def answer_type_fit(question: str, sentence: str) -> float:
         return 0.1 if new else -0.15
     if _ASKS_TIME.search(question):
         return 0.1 if (_YEAR.search(sentence) or _MONTH.search(sentence)) else -0.15
+    if _ASKS_WHO.search(question):  # a name the question does not already give
+        asked = {w.lower() for w in _NAME.findall(question)}
+        return 0.1 if any(w.lower() not in asked for w in _NAME.findall(sentence[1:])) else -0.15
     return 0.0
 
 
@@ -82,7 +87,7 @@ class ExtractiveGenerator(Generator):
         for n, p in enumerate(passages, start=1):
             for span in sentence_spans(p.text, offset=p.start):
                 text = p.text[span.start - p.start : span.end - p.start]
-                if len(text) >= 20 and text != p.title:
+                if len(text) >= 20 and text != p.title and not text.rstrip("\"'”’ ").endswith("?"):  # a question answers nothing
                     found.append(ScoredSentence(n, span.start, span.end, text, 0.0))
         if not found:
             return []
