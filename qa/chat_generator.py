@@ -42,7 +42,7 @@ class ChatGenerator(Generator):
         blocks = []
         for n in dict.fromkeys(s.passage for s in keep):
             p = passages[n - 1]
-            body = " ".join(s.text for s in keep if s.passage == n)
+            body = _quoted(" ".join(s.text for s in keep if s.passage == n))
             blocks.append(f'<passage number="{n}" title="{_attr(p.title)}">\n{body}\n</passage>')
         return render("answer", passages="\n".join(blocks), question=question)
 
@@ -95,3 +95,8 @@ class ChatGenerator(Generator):
 
 def _attr(text: str) -> str:
     return text.replace('"', "'").replace("<", "(").replace(">", ")")
+
+
+def _quoted(text: str) -> str:
+    """Passage text as data: no tag or chat-template token inside it can close the <passage> block or open a turn."""
+    return text.replace("<", "\u2039").replace(">", "\u203a")

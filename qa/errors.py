@@ -31,3 +31,7 @@ class GeneratorError(QAError):
 
 class InvalidCollectionName(QAError, ValueError):
     """A collection name Chroma would not accept."""
+
+
+class AccessNotConfigured(QAError):
+    """The chat would listen beyond this machine without a login."""

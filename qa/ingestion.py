@@ -88,9 +88,12 @@ class Ingestion:
         except OSError as exc:
             self.report.failed.append(FileProblem(path=path, reason=f"cannot read file: {exc}"))
             return set()
-        stamp = {"file": path, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        # file_docs: how many documents the whole file gave (0 = not known yet: a .jsonl file still being read).
+        multi = file.path.suffix.lower() == ".jsonl"
+        stamp = {"file": path, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "file_docs": 0 if multi else 1}
         unchanged = self.by_file.get(path, [])
-        if unchanged and all(self.records[d].get("size") == stat.st_size and self.records[d].get("mtime_ns") == stat.st_mtime_ns for d in unchanged):
+        if unchanged and all(self.records[d].get("size") == stat.st_size and self.records[d].get("mtime_ns") == stat.st_mtime_ns
+                             and self.records[d].get("file_docs", 1) == len(unchanged) for d in unchanged):
             self.report.skipped.extend(sorted(unchanged))
             return set(unchanged)
         ids: set[str] = set()
@@ -100,6 +103,12 @@ class Ingestion:
                 continue
             ids.add(self._unique_id(item, path))
             self._ingest_document(item, stamp)
+        if multi:  # only a file read to its end may be skipped by size and mtime next time (a run killed half-way is not)
+            self._flush()
+            done = [d for d in ids if d in self.records]
+            self.store.put_documents({d: {**self.records[d], "file_docs": len(done)} for d in done})
+            for d in done:
+                self.records[d] = {**self.records[d], "file_docs": len(done)}
         return ids
 
     def _unique_id(self, raw: RawDocument, path: str) -> str:

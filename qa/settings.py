@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=200, description="Longest answer a language model may write, in tokens.")
     llm_sentences: int = Field(default=4, description="Best sentences of the passages shown to a language model (short prompts are fast).")
 
+    ui_username: str | None = Field(default=None, description="Chat page: user name required to log in (needed to listen on an address other than loopback).")
+    ui_password: SecretStr | None = Field(default=None, description="Chat page: password for QA_UI_USERNAME; never printed or logged.")
+    max_upload_mb: float = Field(default=50.0, description="Chat page: largest file accepted by upload.")
+
     min_evidence_score: float = Field(default=0.5, description="Extractive generator: weakest sentence score it will answer from.")
     min_evidence_coverage: float = Field(default=0.4, description="Extractive generator: weighted share of the question's words the answering passage must hold.")
     max_answer_sentences: int = Field(default=2, description="Extractive generator: most sentences in an answer.")

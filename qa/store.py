@@ -41,6 +41,8 @@ class ChromaStore:
                 self.location = f"chroma server at {host}:{port}"
             else:
                 Path(path).mkdir(parents=True, exist_ok=True)
+                if not os.access(path, os.W_OK):
+                    raise PermissionError("the folder is not writable")
                 self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
                 self.location = str(path)
         except Exception as exc:

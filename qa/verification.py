@@ -131,6 +131,8 @@ class Verifier:
                 for (n, text, s, e), uv in zip(units, unit_vecs):
                     if figures - numbers(passages[n - 1].text):
                         continue  # a figure the passage does not hold is never supported by it
+                    if claims[ci].context and word_share(claims[ci].text, text) < 0.5:
+                        continue  # a terse claim is read with the question, but its own words must be in the passage ("PWNED.")
                     score = 0.5 * sum(a * b for a, b in zip(cv, uv)) + 0.5 * word_share(claim_text, text)
                     if score > result[ci].get(n, (-1.0,))[0]:
                         result[ci][n] = (score, text, s, e)

@@ -141,11 +141,20 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
         if not files:
             return ("Choose files to add.", *doc_views(), None)
         uploads.mkdir(parents=True, exist_ok=True)
-        paths = []
+        paths, refused = [], []
+        limit = int(settings.max_upload_mb * 2**20)
         for f in files:
-            dest = uploads / Path(f).name
-            shutil.copyfile(f, dest)
-            paths.append(dest)
+            name = _safe_name(Path(f).name)
+            if Path(name).suffix.lower() not in UPLOAD_TYPES:
+                refused.append(f"**Could not read** {name}: not an uploadable file type (only {', '.join(UPLOAD_TYPES)}).")
+            elif os.path.getsize(f) > limit:
+                refused.append(f"**Could not read** {name}: larger than {settings.max_upload_mb:g} MB (QA_MAX_UPLOAD_MB).")
+            else:
+                dest = uploads / name
+                shutil.copyfile(f, dest)
+                paths.append(dest)
+        if not paths:
+            return ("\n\n".join(refused), *doc_views(), None)
         progress(0, desc="Reading files…")
 
         def step(done: int, total: int, name: str) -> None:
@@ -156,7 +165,7 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
                 report = api.ingest(paths, progress=step, **where)
             except QAError as exc:
                 return (f"**Could not index the files:** {exc}", *doc_views(), None)
-        return (ingest_summary(report), *doc_views(), None)
+        return ("\n\n".join([ingest_summary(report), *refused]), *doc_views(), None)
 
     def remove(doc_ids: list[str] | None):
         if not doc_ids:
@@ -221,6 +230,14 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
     return app
 
 
+def _safe_name(name: str) -> str:
+    """An uploaded file's name as a plain file name in the uploads folder: no folders, no hidden or odd characters."""
+    import re
+
+    name = re.sub(r"[^\w.\- ]+", "_", Path(name.replace("\\", "/")).name).strip(" .") or "upload"
+    return name[:150]
+
+
 def _browser_secret(store_dir: Path) -> str | None:
     """A key for the conversation kept in the browser, saved beside the index so it outlives a restart (None: random)."""
     path = store_dir / ".ui_secret"
@@ -260,10 +277,32 @@ def launch_options() -> dict[str, Any]:
     return {"theme": theme(), "css": CSS, "head": HEAD, "ssr_mode": False, "footer_links": ["api", "settings"]}
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def access_options(host: str) -> dict[str, Any]:
+    """Login and upload limits for ``launch``: loopback needs no login; any other address refuses to start without
+    QA_UI_USERNAME and QA_UI_PASSWORD (then Gradio asks for them)."""
+    from qa.errors import AccessNotConfigured
+
+    s = get_settings()
+    password = s.ui_password.get_secret_value() if s.ui_password else ""
+    options: dict[str, Any] = {"max_file_size": int(s.max_upload_mb * 2**20)}
+    if s.ui_username and password:
+        options["auth"] = (s.ui_username, password)
+        options["auth_message"] = "Log in to ask about the documents."
+    elif host not in LOOPBACK and not host.startswith("127."):
+        raise AccessNotConfigured(
+            f"Refusing to listen on {host} without a login: anyone who can reach it could read and change the documents. "
+            "Set QA_UI_USERNAME and QA_UI_PASSWORD, or listen on 127.0.0.1 (the default).")
+    return options
+
+
 def launch(host: str = "127.0.0.1", port: int = 7860, *, api: Any = None, block: bool = True, quiet: bool = False, **settings: Any) -> gr.Blocks:
     """Serve the chat on http://host:port. ``settings`` go to create_app (store, collection, generator, k, ...).
 
     With ``block=False`` it returns once the server is up (tests); ``app.close()`` stops it."""
+    access = access_options(host)
     app = create_app(api=api, **settings)
-    app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=quiet, show_error=True, **launch_options())
+    app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=quiet, show_error=True, **access, **launch_options())
     return app
