@@ -35,6 +35,24 @@ def _embedder():
     return get_embedder(s.embedding_model, s.embedding_batch_size)
 
 
+class _LazyEmbedder:
+    """The configured model, loaded on the first text to embed: re-ingesting an unchanged corpus never loads it."""
+
+    def __init__(self):
+        self._embedder = None
+
+    def _get(self):
+        if self._embedder is None:
+            self._embedder = _embedder()
+        return self._embedder
+
+    def embed_batch(self, texts):
+        return self._get().embed_batch(texts) if texts else []
+
+    def embed(self, text):
+        return self._get().embed(text)
+
+
 def check_question(question: str) -> str:
     """The question, stripped; a clear error when it is empty or too long."""
     if not isinstance(question, str) or not question.strip():
@@ -53,7 +71,7 @@ def ingest(paths: list[str | Path] | str | Path, *, store: StorePath = None, col
 
     s = get_settings()
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    run = Ingestion(_store(store, collection, create=True), _embedder(), chunk_chars=s.chunk_chars, overlap=s.chunk_overlap_sentences,
+    run = Ingestion(_store(store, collection, create=True), _LazyEmbedder(), chunk_chars=s.chunk_chars, overlap=s.chunk_overlap_sentences,
                     progress=progress, max_file_bytes=int(s.max_file_mb * 2**20))
     return run.run(paths, prune=prune, show_bar=show_progress)
 

@@ -6,8 +6,9 @@
 Sections (all by default; choose with ``sections``):
 
 - ``ingest``: ingestion throughput (chunks/s) against raw ``SentenceTransformer.encode`` of the same model on the
-  same texts (alternated: raw, ingest, raw, ...), a cold ingestion in a child process (its peak memory), and the
-  re-ingestion time of unchanged corpora (demo corpus + SQuAD 2.0 dev passages; the demo corpus alone);
+  same texts (the corpus in parts, each part ingested and raw-encoded back to back, alternating which goes first),
+  a cold ingestion in a child process (its peak memory), and the re-ingestion time of unchanged corpora (demo
+  corpus + SQuAD 2.0 dev passages; the demo corpus alone);
 - ``latency``: query latency p50/p95 of retrieval alone (dense), the default ``qa.api.search``, retrieval with
   reranking, and a full extractive answer, on the real corpus and on synthetic collections of ``sizes`` chunks
   (synthetic text with hashed-word vectors, cached under ``$QA_CACHE/bench``; questions use the real model);
@@ -76,7 +77,7 @@ def _say(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')} load {load_average()[0]:.1f}] {message}", file=sys.stderr, flush=True)
 
 
-def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int = 10, rounds: int = 1, squad_limit: int | None = None,
+def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int = 10, parts: int = 6, squad_limit: int | None = None,
         sections: Sequence[str] = SECTIONS, cache: Path | None = None, workdir: Path | None = None, keep: bool = False,
         repeats: int = 3, json_path: Path | None = None, progress: bool = True) -> dict:
     """Measure; returns every figure as a dict (``format_report`` turns it into text).  The dict is also saved as
@@ -96,6 +97,7 @@ def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int
                  "sizes": list(sizes), "cpus": os.cpu_count(), "python": platform.python_version(), "model": s.embedding_model,
                  "workdir": str(workdir), "cache": str(cache),
                  "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "unset"), "omp_num_threads": os.environ.get("OMP_NUM_THREADS", "unset")}
+    parts_count = parts
     t0 = time.perf_counter()
     try:
         real_store, real_collection, real_paths = None, "bench", None
@@ -105,10 +107,12 @@ def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int
             say(f"cold ingestion in a child process: {desc}")
             res["ingest_child"] = _child_ingest(paths, workdir)
             texts = ing.embedded_texts(workdir / "ingest-child", "bench")
-            say(f"{len(texts)} chunk texts; alternating raw encode and ingestion ({rounds} round(s))")
-            res["throughput"] = ing.throughput(paths, texts, workdir, "bench", rounds, progress=say)
-            res["reingest_corpus"] = ing.reingest(paths, workdir / "ingest-1", "bench")
-            real_store, real_paths = workdir / "ingest-1", paths
+            pieces = ing.slices(paths, texts, workdir, parts_count)
+            say(f"{sum(len(t) for t in texts.values())} chunk texts in {len(pieces)} parts; alternating raw encode and ingestion")
+            res["throughput"] = ing.throughput(pieces, workdir / "ingest-1", "bench", progress=say)
+            ingested = [p for part_paths, _ in pieces for p in part_paths]  # the files that store was built from
+            res["reingest_corpus"] = ing.reingest(ingested, workdir / "ingest-1", "bench")
+            real_store, real_paths = workdir / "ingest-1", ingested
         demo, demo_collection = None, "bench-demo"
         if {"ingest", "ui", "startup"} & set(sections):
             say("demo corpus into a fresh store")
@@ -191,19 +195,19 @@ def _startup(demo: Path, collection: str, say, repeats: int = 3) -> dict:
     return out
 
 
-def main(sizes: Sequence[int] | None = None, *, queries: int = 30, answers: int = 10, rounds: int = 1, squad_limit: int | None = None,
+def main(sizes: Sequence[int] | None = None, *, queries: int = 30, answers: int = 10, parts: int = 6, squad_limit: int | None = None,
          sections: Sequence[str] = SECTIONS, cache: Path | None = None, workdir: Path | None = None, keep: bool = False,
          repeats: int = 3, json_path: Path | None = None, progress: bool = True) -> str:
     """Run the benchmark and return its report (progress goes to stderr).
 
     ``sizes``: synthetic collection sizes for the store-scaling part (default 1k, 10k, 100k; the 100k build takes a
     few minutes the first time, then it is reused from the cache); ``queries`` questions are timed per collection,
-    the first ``answers`` of them also answered; ``rounds`` ingestions alternate with raw encodes; ``squad_limit``
-    ingests only the first N SQuAD passages; ``sections``: any of SECTIONS; ``repeats``: runs of each start-up
+    the first ``answers`` of them also answered; the ingestion corpus is cut into ``parts``, each ingested and
+    raw-encoded back to back (alternating which goes first); ``squad_limit`` ingests only the first N SQuAD passages; ``sections``: any of SECTIONS; ``repeats``: runs of each start-up
     command; ``workdir``/``keep``: where the temporary stores go and whether they are kept."""
     from qa.benchmarks.report import format_report
 
-    res = run(list(sizes) if sizes is not None else DEFAULT_SIZES, queries=queries, answers=answers, rounds=rounds, squad_limit=squad_limit,
+    res = run(list(sizes) if sizes is not None else DEFAULT_SIZES, queries=queries, answers=answers, parts=parts, squad_limit=squad_limit,
               sections=sections, cache=cache, workdir=workdir, keep=keep, repeats=repeats, json_path=json_path, progress=progress)
     return format_report(res)
 

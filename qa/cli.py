@@ -141,6 +141,29 @@ def chat(
     _run(lambda: launch(host=host, port=port, store=store, collection=collection, generator=generator, k=k))
 
 
+@app.command()
+def bench(
+    sizes: Annotated[str, typer.Option("--sizes", help="Synthetic collection sizes for the store-scaling part, e.g. 1000,10k,100k ('' for none).")] = "1000,10000,100000",
+    queries: Annotated[int, typer.Option("--queries", help="Questions timed per collection.")] = 30,
+    answers: Annotated[int, typer.Option("--answers", help="How many of them are also answered (extractive).")] = 10,
+    parts: Annotated[int, typer.Option("--parts", help="Parts the ingestion corpus is cut into, each ingested and raw-encoded back to back.")] = 6,
+    squad_limit: Annotated[Optional[int], typer.Option("--squad-limit", help="Ingest only the first N SQuAD passages (quicker).")] = None,
+    only: Annotated[Optional[str], typer.Option("--only", help="Comma-separated sections: ingest, latency, ui, startup [default: all].")] = None,
+    repeats: Annotated[int, typer.Option("--repeats", help="Runs of each start-up command (the median is reported).")] = 3,
+    json_path: Annotated[Optional[Path], typer.Option("--json", help="Also write every figure to this JSON file.")] = None,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the temporary stores.")] = False,
+):
+    """Measure this machine: ingestion vs the raw model, re-ingestion, query latency at 1k-100k chunks, memory, start-up."""
+    from qa.bench import main as run_bench, parse_sections, parse_sizes
+
+    try:
+        chosen_sizes, sections = parse_sizes(sizes), parse_sections(only)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    typer.echo(_run(lambda: run_bench(chosen_sizes, queries=queries, answers=answers, parts=parts, squad_limit=squad_limit,
+                                      sections=sections, repeats=repeats, json_path=json_path, keep=keep)))
+
+
 eval_app = typer.Typer(help="Measure retrieval and answers on evaluation sets (development split only).", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 

@@ -17,7 +17,7 @@ MODELS: dict[str, tuple[str, str]] = {
 }
 
 
-SMALL_BATCH = 32  # texts; up to this many are embedded on one thread
+SMALL_BATCH = 1  # a single question runs on one thread; batches (sentences to score, ingestion) use every core
 
 
 class Embedder(ABC):
@@ -66,9 +66,9 @@ class SentenceTransformerEmbedder(Embedder):
         import torch
 
         with self._lock:
-            # A question or a handful of sentences runs on one thread: splitting tiny matrix products across cores
-            # gains nothing, and when other processes load the cores it is 10-20 times slower (threads wait on
-            # each other).  Big batches (ingestion) use every core.
+            # A single question runs on one thread: splitting tiny matrix products across cores gains nothing.
+            # Batches use every core (with OMP_WAIT_POLICY=PASSIVE, set in qa.settings, so a busy machine does
+            # not make the threads spin-wait on each other).
             threads = 1 if len(texts) <= SMALL_BATCH else self._threads
             if torch.get_num_threads() != threads:
                 torch.set_num_threads(threads)

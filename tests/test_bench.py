@@ -130,6 +130,27 @@ def test_synthetic_index_is_built_once_then_reused(tmp_path):
     assert again.reused and again.questions == built.questions and again.path == built.path
 
 
+# --- the ingestion corpus in parts ---------------------------------------------------------------------------------
+def test_corpus_is_cut_into_parts_that_together_hold_every_text(tmp_path):
+    import json
+
+    from qa.benchmarks.ingest import slices
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    records = tmp_path / "records.jsonl"
+    records.write_text("".join(json.dumps({"pid": f"p{i}", "text": f"Record {i}."}) + "\n" for i in range(10)), encoding="utf-8")
+    texts = {f"p{i}": [f"t{i}a", f"t{i}b"] for i in range(10)} | {"a.txt": ["folder text"]}
+    parts = slices([folder, records], texts, tmp_path / "work", 3)
+    assert len(parts) == 3
+    assert parts[0][0][0] == folder and all(folder not in paths for paths, _ in parts[1:])
+    assert parts[0][1][0] == "folder text"  # the folder's documents go with the first part
+    assert sorted(t for _, ts in parts for t in ts) == sorted(t for ts in texts.values() for t in ts)
+    pids = [json.loads(line)["pid"] for paths, _ in parts for p in paths if p.suffix == ".jsonl" for line in p.read_text().splitlines()]
+    assert pids == [f"p{i}" for i in range(10)]  # consecutive, each record once
+    assert len(slices([folder], {"a.txt": ["x"]}, tmp_path / "w2", 6)) == 1  # nothing to cut
+
+
 # --- report --------------------------------------------------------------------------------------------------------
 def _latency_row(label, chunks, vectors, p50):
     s = {"n": 5, "p50_ms": p50, "p95_ms": p50 * 2, "mean_ms": p50, "max_ms": p50 * 3}
@@ -142,10 +163,11 @@ FAKE_RESULTS = {
     "started": "2026-01-01T00:00:00+00:00", "load_start": (0.5, 0.4, 0.3), "load_end": (0.6, 0.5, 0.4), "cpus": 2, "python": "3.11",
     "model": MODEL, "seconds": 300.0, "corpus": "demo corpus + SQuAD", "omp_wait_policy": "unset", "omp_num_threads": "unset",
     "ingest_child": {"wall": 30.0, "chunks_embedded": 2000, "peak_rss_kib": 900 * 1024, "load": 0.5},
-    "throughput": {"runs": [{"kind": "raw encode", "texts": 2000, "seconds": 20.0, "rate": 100.0, "load": 0.5},
-                            {"kind": "qa.api.ingest", "texts": 2000, "seconds": 25.0, "rate": 80.0, "load": 0.5},
-                            {"kind": "raw encode", "texts": 2000, "seconds": 20.0, "rate": 100.0, "load": 0.5}],
-                   "batch_size": 64, "texts": 2000, "ratios": [0.8], "ratio": 0.8, "ingest_rate": 80.0, "raw_rate": 100.0, "same_count": True},
+    "throughput": {"parts": [{"part": 1, "order": "raw, ingest", "texts": 2000, "ratio": 0.8,
+                              "raw": {"texts": 2000, "seconds": 20.0, "rate": 100.0, "load": 0.5},
+                              "ingest": {"texts": 2000, "seconds": 25.0, "rate": 80.0, "load": 0.5}}],
+                   "batch_size": 64, "texts": 2000, "threads": 2, "raw_seconds": 20.0, "ingest_seconds": 25.0, "ratio": 0.8,
+                   "ingest_rate": 80.0, "raw_rate": 100.0, "same_count": True},
     "reingest_corpus": {"seconds": 0.5, "chunks_embedded": 0, "skipped": 1209, "added": 0},
     "reingest_demo": {"seconds": 0.1, "chunks_embedded": 0, "skipped": 5, "added": 0},
     "latency": [_latency_row("real corpus", 2134, "model", 20.0), _latency_row("synthetic 10,000", 10000, "hashed", 30.0),
@@ -214,7 +236,7 @@ def test_tiny_bench_runs_end_to_end(tmp_path, monkeypatch):
     from qa.bench import main
 
     monkeypatch.setenv("QA_CACHE", str(tmp_path / "cache"))
-    text = main([200], queries=3, answers=2, squad_limit=5, repeats=1, workdir=tmp_path / "work", progress=False)
+    text = main([200], queries=3, answers=2, squad_limit=5, parts=2, repeats=1, workdir=tmp_path / "work", progress=False)
     for heading in ("1. Ingestion throughput", "2. Re-ingestion", "3. Query latency", "4. Peak memory", "5. Start-up", "Targets"):
         assert heading in text, text
     assert "synthetic 200" in text and "real corpus" in text

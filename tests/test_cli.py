@@ -65,3 +65,8 @@ def test_ingest_reports_skipped_files(tmp_path):
     r = runner.invoke(app, ["ingest", str(tmp_path / "x.docx"), "--store", str(tmp_path / "s")])
     assert r.exit_code == 0
     assert "unknown file type" in r.output
+
+
+def test_bench_rejects_bad_sizes():
+    r = runner.invoke(app, ["bench", "--sizes", "ten"])
+    assert r.exit_code == 2 and "not a collection size" in r.output

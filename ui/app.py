@@ -304,5 +304,13 @@ def launch(host: str = "127.0.0.1", port: int = 7860, *, api: Any = None, block:
     With ``block=False`` it returns once the server is up (tests); ``app.close()`` stops it."""
     access = access_options(host)
     app = create_app(api=api, **settings)
+    if api is None:  # the real qa.api: load the model and open the store now, not on the first question
+        def warm() -> None:
+            try:
+                importlib.import_module("qa.api").search("warm up", 1, store=settings.get("store"), collection=settings.get("collection"))
+            except Exception:  # an empty or missing collection: the first real question will say so
+                pass
+
+        threading.Thread(target=warm, name="warm-up", daemon=True).start()
     app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=quiet, show_error=True, **access, **launch_options())
     return app

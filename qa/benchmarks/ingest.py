@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from qa.benchmarks.stats import load_average, median
+from qa.benchmarks.stats import load_average
 from qa.settings import PROJECT_ROOT, get_settings
 
 DEMO_CORPUS = PROJECT_ROOT / "corpus"
@@ -44,9 +44,9 @@ def ingestion_corpus(workdir: Path, squad_limit: int | None = None) -> tuple[lis
     return paths + [part], f"demo corpus + the first {squad_limit} SQuAD 2.0 dev passages"
 
 
-def embedded_texts(store_path: Path, collection: str) -> list[str]:
-    """What ingestion gave the model for every chunk of a freshly built collection (``qa.ingestion.embedding_text``),
-    in document order."""
+def embedded_texts(store_path: Path, collection: str) -> dict[str, list[str]]:
+    """doc_id -> what ingestion gave the model for each chunk of it (``qa.ingestion.embedding_text``), in order;
+    read back from a freshly built collection, where every chunk was embedded."""
     from qa.ingestion import embedding_text
     from qa.store import ChromaStore
     from qa.types import Chunk
@@ -58,7 +58,34 @@ def embedded_texts(store_path: Path, collection: str) -> list[str]:
             chunks.append(Chunk(chunk_id=cid, doc_id=m["doc_id"], title=m["title"], source=m.get("source", ""), index=int(m["index"]),
                                 text=text, start=int(m["start"]), end=int(m["end"])))
     chunks.sort(key=lambda c: (c.doc_id, c.index))
-    return [embedding_text(c) for c in chunks]
+    out: dict[str, list[str]] = {}
+    for c in chunks:
+        out.setdefault(c.doc_id, []).append(embedding_text(c))
+    return out
+
+
+def slices(paths: list[Path], texts: dict[str, list[str]], workdir: Path, count: int) -> list[tuple[list[Path], list[str]]]:
+    """Split the corpus into ``count`` parts (the .jsonl records into consecutive part files in ``workdir``; the
+    folders go with the first part), each with the texts ingestion embeds for it."""
+    folders = [p for p in paths if p.suffix != ".jsonl"]
+    records = [line for p in paths if p.suffix == ".jsonl" for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    count = max(1, min(count, len(records) or 1))
+    parts: list[tuple[list[Path], list[str]]] = []
+    in_records: set[str] = set()
+    for i in range(count):
+        lines = records[i * len(records) // count:(i + 1) * len(records) // count]
+        part_paths = list(folders) if i == 0 else []
+        ids = [json.loads(line).get("id") or json.loads(line).get("pid") for line in lines]
+        in_records.update(ids)
+        if lines:
+            part = workdir / "parts" / f"part-{i:02d}.jsonl"
+            part.parent.mkdir(parents=True, exist_ok=True)
+            part.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            part_paths.append(part)
+        parts.append((part_paths, [t for d in ids for t in texts.get(d, [])]))
+    folder_texts = [t for d, ts in texts.items() if d not in in_records for t in ts]
+    parts[0] = (parts[0][0], folder_texts + parts[0][1])
+    return parts
 
 
 def raw_model():
@@ -71,12 +98,19 @@ def raw_model():
     return SentenceTransformer(str(module.get_model_path()), device="cpu", local_files_only=True)
 
 
-def time_raw(model, texts: list[str], batch_size: int) -> dict:
+def time_raw(model, texts: list[str], batch_size: int, threads: int | None = None) -> dict:
+    """One encode call over all the texts.  torch's thread count is process-wide and qa.embedding changes it for small
+    batches, so it is set explicitly to what ingestion uses for big ones."""
+    import torch
+
+    if threads:
+        torch.set_num_threads(threads)
     load = load_average()[0]
     started = time.perf_counter()
     model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
     seconds = time.perf_counter() - started
-    return {"kind": "raw encode", "texts": len(texts), "seconds": seconds, "rate": len(texts) / seconds, "load": load}
+    return {"kind": "raw encode", "texts": len(texts), "seconds": seconds, "rate": len(texts) / seconds, "load": load,
+            "threads": torch.get_num_threads()}
 
 
 def time_ingest(paths: list[Path], store: Path, collection: str) -> dict:
@@ -91,32 +125,42 @@ def time_ingest(paths: list[Path], store: Path, collection: str) -> dict:
             "report_seconds": report.seconds}
 
 
-def throughput(paths: list[Path], texts: list[str], workdir: Path, collection: str, rounds: int = 1,
+def throughput(parts: list[tuple[list[Path], list[str]]], store: Path, collection: str,
                progress: Callable[[str], None] | None = None) -> dict:
-    """Alternate raw encodes and ingestions into fresh stores: raw, ingest, raw[, ingest, raw ...].
-
-    The machine may be shared, so each ingestion is compared with the raw runs on either side of it."""
+    """Ingest the corpus part by part into one store, and encode each part's texts with the raw model just before
+    or just after it (alternately: raw-ingest, ingest-raw, ...), so that both see the same load even when other
+    processes come and go.  Throughput is the total chunks over the total seconds of each."""
     from qa import api
+
+    import torch
 
     say = progress or (lambda _m: None)
     batch = get_settings().embedding_batch_size
+    threads = torch.get_num_threads()  # before qa.embedding may lower it for small batches
+    embedder = api._embedder()
+    threads = getattr(embedder, "_threads", None) or threads
     model = raw_model()
-    model.encode(texts[:batch], batch_size=batch)  # warm both: first calls allocate
-    api._embedder().embed_batch(texts[:batch])
-    runs = [time_raw(model, texts, batch)]
-    say(f"raw encode: {runs[-1]['rate']:.1f} texts/s")
-    for r in range(rounds):
-        runs.append(time_ingest(paths, workdir / f"ingest-{r + 1}", collection))
-        say(f"ingestion: {runs[-1]['rate']:.1f} chunks/s")
-        runs.append(time_raw(model, texts, batch))
-        say(f"raw encode: {runs[-1]['rate']:.1f} texts/s")
+    warm = parts[0][1][:batch]
+    model.encode(warm, batch_size=batch)  # warm both: first calls allocate
+    embedder.embed_batch(warm)
+    rows = []
+    for i, (paths, texts) in enumerate(parts):
+        if i % 2 == 0:
+            raw = time_raw(model, texts, batch, threads)
+            ing = time_ingest(paths, store, collection)
+        else:
+            ing = time_ingest(paths, store, collection)
+            raw = time_raw(model, texts, batch, threads)
+        rows.append({"part": i + 1, "order": "raw, ingest" if i % 2 == 0 else "ingest, raw", "texts": len(texts), "raw": raw, "ingest": ing,
+                     "ratio": (ing["rate"] / raw["rate"]) if raw["rate"] else float("nan")})
+        say(f"part {i + 1}/{len(parts)}: raw {raw['rate']:.1f} texts/s, ingestion {ing['rate']:.1f} chunks/s")
     del model
-    ratios = [runs[i]["rate"] / ((runs[i - 1]["rate"] + runs[i + 1]["rate"]) / 2) for i in range(1, len(runs), 2)]
-    ingest_rates = [r["rate"] for r in runs if r["kind"] != "raw encode"]
-    raw_rates = [r["rate"] for r in runs if r["kind"] == "raw encode"]
-    return {"runs": runs, "batch_size": batch, "texts": len(texts), "ratios": ratios, "ratio": median(ratios),
-            "ingest_rate": median(ingest_rates), "raw_rate": median(raw_rates),
-            "same_count": all(r["texts"] == len(texts) for r in runs)}
+    raw_n, raw_s = sum(r["raw"]["texts"] for r in rows), sum(r["raw"]["seconds"] for r in rows)
+    ing_n, ing_s = sum(r["ingest"]["texts"] for r in rows), sum(r["ingest"]["seconds"] for r in rows)
+    raw_rate, ingest_rate = raw_n / raw_s, ing_n / ing_s
+    return {"parts": rows, "batch_size": batch, "texts": raw_n, "threads": threads, "raw_seconds": raw_s, "ingest_seconds": ing_s,
+            "raw_rate": raw_rate, "ingest_rate": ingest_rate, "ratio": ingest_rate / raw_rate,
+            "same_count": all(r["raw"]["texts"] == r["ingest"]["texts"] for r in rows)}
 
 
 def reingest(paths: list[Path], store: Path, collection: str) -> dict:
