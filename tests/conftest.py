@@ -44,6 +44,13 @@ class FakeEmbedder:
         return self.embed_batch([text])[0]
 
 
+def passage(i: int, text: str, start: int = 0):
+    """A retrieved passage of document d<i> whose text starts at ``start`` in its document."""
+    from qa.types import Passage
+
+    return Passage(doc_id=f"d{i}", title=f"Doc {i}", chunk_id=f"d{i}::0", text=text, score=0.5, start=start, end=start + len(text))
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
     """Point the default store at a temporary folder and re-read settings for each test."""

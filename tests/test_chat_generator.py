@@ -6,14 +6,12 @@ from qa.chat_generator import ChatGenerator
 from qa.errors import GeneratorError
 from qa.extractive import ExtractiveGenerator
 from qa.generation import Draft
-from qa.types import Passage
 from tests.fake_openai import FakeChatServer
+from tests.conftest import passage
 
 SECRET = "sk-test-0123456789abcdef"
 
 
-def passage(i, text, start=0):
-    return Passage(doc_id=f"d{i}", title=f"Doc {i}", chunk_id=f"d{i}::0", text=text, score=0.5, start=start, end=start + len(text))
 
 
 PASSAGES = [

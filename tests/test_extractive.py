@@ -4,11 +4,10 @@ from qa.api import compose_answer
 from qa.citations import check_citations
 from qa.extractive import ExtractiveGenerator, answer_type_fit, term_overlap, with_marker
 from qa.lexical import stems
-from qa.types import NOT_FOUND, Passage
+from qa.types import NOT_FOUND
+from tests.conftest import passage
 
 
-def passage(i, text, start=0):
-    return Passage(doc_id=f"d{i}", title=f"Doc {i}", chunk_id=f"d{i}::0", text=text, score=0.5, start=start, end=start + len(text))
 
 
 PASSAGES = [

@@ -3,12 +3,10 @@ import pytest
 from qa.api import compose_answer
 from qa.citations import check_citations
 from qa.generation import Draft
-from qa.types import Passage
 from qa.verification import Verifier, split_claims
+from tests.conftest import passage
 
 
-def passage(i, text, start=0):
-    return Passage(doc_id=f"d{i}", title=f"Doc {i}", chunk_id=f"d{i}::0", text=text, score=0.5, start=start, end=start + len(text))
 
 
 PASSAGES = [
