@@ -40,8 +40,14 @@ def consistent(store_dir: Path) -> dict:
 
 
 def sqlite_size(store_dir: Path) -> int:
-    db = store_dir / "chroma.sqlite3"
-    return sum(f.stat().st_size for f in store_dir.glob("chroma.sqlite3*")) if db.exists() else 0
+    """Bytes in the database and its journal files; a journal may vanish between listing and reading it."""
+    total = 0
+    for f in store_dir.glob("chroma.sqlite3*"):
+        try:
+            total += f.stat().st_size
+        except FileNotFoundError:
+            pass
+    return total
 
 
 def qa_ingest(source: Path, store_dir: Path, kill: tuple[float, float] | None) -> tuple[int | None, str]:
