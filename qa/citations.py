@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from qa.types import Citation, Passage
 
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_SPACE_BEFORE_MARK = re.compile(r"\s+(?=[.,;:!?])")
+_END_OF_SENTENCE = re.compile(r"[.!?][\"'”’)]*$")
+_ENDS_WITH_ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}$")
 
 
 def marker_numbers(text: str) -> list[int]:
@@ -25,6 +26,15 @@ def marker_numbers(text: str) -> list[int]:
             if n not in seen:
                 seen.append(n)
     return seen
+
+
+def place_marks(sentence: str, marks: str, add_stop: bool = False) -> str:
+    """Put citation markers at the end of a sentence, before its closing punctuation: 'It rose 5%.' -> 'It rose 5% [1].'
+    After an abbreviation ('the U.S.') they follow the stop; a sentence with no stop gets one when ``add_stop``."""
+    match = _END_OF_SENTENCE.search(sentence)
+    if match and not _ENDS_WITH_ABBREVIATION.search(sentence):
+        return f"{sentence[: match.start()]} {marks}{sentence[match.start():]}"
+    return f"{sentence} {marks}" + ("." if add_stop and not match else "")
 
 
 def renumber(text: str, valid: Callable[[int], bool]) -> tuple[str, list[int]]:

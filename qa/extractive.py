@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.chunking import sentence_spans
+from qa.citations import place_marks
 from qa.embedding import Embedder
 from qa.generation import Draft, Generator
 from qa.lexical import numbers, stems
@@ -60,12 +61,7 @@ def term_overlap(question_stems: Sequence[str], sentence: str, weight: Callable[
 
 def with_marker(sentence: str, n: int) -> str:
     """'It rose 5%.' -> 'It rose 5% [n].'  (After an abbreviation such as 'U.S.' the marker follows the stop.)"""
-    if re.search(r"\b(?:[A-Za-z]\.){2,}$", sentence):
-        return f"{sentence} [{n}]"
-    match = re.search(r"[.!?][\"'”’)]*$", sentence)
-    if match:
-        return f"{sentence[: match.start()]} [{n}]{sentence[match.start():]}"
-    return f"{sentence} [{n}]."
+    return place_marks(sentence, f"[{n}]", add_stop=True)
 
 
 class ExtractiveGenerator(Generator):

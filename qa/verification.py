@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from qa.chunking import sentence_spans
-from qa.citations import MARKER
+from qa.citations import MARKER, place_marks
 from qa.embedding import Embedder
 from qa.lexical import numbers, stems
 from qa.types import Passage
@@ -107,7 +107,7 @@ class Verifier:
                 mark = f"[{(same[0] if same else len(out.targets) - 1) + 1}]"
                 if mark not in marks:
                     marks.append(mark)
-            pieces.append(_with_marks(claim.text, "".join(marks)))
+            pieces.append(place_marks(claim.text, "".join(marks)))
         out.text = " ".join(pieces)
         return out
 
@@ -138,9 +138,3 @@ class Verifier:
                         result[ci][n] = (score, text, s, e)
         return result
 
-
-def _with_marks(sentence: str, marks: str) -> str:
-    match = re.search(r"[.!?][\"'”’)]*$", sentence)
-    if match and not re.search(r"\b(?:[A-Za-z]\.){2,}$", sentence):
-        return f"{sentence[: match.start()]} {marks}{sentence[match.start():]}"
-    return f"{sentence} {marks}"
