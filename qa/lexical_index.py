@@ -10,6 +10,7 @@ disk at start-up (memory-mapped) without re-reading the collection.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import threading
@@ -21,6 +22,11 @@ import numpy as np
 from qa.lexical import stems
 
 STATE = "state.json"
+
+
+def idf(doc_freq: int, n_docs: int) -> float:
+    """BM25's inverse document frequency."""
+    return math.log(1 + (n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
 
 
 class LexicalIndex:
@@ -67,8 +73,6 @@ class LexicalIndex:
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a (stemmed) token; unseen tokens get the highest value."""
-        from qa.retrieval import idf
-
         n = len(self.ids)
         if self._bm25 is None or token not in self._bm25.vocab_dict:
             return idf(0, max(n, 1))

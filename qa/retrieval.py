@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -71,16 +70,17 @@ class Retriever:
         missing = [i for i in fused if i not in by_id]
         by_id.update({p.chunk_id: p for p in self.store.get_passages(missing, qvec)})
         pool = [by_id[i] for i in sorted(fused, key=lambda i: -fused[i]) if i in by_id]
+        words = {p.chunk_id: set(stems(p.text)) for p in pool}  # stemmed once, for the rerank and the de-duplication
         if cfg.mode == "hybrid":
             for p in pool:
                 p.score = fused[p.chunk_id]
         else:
-            self.rerank(question, pool, bm25, lexical)
+            self.rerank(question, pool, bm25, lexical, words)
             pool.sort(key=lambda p: -p.score)
-        return self.diversify(pool, k)
+        return self.diversify(pool, k, words)
 
-    def rerank(self, question: str, pool: list[Passage], bm25: dict[str, float], lexical) -> None:
-        """Score each candidate in place by a weighted sum of its features."""
+    def rerank(self, question: str, pool: list[Passage], bm25: dict[str, float], lexical, words: dict[str, set[str]]) -> None:
+        """Score each candidate in place by a weighted sum of its features (``words``: each candidate's stems)."""
         cfg = self.config
         q_stems = list(dict.fromkeys(stems(question)))
         weights = {t: lexical.idf(t) for t in q_stems}
@@ -88,7 +88,7 @@ class Retriever:
         q_numbers = numbers(question)
         top_bm25 = max(bm25.values(), default=0.0) or 1.0
         for p in pool:
-            have = set(stems(p.text))
+            have = words[p.chunk_id]
             coverage = sum(w for t, w in weights.items() if t in have) / total
             figures = len(q_numbers & numbers(p.text)) / len(q_numbers) if q_numbers else 0.0
             title = set(stems(p.title))
@@ -101,12 +101,13 @@ class Retriever:
                 + cfg.w_title * in_title
             )
 
-    def diversify(self, ranked: list[Passage], k: int) -> list[Passage]:
-        """Drop near-duplicates of better passages; join a hit to an already chosen neighbour in its document."""
+    def diversify(self, ranked: list[Passage], k: int, stemmed: dict[str, set[str]] | None = None) -> list[Passage]:
+        """Drop near-duplicates of better passages; join a hit to an already chosen neighbour in its document.
+        ``stemmed``: each passage's stems by chunk_id, when the caller already has them."""
         chosen: list[Passage] = []
         seen: list[set[str]] = []
         for p in ranked:
-            words = set(stems(p.text))
+            words = stemmed[p.chunk_id] if stemmed and p.chunk_id in stemmed else set(stems(p.text))
             if any(len(words & s) / max(1, min(len(words), len(s))) >= self.config.duplicate_overlap for s in seen):
                 continue
             neighbour = next((c for c in chosen if self.config.join_neighbours and _adjacent(c, p)), None)
@@ -115,7 +116,7 @@ class Retriever:
                 seen[chosen.index(neighbour)] |= words
                 continue
             chosen.append(p)
-            seen.append(words)
+            seen.append(set(words))  # grows when neighbours are joined; the caller's sets stay as they were
             if len(chosen) == k:
                 break
         return chosen
@@ -135,7 +136,3 @@ def _join(into: Passage, other: Passage) -> None:
     into.text, into.start, into.end = text, first.start, max(first.end, second.end)
     into.chunk_id = f"{first.chunk_id}+{second.chunk_id.rsplit('::', 1)[-1]}"
 
-
-def idf(doc_freq: int, n_docs: int) -> float:
-    """BM25's inverse document frequency."""
-    return math.log(1 + (n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
