@@ -124,31 +124,33 @@ def test_store_path_that_is_a_file_is_a_clear_error(tmp_path):
         ChromaStore("default", "all-MiniLM-L6-v2", path=blocker)
 
 
-def test_read_only_store_folder_is_a_clear_error(tmp_path, monkeypatch):
-    """Tests run as root, where chmod does not stop writes; the store checks os.access itself."""
+@pytest.fixture
+def read_only_folder(tmp_path, monkeypatch):
+    """A store folder the process may not write to.  Tests run as root, where chmod does not stop writes, so the
+    store's own os.access check is told the folder is not writable."""
     from qa import store as store_module
-    from qa.store import ChromaStore
 
     folder = tmp_path / "ro"
     folder.mkdir()
     real_access = os.access
     monkeypatch.setattr(store_module.os, "access", lambda p, mode, **kw: False if Path(p) == folder and mode & os.W_OK else real_access(p, mode, **kw))
+    return folder
+
+
+def test_read_only_store_folder_is_a_clear_error(read_only_folder):
+    from qa.store import ChromaStore
+
     with pytest.raises(StoreUnavailable, match="not writable"):
-        ChromaStore("default", "all-MiniLM-L6-v2", path=folder)
+        ChromaStore("default", "all-MiniLM-L6-v2", path=read_only_folder)
 
 
-def test_ingest_into_read_only_store_through_the_cli(tmp_path, monkeypatch):
+def test_ingest_into_read_only_store_through_the_cli(read_only_folder):
     """The CLI prints one clear line (no traceback) and exits 2."""
     from typer.testing import CliRunner
 
-    from qa import store as store_module
     from qa.cli import app
 
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    real_access = os.access
-    monkeypatch.setattr(store_module.os, "access", lambda p, mode, **kw: False if Path(p) == folder and mode & os.W_OK else real_access(p, mode, **kw))
-    result = CliRunner().invoke(app, ["ingest", str(ROOT / "corpus"), "--store", str(folder)])
+    result = CliRunner().invoke(app, ["ingest", str(ROOT / "corpus"), "--store", str(read_only_folder)])
     assert result.exit_code == 2
     assert "not writable" in result.output and "Traceback" not in result.output
 
