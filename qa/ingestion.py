@@ -26,8 +26,13 @@ Progress = Callable[[int, int, str], None]  # (files done, files in all, message
 
 
 def embedding_text(chunk: Chunk) -> str:
-    """What the model embeds for a chunk: its document's title as context, then the chunk."""
-    return chunk.text if chunk.text.startswith(chunk.title) else f"{chunk.title}\n{chunk.text}"
+    """What the model embeds for a chunk: its document's title as context, then the chunk.
+
+    A title that is only the document's identifier (a .jsonl record without a "title") says nothing about the text
+    and is left out: on RGB, ids such as "rgb12-neg8" in every vector cost 10 points of recall@5."""
+    if not chunk.title or chunk.title == chunk.doc_id or chunk.text.startswith(chunk.title):
+        return chunk.text
+    return f"{chunk.title}\n{chunk.text}"
 
 
 def to_document(raw: RawDocument) -> Document:

@@ -149,3 +149,20 @@ def test_invalid_collection_name_is_a_clear_error(tmp_path):
 
     with pytest.raises(InvalidCollectionName, match="not valid"):
         ChromaStore("x", "m", path=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("title", "doc_id", "text", "embedded"),
+    [
+        ("Fentanyl deaths", "000.txt", "Deaths fell.", "Fentanyl deaths\nDeaths fell."),  # a real title is context
+        ("rgb12-neg8", "rgb12-neg8", "Tesla revenue rose.", "Tesla revenue rose."),  # a bare id is not
+        ("Deaths fell", "000.txt", "Deaths fell sharply.", "Deaths fell sharply."),  # already the first words
+        ("", "a.jsonl#1", "Some text.", "Some text."),
+    ],
+)
+def test_what_is_embedded_for_a_chunk(title, doc_id, text, embedded):
+    from qa.ingestion import embedding_text
+    from qa.types import Chunk
+
+    chunk = Chunk(chunk_id=f"{doc_id}::0", doc_id=doc_id, title=title, text=text, index=0, start=0, end=len(text), source=doc_id)
+    assert embedding_text(chunk) == embedded
