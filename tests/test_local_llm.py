@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qa import local_llm
+from qa import local_llm, model_parts
 from qa.local_llm import LlamaServer, LocalModelError, assemble
 
 
@@ -44,8 +44,8 @@ def test_verified_file_is_reused_without_parts_and_rehashed_when_touched(tmp_pat
     for part in parts:
         part.unlink()  # a rebuild would now fail
     hashed = []
-    real_hash = local_llm._sha256
-    monkeypatch.setattr(local_llm, "_sha256", lambda paths, out=None: hashed.append(paths) or real_hash(paths, out))
+    real_hash = model_parts.sha256_of
+    monkeypatch.setattr(model_parts, "sha256_of", lambda paths, out=None: hashed.append(paths) or real_hash(paths, out))
     assert assemble(parts, dest, sha) == dest
     assert hashed == []  # the sidecar spared the hash
     stat = dest.stat()
