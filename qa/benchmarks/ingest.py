@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import time
@@ -94,8 +93,7 @@ def raw_model():
 
     from qa.embedding import MODELS
 
-    module = importlib.import_module(MODELS[get_settings().embedding_model][0])
-    return SentenceTransformer(str(module.get_model_path()), device="cpu", local_files_only=True)
+    return SentenceTransformer(str(MODELS[get_settings().embedding_model]()), device="cpu", local_files_only=True)
 
 
 def time_raw(model, texts: list[str], batch_size: int, threads: int | None = None) -> dict:

@@ -28,6 +28,7 @@ from qa.types import Chunk
 
 VERSION = 1  # bump when the generator or the layout changes: cached collections are rebuilt
 DIMS = 384  # all-MiniLM-L6-v2's
+MODEL_DIMS = {"all-MiniLM-L6-v2": 384, "all-mpnet-base-v2": 768}  # synthetic vectors have the labelled model's size
 VECTORS_NOTE = "synthetic text, hashed-word random-projection vectors (qa.benchmarks.synthetic), not the model's"
 
 FUNCTION_WORDS = ("the of and to in a was for on that with as by at from is were it its this which an be had has "
@@ -201,11 +202,11 @@ def synthetic_index(root: Path, n_chunks: int, model_name: str, *, seed: int = 0
                     progress: Callable[[str], None] | None = None) -> SyntheticIndex:
     """The collection of ``n_chunks`` synthetic chunks under ``root``, built unless a complete one is cached.
 
-    The collection is labelled with ``model_name`` (the real model has the same 384 dimensions), so the real
+    The collection is labelled with ``model_name`` and its vectors have that model's dimensions, so the real
     search and answer code opens it unchanged; its metadata says its vectors are synthetic."""
     from qa.store import ChromaStore
 
-    folder = Path(root) / f"synthetic-v{VERSION}-seed{seed}-{n_chunks}"
+    folder = Path(root) / f"synthetic-v{VERSION}-seed{seed}-{n_chunks}-{model_name}"
     name = f"synthetic-{n_chunks}"
     marker = folder / "complete.json"
     if marker.exists():
@@ -221,7 +222,7 @@ def synthetic_index(root: Path, n_chunks: int, model_name: str, *, seed: int = 0
     started = time.perf_counter()
     store = ChromaStore(name, model_name, path=folder)
     store.chunks.modify(metadata={**(store.chunks.metadata or {}), "bench_vectors": VECTORS_NOTE})
-    corpus, embedder = SyntheticCorpus(seed), HashEmbedder(seed=seed)
+    corpus, embedder = SyntheticCorpus(seed), HashEmbedder(dims=MODEL_DIMS.get(model_name, DIMS), seed=seed)
     revision = store.begin_change()
     added: list[tuple[str, str]] = []
     sample: list[dict] = []

@@ -20,8 +20,10 @@ COLUMNS = ["recall@1", "recall@5", "recall@10", "mrr@10", "p50_ms", "p95_ms", "n
 
 
 def eval_store(dataset: str) -> Path:
-    """Where a set's index is cached: $QA_CACHE/eval/<set> (default ~/.cache/qa/eval/<set>)."""
-    return Path(os.environ.get("QA_CACHE", Path.home() / ".cache" / "qa")) / "eval" / dataset
+    """Where a set's index is cached: $QA_CACHE/eval/<model>/<set> (default ~/.cache/qa/eval/<model>/<set>)."""
+    from qa.settings import get_settings
+
+    return Path(os.environ.get("QA_CACHE", Path.home() / ".cache" / "qa")) / "eval" / get_settings().embedding_model / dataset
 
 
 def index_corpus(dataset: str, corpus, store: Path) -> None:
