@@ -83,6 +83,20 @@ def test_contains_gold(answer_text, answers, expected):
     assert m.contains_gold(answer_text, answers) is expected
 
 
+@pytest.mark.parametrize(
+    "ranked, answers, k, expected",
+    [
+        ([("a", "Nothing here."), ("b", "Rafael Nadal finished No. 1.")], ["Rafael Nadal"], 2, True),
+        ([("a", "Nothing here."), ("b", "Rafael Nadal finished No. 1.")], ["Rafael Nadal"], 1, False),  # beyond k
+        (["a", "b"], ["Nadal"], 2, False),  # bare ids carry no text
+        ([{"doc_id": "a", "text": "Toy Story 4 won."}], ["Toy Story 4"], 5, True),
+        ([("a", "Toy Story 4 won.")], [], 5, False),  # no gold answers
+    ],
+)
+def test_answer_in_top_k(ranked, answers, k, expected):
+    assert m.answer_in_top_k(ranked, answers, k) is expected
+
+
 # --- retrieval ----------------------------------------------------------------
 
 

@@ -103,6 +103,13 @@ def _doc_id_and_text(item: Any) -> tuple[str, str | None]:
     return item.doc_id, getattr(item, "text", None)
 
 
+def answer_in_top_k(ranked: Sequence[Any], answers: Iterable[str], k: int) -> bool:
+    """Does any of the first ``k`` items' texts contain a gold answer (``contains_gold``)?  Labels aside: a
+    passage that is not marked gold but holds the answer still lets a generator answer."""
+    answers = list(answers)
+    return any(contains_gold(text or "", answers) for _, text in (_doc_id_and_text(item) for item in ranked[:k]))
+
+
 def is_hit(item: Any, gold_ids: Iterable[str], evidence: Evidence = None) -> bool:
     """True when the item's doc id is gold and, if evidence is given, its text contains it.
 
