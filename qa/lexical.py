@@ -43,3 +43,21 @@ def numbers(text: str) -> set[str]:
 
 def is_number(token: str) -> bool:
     return bool(_NUMBER.match(token))
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_YEAR = r"(?:1[5-9]|20)\d\d"
+_DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_YEAR}\b", re.I)
+_DATELINE = re.compile(rf"^\s*{_MONTH}\s+\d{{1,2}},\s+{_YEAR}\s*(?:\.\.\.|…|-|–|—)\s*", re.I)  # "Apr 20, 2022 ... " of a web snippet
+_ASKS_DATE = re.compile(r"^\s*(when|on what date|what date)\b|\b(release|premiere|launch|air) date\b", re.I)
+
+
+def asks_for_a_date(question: str) -> bool:
+    """'When was X released?', 'What is the premiere date of Y?'"""
+    return bool(_ASKS_DATE.search(question))
+
+
+def states_a_date(text: str) -> bool:
+    """Does the text give a full calendar date ('August 22, 2021', '1 December 2017'), not counting the date a
+    web page was written when it leads the text ('Apr 20, 2022 ... ')?"""
+    return bool(_DATE.search(_DATELINE.sub("", text, count=1)))

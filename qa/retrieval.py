@@ -2,7 +2,7 @@
 
 1. candidates from both the dense index (Chroma, cosine) and the lexical index (BM25), fused by reciprocal rank;
 2. reranked by a score that weighs meaning (cosine), BM25, how many of the question's rarer words and figures the
-   passage holds, and whether its title names the question's subject;
+   passage holds, whether its title names the question's subject, and for a 'when' question whether it gives a date;
 3. near-duplicate chunks dropped, and hits that are neighbours in one document joined into one passage.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.embedding import Embedder
-from qa.lexical import numbers, stems
+from qa.lexical import asks_for_a_date, numbers, states_a_date, stems
 from qa.store import ChromaStore
 from qa.types import Passage
 
@@ -31,6 +31,7 @@ class RetrievalConfig:
     w_coverage: float = 0.4
     w_numbers: float = 0.2
     w_title: float = 0.1
+    w_date: float = 0.1  # a 'when' question: the passage gives a full calendar date (RGB recall@5 0.94 -> 0.98)
     duplicate_overlap: float = 0.8  # a chunk sharing this much of its words with a better one is dropped
     join_neighbours: bool = True
 
@@ -88,6 +89,7 @@ class Retriever:
         total = sum(weights.values()) or 1.0
         q_numbers = numbers(question)
         top_bm25 = max(bm25.values(), default=0.0) or 1.0
+        wants_date = asks_for_a_date(question)
         for p in pool:
             have = words[p.chunk_id]
             coverage = sum(w for t, w in weights.items() if t in have) / total
@@ -100,6 +102,7 @@ class Retriever:
                 + cfg.w_coverage * coverage
                 + cfg.w_numbers * figures
                 + cfg.w_title * in_title
+                + (cfg.w_date * states_a_date(p.text) if wants_date else 0.0)
             )
 
     def diversify(self, ranked: list[Passage], k: int, stemmed: dict[str, set[str]] | None = None) -> list[Passage]:

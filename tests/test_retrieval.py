@@ -84,3 +84,51 @@ def test_hybrid_and_rerank_find_the_figure(store, fake_embedder, docs):
         found = Retriever(store, fake_embedder, RetrievalConfig(mode=mode)).search("fentanyl-linked deaths in 2024 were estimated", 5)
         assert any("48,422" in x.text for x in found), mode
         assert len(found) <= 5
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("When was Xenoblade Chronicles 2 released?", True),
+        ("What is the premiere date of The Walking Dead Season 11?", True),
+        ("On what date did the talks resume?", True),
+        ("How many deaths were there in 2022?", False),
+        ("Who won in 2019?", False),
+    ],
+)
+def test_asks_for_a_date(question, expected):
+    from qa.lexical import asks_for_a_date
+
+    assert asks_for_a_date(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The season premiered on August 22, 2021, and concluded in 2022.", True),
+        ("It was released on 1 December 2017 in Japan.", True),
+        ("Released Sept. 14th, 2018 worldwide.", True),
+        ("Apr 20, 2022 ... Revenue rose 81 percent in the first quarter.", False),  # only the page's own date
+        ("Apr 20, 2022 ... Revenue was $10.4 billion on March 31, 2021.", True),
+        ("The film arrives in January 2023.", False),  # month and year, no day
+        ("Deaths fell 27 percent in 2024.", False),
+    ],
+)
+def test_states_a_date(text, expected):
+    from qa.lexical import states_a_date
+
+    assert states_a_date(text) is expected
+
+
+def test_a_when_question_prefers_the_passage_that_gives_a_date(store, fake_embedder, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Season eleven of the show premiered to its fans.")
+    (folder / "b.txt").write_text("Season eleven of the show premiered on August 22, 2021.")
+    Ingestion(store, fake_embedder).run([folder])
+    question = "When did season eleven of the show premiere?"
+    with_date = Retriever(store, fake_embedder).search(question, 2)
+    without = Retriever(store, fake_embedder, RetrievalConfig(w_date=0.0)).search(question, 2)
+    assert without[0].doc_id == "a.txt"  # closer in words
+    assert with_date[0].doc_id == "b.txt"  # but b answers 'when'
+    assert Retriever(store, fake_embedder).search("Who watched season eleven of the show?", 2)[0].doc_id == "a.txt"
