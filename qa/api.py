@@ -67,13 +67,16 @@ def ingest(paths: list[str | Path] | str | Path, *, store: StorePath = None, col
            progress: Callable[[int, int, str], None] | None = None, show_progress: bool = False) -> IngestReport:
     """Add files and folders to a collection; unchanged documents are skipped, changed ones replaced.
     With ``prune``, documents whose files are gone from the given folders are removed."""
+    from qa.disk_space import writing
     from qa.ingestion import Ingestion
 
     s = get_settings()
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    run = Ingestion(_store(store, collection, create=True), _LazyEmbedder(), chunk_chars=s.chunk_chars, overlap=s.chunk_overlap_sentences,
-                    progress=progress, max_file_bytes=int(s.max_file_mb * 2**20))
-    return run.run(paths, prune=prune, show_bar=show_progress)
+    st = _store(store, collection, create=True)
+    with writing(getattr(st, "folder", None)):  # a full disk: one message naming the folder and the fix
+        run = Ingestion(st, _LazyEmbedder(), chunk_chars=s.chunk_chars, overlap=s.chunk_overlap_sentences,
+                        progress=progress, max_file_bytes=int(s.max_file_mb * 2**20))
+        return run.run(paths, prune=prune, show_bar=show_progress)
 
 
 def search(question: str, k: int = 5, *, store: StorePath = None, collection: str | None = None) -> list[Passage]:
@@ -166,7 +169,11 @@ def list_documents(*, store: StorePath = None, collection: str | None = None) ->
 
 def remove_documents(doc_ids: list[str], *, store: StorePath = None, collection: str | None = None) -> int:
     """Remove documents (all their chunks); returns the chunks removed."""
-    return _store(store, collection, create=True).remove_documents(doc_ids)
+    from qa.disk_space import writing
+
+    st = _store(store, collection, create=True)
+    with writing(getattr(st, "folder", None)):
+        return st.remove_documents(doc_ids)
 
 
 def available_generators() -> list[str]:

@@ -35,3 +35,7 @@ class InvalidCollectionName(QAError, ValueError):
 
 class AccessNotConfigured(QAError):
     """The chat would listen beyond this machine without a login."""
+
+
+class StoreFull(QAError):
+    """The disk holding the store folder has no room for the next write."""

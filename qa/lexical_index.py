@@ -105,8 +105,9 @@ class LexicalIndex:
         """Forget everything and index these (chunk_id, text) pairs."""
         self._tokens = {chunk_id: stems(text) for chunk_id, text in chunks}
 
-    def commit(self, revision: str) -> None:
-        """Re-index the tokens and save them, atomically, as reflecting ``revision``."""
+    def commit(self, revision: str, save: bool = True) -> None:
+        """Re-index the tokens and save them, atomically, as reflecting ``revision`` (``save=False``: in memory only).
+        A save that fails (a full disk) leaves the saved index as it was and removes its partial copy."""
         import bm25s
 
         toks = self.tokens()
@@ -115,16 +116,26 @@ class LexicalIndex:
         if ids:
             bm25 = bm25s.BM25()
             bm25.index([toks[i] or [""] for i in ids], show_progress=False)
+        if save:
+            self._save(ids, toks, bm25, revision)
+        with self._lock:
+            self.ids, self._bm25, self.revision, self._doc_freq = ids, bm25, revision, None
+
+    def _save(self, ids: list[str], toks: dict[str, list[str]], bm25, revision: str) -> None:
         tmp = self.folder.with_name(self.folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        if bm25 is not None:
-            bm25.save(str(tmp / "bm25"), show_progress=False)
-        (tmp / "ids.json").write_text(json.dumps(ids))
-        with (tmp / "tokens.jsonl").open("w", encoding="utf-8") as fh:
-            for i in ids:
-                fh.write(json.dumps([i, toks[i]], ensure_ascii=False) + "\n")
-        (tmp / STATE).write_text(json.dumps({"revision": revision, "chunks": len(ids)}))
+        try:
+            tmp.mkdir(parents=True)
+            if bm25 is not None:
+                bm25.save(str(tmp / "bm25"), show_progress=False)
+            (tmp / "ids.json").write_text(json.dumps(ids))
+            with (tmp / "tokens.jsonl").open("w", encoding="utf-8") as fh:
+                for i in ids:
+                    fh.write(json.dumps([i, toks[i]], ensure_ascii=False) + "\n")
+            (tmp / STATE).write_text(json.dumps({"revision": revision, "chunks": len(ids)}))
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         with self._lock:
             old = self.folder.with_name(self.folder.name + ".old")
             shutil.rmtree(old, ignore_errors=True)
@@ -132,4 +143,3 @@ class LexicalIndex:
                 os.replace(self.folder, old)
             os.replace(tmp, self.folder)
             shutil.rmtree(old, ignore_errors=True)
-            self.ids, self._bm25, self.revision, self._doc_freq = ids, bm25, revision, None

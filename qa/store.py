@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.disk_space import ensure_room, full_error, is_disk_full
 from qa.errors import CollectionNotFound, EmbeddingModelMismatch, InvalidCollectionName, StoreUnavailable
 from qa.types import Chunk, DocumentInfo, Passage
 
@@ -34,6 +35,7 @@ class ChromaStore:
         from chromadb.config import Settings as ChromaSettings
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        self.folder = Path(path) if host is None else None  # on our disk: checked for room before each write
         try:
             if host is not None:
                 self.client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
@@ -46,6 +48,8 @@ class ChromaStore:
                 self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
                 self.location = str(path)
         except Exception as exc:
+            if host is None and is_disk_full(exc, path):
+                raise full_error(path, f" ({exc})") from exc
             where = f"the Chroma server at {host}:{port} (is `chroma run --host {host} --port {port}` running?)" if host else f"the store folder {path} (is it writable?)"
             raise StoreUnavailable(f"Cannot open {where}: {exc}") from exc
         self.name = collection
@@ -83,6 +87,7 @@ class ChromaStore:
         """Call before writing: brings the lexical index in step, then gives the collection a new revision, so
         a run that dies before ``commit_change`` leaves a lexical index that is known to be stale."""
         self.lexical()
+        ensure_room(self.folder, 0)
         revision = uuid.uuid4().hex
         meta = dict(self.client.get_collection(self.name, embedding_function=None).metadata or {})
         meta["revision"] = revision
@@ -112,7 +117,13 @@ class ChromaStore:
             index = self._lexical = LexicalIndex.load(self.lexical_folder)  # another process may have saved it
         if index.revision != current or len(index.ids) != self.count():
             index.rebuild((i, t) for page in self._pages(self.chunks, include=["documents"]) for i, t in zip(page["ids"], page["documents"]))
-            index.commit(current or "empty")
+            try:
+                index.commit(current or "empty")
+            except OSError as exc:  # a full disk: answer from the index in memory; the next write saves it
+                if not is_disk_full(exc):
+                    raise
+                index.commit(current or "empty", save=False)
+                return index
             if current is None:
                 meta = dict(self.chunks.metadata or {}, revision="empty")
                 self.chunks.modify(metadata=meta)
@@ -131,6 +142,7 @@ class ChromaStore:
         step = max(1, min(self.client.get_max_batch_size(), 4000))
         for i in range(0, len(chunks), step):
             part = chunks[i : i + step]
+            ensure_room(self.folder, sum(len(c.text.encode()) + 200 for c in part) + 4 * sum(len(e) for e in embeddings[i : i + step]))
             self.chunks.upsert(
                 ids=[c.chunk_id for c in part],
                 embeddings=[list(e) for e in embeddings[i : i + step]],
@@ -202,6 +214,7 @@ class ChromaStore:
         ids = list(records)
         for i in range(0, len(ids), 5000):
             part = ids[i : i + 5000]
+            ensure_room(self.folder, sum(len(str(records[d])) + 100 for d in part))
             self.manifest.upsert(ids=part, embeddings=[[1.0]] * len(part), metadatas=[records[d] for d in part])
 
     def delete_document(self, doc_id: str) -> list[str]:
