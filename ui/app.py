@@ -307,6 +307,7 @@ def launch(host: str = "127.0.0.1", port: int = 7860, *, api: Any = None, block:
     if api is None:  # the real qa.api: load the model and open the store now, not on the first question
         def warm() -> None:
             try:
+                importlib.import_module("qa.embedding").sentence_embedder().embed("warm up")  # scores sentences, checks citations
                 importlib.import_module("qa.api").search("warm up", 1, store=settings.get("store"), collection=settings.get("collection"))
             except Exception:  # an empty or missing collection: the first real question will say so
                 pass
