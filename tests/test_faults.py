@@ -23,14 +23,16 @@ from qa.errors import GeneratorError, StoreUnavailable
 from tests.conftest import ROOT
 
 SQUAD = ROOT.parent / "shared" / "eval" / "squad2-dev" / "passages.jsonl"
+# The kill tests ingest with the small model: crash consistency does not depend on which model embeds, and it keeps
+# the kills quick.
+MODEL = "all-MiniLM-L6-v2"
 
 
 def consistent(store_dir: Path) -> dict:
     """Open the store in this process and check it agrees with itself; returns the document records."""
-    from qa.settings import get_settings
     from qa.store import ChromaStore
 
-    store = ChromaStore("default", get_settings().embedding_model, path=store_dir)
+    store = ChromaStore("default", MODEL, path=store_dir)
     records = store.documents()
     got = store.chunks.get(include=["metadatas"])
     per_doc = Counter(m["doc_id"] for m in got["metadatas"])
@@ -54,8 +56,7 @@ def sqlite_size(store_dir: Path) -> int:
 def qa_ingest(source: Path, store_dir: Path, kill: tuple[float, float] | None) -> tuple[int | None, str]:
     """Run `qa ingest --json`.  ``kill=(grown, extra)``: SIGKILL it ``extra`` seconds after the database has grown by
     ``grown`` bytes (0 bytes: ``extra`` seconds after the start), i.e. while or after it writes vectors."""
-    # The small model: crash consistency does not depend on which model embeds, and it keeps the kills quick.
-    env = {**os.environ, "QA_STORE": str(store_dir), "QA_EMBEDDING_MODEL": "all-MiniLM-L6-v2"}
+    env = {**os.environ, "QA_STORE": str(store_dir), "QA_EMBEDDING_MODEL": MODEL}
     proc = subprocess.Popen([sys.executable, "-m", "qa", "ingest", str(source), "--store", str(store_dir), "--json"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if kill is None:
@@ -104,7 +105,7 @@ def test_sigkill_during_ingestion_leaves_a_consistent_store_and_a_rerun_complete
     # nothing orphaned: every chunk belongs to a recorded document
     from qa.store import ChromaStore
 
-    store = ChromaStore("default", "all-MiniLM-L6-v2", path=store_dir)
+    store = ChromaStore("default", MODEL, path=store_dir)
     assert {m["doc_id"] for m in store.chunks.get(include=["metadatas"])["metadatas"]} == all_ids
     assert store.count() == sum(r["chunks"] for r in records.values())
 
