@@ -78,6 +78,7 @@ MODELS: dict[str, Callable[[], Path]] = {
 
 
 SMALL_BATCH = 1  # a single question runs on one thread; batches (sentences to score, ingestion) use every core
+_batch_threads: int | None = None  # torch's thread count before any embedder changed it (the setting is process-wide)
 
 
 class Embedder(ABC):
@@ -110,7 +111,10 @@ class SentenceTransformerEmbedder(Embedder):
         self._lock = threading.Lock()  # the model is shared by threads (UI); torch inference is not re-entrant-safe
         import torch
 
-        self._threads = torch.get_num_threads()
+        global _batch_threads
+        if _batch_threads is None:  # read once: a model loaded after a single question must not inherit its one thread
+            _batch_threads = torch.get_num_threads()
+        self._threads = _batch_threads
 
     @property
     def max_tokens(self) -> int:
