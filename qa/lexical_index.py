@@ -105,9 +105,10 @@ class LexicalIndex:
         """Forget everything and index these (chunk_id, text) pairs."""
         self._tokens = {chunk_id: stems(text) for chunk_id, text in chunks}
 
-    def commit(self, revision: str, save: bool = True) -> None:
-        """Re-index the tokens and save them, atomically, as reflecting ``revision`` (``save=False``: in memory only).
-        A save that fails (a full disk) leaves the saved index as it was and removes its partial copy."""
+    def commit(self, revision: str) -> None:
+        """Re-index the tokens, in memory, as reflecting ``revision``, then save them atomically.  A save that fails
+        (a full disk) raises, leaves the saved index as it was and removes its partial copy; the index in memory is
+        still the new one, so this process can go on searching it."""
         import bm25s
 
         toks = self.tokens()
@@ -116,10 +117,9 @@ class LexicalIndex:
         if ids:
             bm25 = bm25s.BM25()
             bm25.index([toks[i] or [""] for i in ids], show_progress=False)
-        if save:
-            self._save(ids, toks, bm25, revision)
         with self._lock:
             self.ids, self._bm25, self.revision, self._doc_freq = ids, bm25, revision, None
+        self._save(ids, toks, bm25, revision)
 
     def _save(self, ids: list[str], toks: dict[str, list[str]], bm25, revision: str) -> None:
         tmp = self.folder.with_name(self.folder.name + ".tmp")

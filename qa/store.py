@@ -122,7 +122,6 @@ class ChromaStore:
             except OSError as exc:  # a full disk: answer from the index in memory; the next write saves it
                 if not is_disk_full(exc):
                     raise
-                index.commit(current or "empty", save=False)
                 return index
             if current is None:
                 meta = dict(self.chunks.metadata or {}, revision="empty")
