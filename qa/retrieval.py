@@ -19,7 +19,7 @@ from qa.types import Passage
 
 @dataclass
 class RetrievalConfig:
-    """How candidates are found and ranked (defaults measured on the SQuAD 2.0 dev split: see README)."""
+    """How candidates are found and ranked (defaults measured on the SQuAD 2.0 dev split and RGB: see README)."""
 
     mode: str = "rerank"  # "dense", "lexical", "hybrid" (fusion only) or "rerank" (fusion + rerank)
     candidates: int = 30  # taken from each index
