@@ -32,7 +32,7 @@ def _embedder():
     from qa.embedding import get_embedder
 
     s = get_settings()
-    return get_embedder(s.embedding_model, s.embedding_batch_size)
+    return get_embedder(s.embedding_model, s.embedding_batch_size, s.embedding_backend)
 
 
 class _LazyEmbedder:

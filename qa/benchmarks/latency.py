@@ -38,7 +38,7 @@ def query_latency(store_path: Path, collection: str, questions: list[dict], *, k
     cold = time.perf_counter() - started
 
     store = ChromaStore(collection, s.embedding_model, path=store_path, create=False)
-    embedder = get_embedder(s.embedding_model, s.embedding_batch_size)
+    embedder = get_embedder(s.embedding_model, s.embedding_batch_size, s.embedding_backend)
     dense = Retriever(store, embedder, RetrievalConfig(mode="dense"))
     rerank = Retriever(store, embedder, RetrievalConfig(mode="rerank"))
     default_mode = Retriever(store, embedder).config.mode
