@@ -28,22 +28,23 @@ def _store(store: StorePath, collection: str | None, create: bool = False):
         return _stores[key]
 
 
-def _embedder():
+def _embedder(model: str):
     from qa.embedding import get_embedder
 
     s = get_settings()
-    return get_embedder(s.embedding_model, s.embedding_batch_size, s.embedding_backend)
+    return get_embedder(model, s.embedding_batch_size, s.embedding_backend)
 
 
 class _LazyEmbedder:
-    """The configured model, loaded on the first text to embed: re-ingesting an unchanged corpus never loads it."""
+    """The collection's model, loaded on the first text to embed: re-ingesting an unchanged corpus never loads it."""
 
-    def __init__(self):
+    def __init__(self, model: str):
+        self.name = model
         self._embedder = None
 
     def _get(self):
         if self._embedder is None:
-            self._embedder = _embedder()
+            self._embedder = _embedder(self.name)
         return self._embedder
 
     def embed_batch(self, texts):
@@ -74,7 +75,7 @@ def ingest(paths: list[str | Path] | str | Path, *, store: StorePath = None, col
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     st = _store(store, collection, create=True)
     with writing(getattr(st, "folder", None)):  # a full disk: one message naming the folder and the fix
-        run = Ingestion(st, _LazyEmbedder(), chunk_chars=s.chunk_chars, overlap=s.chunk_overlap_sentences,
+        run = Ingestion(st, _LazyEmbedder(st.embedding_model), chunk_chars=s.chunk_chars, overlap=s.chunk_overlap_sentences,
                         progress=progress, max_file_bytes=int(s.max_file_mb * 2**20))
         return run.run(paths, prune=prune, show_bar=show_progress)
 
@@ -83,7 +84,8 @@ def search(question: str, k: int = 5, *, store: StorePath = None, collection: st
     """The k passages that best match the question, best first."""
     from qa.retrieval import Retriever
 
-    return Retriever(_store(store, collection), _embedder()).search(check_question(question), k)
+    st = _store(store, collection)
+    return Retriever(st, _embedder(st.embedding_model)).search(check_question(question), k)
 
 
 def ask(question: str, *, history: list[tuple[str, str]] | None = None, k: int | None = None, generator: str | None = None,

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(default=None, description="Host of a `chroma run` server; when set, the server is used instead of the embedded store.")
     chroma_port: int = Field(default=8000, description="Port of the Chroma server.")
 
-    embedding_model: str = Field(default="all-MiniLM-L6-v2", description="Model that embeds chunks and questions for retrieval, shipped in PyPI packages (see qa.embedding.MODELS); all-mpnet-base-v2 finds more (RGB recall@5 0.98 against 0.90) but ingests ~10x slower and adds ~50 ms a question (README, Retrieval).")
+    embedding_model: str = Field(default="all-mpnet-base-v2", description="Model that embeds chunks and questions for retrieval, shipped in PyPI packages (see qa.embedding.MODELS). all-mpnet-base-v2 finds more (RGB recall@5 0.98 against 0.90); all-MiniLM-L6-v2 ingests ~6x faster (README, Retrieval). Unset, an existing collection is read with the model that embedded it; set, it must match.")
     sentence_model: str = Field(default="all-MiniLM-L6-v2", description="Model that compares single sentences: the extractive generator's scoring and the citation check.")
     embedding_backend: Literal["onnx", "torch"] = Field(default="onnx", description="What runs the embedding models: ONNX Runtime on a checked export of the model (made once, then ~1.8x faster a question and 1.3-2.5x a batch) or PyTorch.")
     embedding_batch_size: int = Field(default=64, description="Texts embedded per batch.")

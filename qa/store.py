@@ -24,9 +24,13 @@ _PAGE = 5000  # records fetched per get() call
 
 
 class ChromaStore:
-    """Chunks and document records of one collection.  Give exactly one of ``path`` or ``host``."""
+    """Chunks and document records of one collection.  Give exactly one of ``path`` or ``host``.
 
-    def __init__(self, collection: str, embedding_model: str, *, path: str | Path | None = None, host: str | None = None, port: int = 8000, create: bool = True):
+    ``embedding_model`` is the model a new collection is embedded with.  An existing collection embedded with another
+    model is an error, unless ``follow_collection``: then the store reads (and adds to) it with its own model."""
+
+    def __init__(self, collection: str, embedding_model: str, *, path: str | Path | None = None, host: str | None = None, port: int = 8000,
+                 create: bool = True, follow_collection: bool = False):
         if (path is None) == (host is None):
             raise ValueError(f"ChromaStore needs exactly one of path or host; got path={path!r}, host={host!r}")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{1,60}[A-Za-z0-9]", collection):
@@ -62,7 +66,9 @@ class ChromaStore:
             self.lexical_folder = Path(path) / "lexical" / collection
         self._lexical = None
         found = (self.chunks.metadata or {}).get("embedding_model")
-        if found != embedding_model:
+        if follow_collection and found:
+            self.embedding_model = found
+        elif found != embedding_model:
             raise EmbeddingModelMismatch(
                 f"Collection {collection!r} was embedded with {found!r}, but the configured model is {embedding_model!r}. "
                 f"Use QA_EMBEDDING_MODEL={found} to read it, or ingest into another collection (--collection)."
@@ -248,6 +254,9 @@ def open_store(store: str | Path | None = None, collection: str | None = None, *
 
     s = get_settings()
     name = collection or s.collection
+    # A model set explicitly (QA_EMBEDDING_MODEL) must match the collection's; the default follows the collection,
+    # so a store built before the default changed still reads with the model that embedded it.
+    follow = "embedding_model" not in s.model_fields_set
     if s.chroma_host and store is None:
-        return ChromaStore(name, s.embedding_model, host=s.chroma_host, port=s.chroma_port, create=create)
-    return ChromaStore(name, s.embedding_model, path=Path(store) if store is not None else s.store, create=create)
+        return ChromaStore(name, s.embedding_model, host=s.chroma_host, port=s.chroma_port, create=create, follow_collection=follow)
+    return ChromaStore(name, s.embedding_model, path=Path(store) if store is not None else s.store, create=create, follow_collection=follow)

@@ -24,7 +24,7 @@ class FakeEmbedder:
     name = "all-MiniLM-L6-v2"  # pretends to be the configured model so stores open
     dims = 64
 
-    def __init__(self):
+    def __init__(self, model: str | None = None):  # the model name api passes is ignored: this is always the fake
         self.calls = 0
         self.texts_embedded = 0
 

@@ -236,6 +236,7 @@ def test_tiny_bench_runs_end_to_end(tmp_path, monkeypatch):
     from qa.bench import main
 
     monkeypatch.setenv("QA_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("QA_EMBEDDING_MODEL", "all-MiniLM-L6-v2")  # the bench's plumbing is under test: the small model is quicker
     text = main([200], queries=3, answers=2, squad_limit=5, parts=2, repeats=1, workdir=tmp_path / "work", progress=False)
     for heading in ("1. Ingestion throughput", "2. Re-ingestion", "3. Query latency", "4. Peak memory", "5. Start-up", "Targets"):
         assert heading in text, text
@@ -243,4 +244,5 @@ def test_tiny_bench_runs_end_to_end(tmp_path, monkeypatch):
     assert "qa ask answered with 48,422: yes" in text
     assert "first answer contains 48,422: yes" in text or "UI: not measured" in text
     assert (tmp_path / "cache" / "bench" / "last-run.json").exists()
+    assert "ingestion / the ONNX backend alone" in text  # the default backend is timed on its own too
     assert any(p.name.startswith("synthetic-v") for p in (tmp_path / "cache" / "bench").iterdir())

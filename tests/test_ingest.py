@@ -126,6 +126,24 @@ def test_opening_a_collection_with_another_model_is_an_error(tmp_path, fake_embe
         ChromaStore("mixed", "other-model", path=tmp_path / "c")
 
 
+def test_the_default_model_follows_an_existing_collection_but_an_explicit_one_must_match(tmp_path, monkeypatch, fake_embedder, docs):
+    """A store built before the default model changed still opens, and is read and added to with its own model."""
+    from qa.settings import get_settings
+    from qa.store import open_store
+
+    st = ChromaStore("older", "all-MiniLM-L6-v2", path=tmp_path / "c")
+    run(st, fake_embedder, [docs / "000_7585ecfd78e8c4f2.txt"])
+    monkeypatch.delenv("QA_EMBEDDING_MODEL", raising=False)
+    get_settings.cache_clear()
+    assert get_settings().embedding_model != "all-MiniLM-L6-v2"
+    assert open_store(tmp_path / "c", "older").embedding_model == "all-MiniLM-L6-v2"
+    assert open_store(tmp_path / "c", "newer").embedding_model == get_settings().embedding_model  # a new one: the default
+    monkeypatch.setenv("QA_EMBEDDING_MODEL", "all-mpnet-base-v2")
+    get_settings.cache_clear()
+    with pytest.raises(EmbeddingModelMismatch, match="embedded with 'all-MiniLM-L6-v2'.*QA_EMBEDDING_MODEL=all-MiniLM-L6-v2"):
+        open_store(tmp_path / "c", "older")
+
+
 def test_store_needs_exactly_one_location(tmp_path):
     with pytest.raises(ValueError, match="exactly one"):
         ChromaStore("x1x", "m", path=tmp_path, host="localhost")

@@ -111,6 +111,26 @@ def time_raw(model, texts: list[str], batch_size: int, threads: int | None = Non
             "threads": torch.get_num_threads()}
 
 
+def raw_backend(embedder):
+    """A second instance of the ONNX backend ingestion runs on (None when it runs on PyTorch, which raw_model is)."""
+    from qa.embedding import MODELS
+    from qa.onnx_embedding import OnnxEmbedder, onnx_file
+
+    if not isinstance(embedder, OnnxEmbedder):
+        return None
+    model_dir = MODELS[embedder.name]()
+    return OnnxEmbedder(embedder.name, model_dir, onnx_file(embedder.name, model_dir), embedder.batch_size)
+
+
+def time_backend(backend, texts: list[str]) -> dict:
+    """One embed_batch call of the backend alone over all the texts."""
+    load = load_average()[0]
+    started = time.perf_counter()
+    backend.embed_batch(texts)
+    seconds = time.perf_counter() - started
+    return {"kind": "raw backend", "texts": len(texts), "seconds": seconds, "rate": len(texts) / seconds, "load": load}
+
+
 def time_ingest(paths: list[Path], store: Path, collection: str) -> dict:
     from qa import api
 
@@ -127,7 +147,8 @@ def throughput(parts: list[tuple[list[Path], list[str]]], store: Path, collectio
                progress: Callable[[str], None] | None = None) -> dict:
     """Ingest the corpus part by part into one store, and encode each part's texts with the raw model just before
     or just after it (alternately: raw-ingest, ingest-raw, ...), so that both see the same load even when other
-    processes come and go.  Throughput is the total chunks over the total seconds of each."""
+    processes come and go.  Throughput is the total chunks over the total seconds of each.  When ingestion runs on
+    ONNX Runtime, the backend alone (a second instance) is also timed on each part, next to the ingestion."""
     from qa import api
 
     import torch
@@ -135,29 +156,37 @@ def throughput(parts: list[tuple[list[Path], list[str]]], store: Path, collectio
     say = progress or (lambda _m: None)
     batch = get_settings().embedding_batch_size
     threads = torch.get_num_threads()  # before qa.embedding may lower it for small batches
-    embedder = api._embedder()
+    embedder = api._embedder(get_settings().embedding_model)
     threads = getattr(embedder, "_threads", None) or threads
-    model = raw_model()
+    model, backend = raw_model(), raw_backend(embedder)
     warm = parts[0][1][:batch]
-    model.encode(warm, batch_size=batch)  # warm both: first calls allocate
+    model.encode(warm, batch_size=batch)  # warm all: first calls allocate
     embedder.embed_batch(warm)
+    if backend is not None:
+        backend.embed_batch(warm)
     rows = []
     for i, (paths, texts) in enumerate(parts):
         if i % 2 == 0:
             raw = time_raw(model, texts, batch, threads)
             ing = time_ingest(paths, store, collection)
+            alone = time_backend(backend, texts) if backend is not None else None
         else:
+            alone = time_backend(backend, texts) if backend is not None else None
             ing = time_ingest(paths, store, collection)
             raw = time_raw(model, texts, batch, threads)
         rows.append({"part": i + 1, "order": "raw, ingest" if i % 2 == 0 else "ingest, raw", "texts": len(texts), "raw": raw, "ingest": ing,
-                     "ratio": (ing["rate"] / raw["rate"]) if raw["rate"] else float("nan")})
-        say(f"part {i + 1}/{len(parts)}: raw {raw['rate']:.1f} texts/s, ingestion {ing['rate']:.1f} chunks/s")
-    del model
+                     "ratio": (ing["rate"] / raw["rate"]) if raw["rate"] else float("nan"), "backend": alone})
+        say(f"part {i + 1}/{len(parts)}: raw {raw['rate']:.1f} texts/s, ingestion {ing['rate']:.1f} chunks/s"
+            + (f", backend alone {alone['rate']:.1f} texts/s" if alone else ""))
+    del model, backend
     raw_n, raw_s = sum(r["raw"]["texts"] for r in rows), sum(r["raw"]["seconds"] for r in rows)
     ing_n, ing_s = sum(r["ingest"]["texts"] for r in rows), sum(r["ingest"]["seconds"] for r in rows)
     raw_rate, ingest_rate = raw_n / raw_s, ing_n / ing_s
+    alone = [r["backend"] for r in rows if r["backend"]]
+    backend_rate = sum(a["texts"] for a in alone) / sum(a["seconds"] for a in alone) if alone else None
     return {"parts": rows, "batch_size": batch, "texts": raw_n, "threads": threads, "raw_seconds": raw_s, "ingest_seconds": ing_s,
-            "raw_rate": raw_rate, "ingest_rate": ingest_rate, "ratio": ingest_rate / raw_rate,
+            "raw_rate": raw_rate, "ingest_rate": ingest_rate, "ratio": ingest_rate / raw_rate, "backend": type(embedder).__name__,
+            "backend_rate": backend_rate, "backend_ratio": ingest_rate / backend_rate if backend_rate else None,
             "same_count": all(r["raw"]["texts"] == r["ingest"]["texts"] for r in rows)}
 
 

@@ -71,16 +71,16 @@ def evaluate_retrieval(dataset: str, split: str = "dev", limit: int | None = Non
     store = store or eval_store(dataset)
     index_corpus(dataset, corpus, store)
     results: dict[str, dict] = {}
+    st = api._store(store, "eval")
+    embedder = api._embedder(st.embedding_model)
     if baseline:
         from qa.evaluation.baseline import TutorialBaseline
 
-        embedder = api._embedder()
         base = TutorialBaseline(corpus.records, embedder.embed_batch)
         try:
             results["tutorial baseline (k=5 chunks of 1000)"] = score_system(lambda q, k: base.search(q, k), questions)
         finally:
             base.close()
-    st, embedder = api._store(store, "eval"), api._embedder()
     st.lexical()  # load (or rebuild) before timing
     for mode in modes:
         retriever = Retriever(st, embedder, RetrievalConfig(mode=mode))
