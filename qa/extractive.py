@@ -14,7 +14,7 @@ from qa.chunking import sentence_spans
 from qa.citations import place_marks
 from qa.embedding import Embedder
 from qa.generation import Draft, Generator
-from qa.lexical import numbers, stems
+from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date, stems, years
 from qa.types import Passage
 
 _ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large)\b", re.I)
@@ -22,8 +22,6 @@ _ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)
 _ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
 _NEGATION = re.compile(r"\b(not|never|no|none|without|neither|nor|n't)\b|n't\b", re.I)
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
-_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b", re.I)
 
 
 @dataclass
@@ -40,12 +38,22 @@ def answer_type_fit(question: str, sentence: str) -> float:
     if _ASKS_FIGURE.search(question):
         new = numbers(sentence) - numbers(question)
         return 0.1 if new else -0.15
-    if _ASKS_TIME.search(question):
-        return 0.1 if (_YEAR.search(sentence) or _MONTH.search(sentence)) else -0.15
+    if asks_for_a_date(question) and states_a_date(sentence):  # 'when was it released?': a full date answers best
+        return 0.15
+    if _ASKS_TIME.search(question) or asks_for_a_date(question):
+        return 0.1 if mentions_a_time(sentence) else -0.15
     if _ASKS_WHO.search(question):  # a name the question does not already give
         asked = {w.lower() for w in _NAME.findall(question)}
         return 0.1 if any(w.lower() not in asked for w in _NAME.findall(sentence[1:])) else -0.15
     return 0.0
+
+
+def period_fit(question: str, sentence: str) -> float:
+    """- when the question names a year and the sentence is about other years only ('revenue in Q1 2021?' against
+    a sentence on Q1 2023): the same fact for another period is not the answer."""
+    asked = years(question)
+    said = years(sentence)
+    return -0.15 if asked and said and not asked & said else 0.0
 
 
 def term_overlap(question_stems: Sequence[str], sentence: str, weight: Callable[[str], float] | None = None) -> float:
@@ -92,7 +100,8 @@ class ExtractiveGenerator(Generator):
         q_stems = stems(question)
         for s, v in zip(found, rest):
             dense = sum(a * b for a, b in zip(q, v))
-            s.score = 0.5 * dense + 0.5 * term_overlap(q_stems, s.text, self.term_weight) + answer_type_fit(question, s.text)
+            s.score = (0.5 * dense + 0.5 * term_overlap(q_stems, s.text, self.term_weight) + answer_type_fit(question, s.text)
+                       + period_fit(question, s.text))
         return sorted(found, key=lambda s: -s.score)
 
     def evidence_is_weak(self, question: str, best: ScoredSentence, passages: Sequence[Passage]) -> bool:

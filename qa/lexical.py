@@ -52,6 +52,20 @@ _DATELINE = re.compile(rf"^\s*{_MONTH}\s+\d{{1,2}},\s+{_YEAR}\s*(?:\.\.\.|…|-|
 _ASKS_DATE = re.compile(r"^\s*(when|on what date|what date)\b|\b(release|premiere|launch|air) date\b", re.I)
 
 
+_YEARS = re.compile(rf"\b({_YEAR})s?\b")
+_MONTH_NAME = re.compile(r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b")
+
+
+def years(text: str) -> set[str]:
+    """Years a text names ('in 2021', 'the 1990s' -> '1990')."""
+    return set(_YEARS.findall(text))
+
+
+def mentions_a_time(text: str) -> bool:
+    """A year or a (capitalised) month name."""
+    return bool(_YEARS.search(text) or _MONTH_NAME.search(text))
+
+
 def asks_for_a_date(question: str) -> bool:
     """'When was X released?', 'What is the premiere date of Y?'"""
     return bool(_ASKS_DATE.search(question))

@@ -2,7 +2,7 @@ import pytest
 
 from qa.api import compose_answer
 from qa.citations import check_citations
-from qa.extractive import ExtractiveGenerator, answer_type_fit, term_overlap, with_marker
+from qa.extractive import ExtractiveGenerator, answer_type_fit, period_fit, term_overlap, with_marker
 from qa.lexical import stems
 from qa.types import NOT_FOUND
 from tests.conftest import passage
@@ -30,6 +30,27 @@ def test_answer_type_fit():
     assert answer_type_fit(q, "The port handled many ships in 2023.") < 0
     assert answer_type_fit("When did it open?", "It opened in March.") > 0
     assert answer_type_fit("Why did it open?", "Anything.") == 0
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("When was the game released?", "It was released on December 1, 2017 in Japan.", 0.15),  # a full date
+    ("What is the release date of the game?", "It came out on 1 December 2017.", 0.15),
+    ("When was the game released?", "It was released in 2017.", 0.1),  # a year only
+    ("When was the game released?", "Dec 1, 2017 ... The game sold well.", 0.1),  # a page's dateline is no answer date
+    ("When was the game released?", "The game may be the best of its kind.", -0.15),  # 'may' is no month
+])
+def test_date_questions_prefer_a_full_date(question, sentence, expected):
+    assert answer_type_fit(question, sentence) == expected
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("What was Tesla's revenue in Q1 2021?", "Q1 2023 revenue was $23.3 billion.", -0.15),  # another year only
+    ("What was Tesla's revenue in Q1 2021?", "Revenue was $10.4 billion in Q1 2021, up from 2020.", 0.0),
+    ("What was Tesla's revenue in Q1 2021?", "Revenue was $10.4 billion.", 0.0),  # no year: not against it
+    ("What was Tesla's revenue?", "Q1 2023 revenue was $23.3 billion.", 0.0),  # no year asked
+])
+def test_a_sentence_about_another_year_is_marked_down(question, sentence, expected):
+    assert period_fit(question, sentence) == expected
 
 
 def test_term_overlap_counts_figures_double():
