@@ -95,3 +95,22 @@ def test_unreachable_endpoint_falls_back_to_extractive(real_index, monkeypatch):
     answer = api.ask("How many fentanyl-linked deaths were estimated in 2024?", generator="openai", store=store)
     assert answer.generator == "extractive" and "48,422" in answer.text
     assert "cannot reach" in answer.notice
+
+
+def test_a_store_built_with_the_small_model_is_still_read_with_it(tmp_path, monkeypatch):
+    """A store made before the default model changed (or with QA_EMBEDDING_MODEL=all-MiniLM-L6-v2) keeps answering
+    with the model that embedded it, when no model is set."""
+    from qa.settings import get_settings
+
+    monkeypatch.setenv("QA_EMBEDDING_MODEL", "all-MiniLM-L6-v2")
+    get_settings.cache_clear()
+    api.ingest([CORPUS / "000_7585ecfd78e8c4f2.txt"], store=tmp_path / "old")
+    monkeypatch.delenv("QA_EMBEDDING_MODEL")
+    get_settings.cache_clear()
+    api._stores.clear()
+    assert get_settings().embedding_model != "all-MiniLM-L6-v2"
+    answer = api.ask("How many fentanyl-linked deaths were estimated in 2024?", store=tmp_path / "old")
+    assert answer.grounded and "48,422" in answer.text
+    assert next(iter(api._stores.values())).embedding_model == "all-MiniLM-L6-v2"
+    report = api.ingest([CORPUS / "000_7585ecfd78e8c4f2.txt"], store=tmp_path / "old")
+    assert report.chunks_embedded == 0  # unchanged, and not re-embedded with another model
