@@ -28,6 +28,10 @@ from qa.model_parts import cache_folder
 
 log = logging.getLogger(__name__)
 
+# Texts per ONNX Runtime call.  Small runs are faster here than big ones (less padding, the activations stay in cache)
+# and keep the memory arena small: on 2 cores, 8 against 64 gave 12.9 against 7.0 SQuAD passages/s with mpnet, 75
+# against 48 with MiniLM, and 1.0 against 2.6 GB resident (mpnet).
+RUN_SIZE = 8
 EXPORT_FORMAT = 1  # bump when the exported graph changes, so old exports are not reused
 MIN_COSINE = 0.9999  # an export whose vectors differ more than this from sentence-transformers' is not used
 # Probe texts for the check: short and long (past the model's token limit), batched together so padding is exercised.
@@ -135,6 +139,7 @@ class OnnxEmbedder(Embedder):
 
         self.name = name
         self.batch_size = batch_size
+        self.run_size = max(1, min(batch_size, RUN_SIZE))
         self._max_tokens = model_limits(model_dir)
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tokenizer.enable_truncation(self._max_tokens)
@@ -158,8 +163,8 @@ class OnnxEmbedder(Embedder):
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # similar lengths together: less padding
         out = np.empty((len(texts), 0), dtype=np.float32)
         with self._lock:
-            for start in range(0, len(order), self.batch_size):
-                idx = order[start : start + self.batch_size]
+            for start in range(0, len(order), self.run_size):
+                idx = order[start : start + self.run_size]
                 encodings = self._tokenizer.encode_batch([texts[i] for i in idx])
                 feeds = {
                     "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
