@@ -24,6 +24,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEMO_QUESTIONS = PROJECT_ROOT / "tests" / "data" / "demo_questions.jsonl"
 DEMO_CORPUS_DIR = PROJECT_ROOT / "corpus"
+# RGB questions labelled unanswerable whose answer a look-alike snippet left in the corpus states anyway, each with
+# the snippet and the words that state it (checked by hand; the tests check each quote is in its snippet).
+RGB_ANSWER_LEFT = PROJECT_ROOT / "tests" / "data" / "rgb_answer_left_in_corpus.jsonl"
 DATASETS = ("squad2", "rgb", "demo")
 
 
@@ -67,6 +70,9 @@ class EvalQuestion:
     exact substrings of the gold documents that support the answer: one, or
     one per gold document (same order) when several documents answer it; a
     retrieved passage supports the answer if it contains any of them.
+    ``stated_in`` (RGB only) names the snippets that state the answer of a
+    question labelled unanswerable all the same (``RGB_ANSWER_LEFT``): quoting
+    them is right, so such a question is scored apart from the truly absent.
     """
 
     qid: str
@@ -76,6 +82,7 @@ class EvalQuestion:
     gold_doc_ids: tuple[str, ...]
     evidence: tuple[str, ...] = ()
     near_doc_ids: tuple[str, ...] = field(default=())
+    stated_in: tuple[str, ...] = field(default=())
 
 
 def sha1_hex(text: str) -> str:
@@ -150,6 +157,9 @@ def _load_rgb(root: Path) -> tuple[EvalCorpus, list[EvalQuestion]]:
     folder = root / "rgb-news"
     corpus_path = folder / "corpus.jsonl"
     records = tuple(CorpusRecord(r["pid"], r.get("title") or r["pid"], r["text"]) for r in _read_jsonl(corpus_path))
+    left: dict[str, list[str]] = {}
+    for row in _read_jsonl(RGB_ANSWER_LEFT) if RGB_ANSWER_LEFT.is_file() else []:
+        left.setdefault(row["qid"], []).append(row["pid"])
     questions = [
         EvalQuestion(
             qid=q["qid"],
@@ -157,6 +167,7 @@ def _load_rgb(root: Path) -> tuple[EvalCorpus, list[EvalQuestion]]:
             answers=tuple(q["answers"]) if q["answerable"] else (),
             answerable=bool(q["answerable"]),
             gold_doc_ids=tuple(q["gold_pids"]),
+            stated_in=() if q["answerable"] else tuple(left.get(q["qid"], ())),
         )
         for q in _read_jsonl(folder / "questions.jsonl")
     ]

@@ -4,7 +4,10 @@ Printed per run: SQuAD token F1 and exact match (a declined answer counts as the
 an unanswerable question), the share of answerable questions whose answer contains a gold answer, citation
 precision (share of citations whose passage supports the sentence citing it) and recall (share of answer
 sentences with a supporting citation), the share of unanswerable questions declined and of answerable
-questions wrongly declined, and latency.
+questions wrongly declined, and latency.  For RGB, whose "unanswerable" questions sometimes keep a look-alike
+snippet that states the answer all the same (tests/data/rgb_answer_left_in_corpus.jsonl), two more figures:
+the share declined of those whose answer no snippet states (declined_absent), and the share of the others answered
+citing a snippet that states it (cited_stated).
 
 Support is judged here independently of the pipeline's own verifier (qa.verification): a sentence is supported
 by a passage when the passage holds at least 75% of the sentence's content words and every figure in it.
@@ -22,7 +25,8 @@ from qa.evaluation.run_retrieval import eval_store, index_corpus
 MARKERS = re.compile(r"\s*\[\d+\]")
 _FIGURE = re.compile(r"\d")
 _STOP = set("a an the of in on at to for by with from and or but is are was were be been it its this that as which who what when".split())
-COLUMNS = ["f1", "em", "contains_gold", "citation_precision", "citation_recall", "declined_unanswerable", "wrongly_declined", "p50_ms", "p95_ms", "n"]
+COLUMNS = ["f1", "em", "contains_gold", "citation_precision", "citation_recall", "declined_unanswerable", "wrongly_declined",
+           "declined_absent", "cited_stated", "p50_ms", "p95_ms", "n"]
 
 
 def content_words(text: str) -> set[str]:
@@ -67,21 +71,13 @@ def citation_scores(answer) -> tuple[int, int, int, int]:
     return good, total, supported, sentences
 
 
-def evaluate_answers(dataset: str, generator: str = "extractive", split: str = "dev", n_answerable: int | None = 200,
-                     n_unanswerable: int | None = 200, k: int | None = None) -> dict:
-    from qa import api
-
-    corpus, questions = load_dataset(dataset, split, n_answerable=n_answerable, n_unanswerable=n_unanswerable)
-    store = eval_store(dataset)
-    index_corpus(dataset, corpus, store)
+def score_answers(results, latencies: list[float] | None = None) -> dict:
+    """The figures of one run from ``(EvalQuestion, Answer)`` pairs; ``latencies`` in seconds, one per answer."""
     f1 = em = 0.0
     gold_hits = answerable = unanswerable = declined_un = declined_ans = 0
     cite_good = cite_total = sent_ok = sent_total = 0
-    latencies = []
-    for q in questions:
-        started = time.perf_counter()
-        answer = api.ask(q.question, generator=generator, k=k, store=store, collection="eval")
-        latencies.append(time.perf_counter() - started)
+    absent = declined_absent = stated = cited_stated = 0
+    for q, answer in results:
         prediction = MARKERS.sub("", answer.text) if answer.grounded else ""
         f1 += token_f1(prediction, q.answers)
         em += exact_match(prediction, q.answers)
@@ -92,24 +88,53 @@ def evaluate_answers(dataset: str, generator: str = "extractive", split: str = "
         else:
             unanswerable += 1
             declined_un += not answer.grounded
+            if q.stated_in:  # labelled unanswerable, but a snippet left in the corpus states the answer
+                stated += 1
+                cited_stated += any(c.doc_id in q.stated_in for c in answer.citations)
+            else:
+                absent += 1
+                declined_absent += not answer.grounded
         if answer.grounded:
             g, t, s, n = citation_scores(answer)
             cite_good, cite_total, sent_ok, sent_total = cite_good + g, cite_total + t, sent_ok + s, sent_total + n
-    n = len(questions)
-    lat = latency_summary(latencies)
+    nan = float("nan")
+    lat = latency_summary(latencies or [])
     return {
-        "f1": f1 / n, "em": em / n,
-        "contains_gold": gold_hits / answerable if answerable else float("nan"),
-        "citation_precision": cite_good / cite_total if cite_total else float("nan"),
-        "citation_recall": sent_ok / sent_total if sent_total else float("nan"),
-        "declined_unanswerable": declined_un / unanswerable if unanswerable else float("nan"),
-        "wrongly_declined": declined_ans / answerable if answerable else float("nan"),
-        "p50_ms": lat["p50_ms"], "p95_ms": lat["p95_ms"], "n": n,
+        "f1": f1 / len(results) if results else nan, "em": em / len(results) if results else nan,
+        "contains_gold": gold_hits / answerable if answerable else nan,
+        "citation_precision": cite_good / cite_total if cite_total else nan,
+        "citation_recall": sent_ok / sent_total if sent_total else nan,
+        "declined_unanswerable": declined_un / unanswerable if unanswerable else nan,
+        "wrongly_declined": declined_ans / answerable if answerable else nan,
+        "declined_absent": declined_absent / absent if stated and absent else nan,
+        "cited_stated": cited_stated / stated if stated else nan,
+        "n_absent": absent if stated else 0, "n_stated": stated,
+        "p50_ms": lat["p50_ms"], "p95_ms": lat["p95_ms"], "n": len(results),
     }
+
+
+def evaluate_answers(dataset: str, generator: str = "extractive", split: str = "dev", n_answerable: int | None = 200,
+                     n_unanswerable: int | None = 200, k: int | None = None) -> dict:
+    from qa import api
+
+    corpus, questions = load_dataset(dataset, split, n_answerable=n_answerable, n_unanswerable=n_unanswerable)
+    store = eval_store(dataset)
+    index_corpus(dataset, corpus, store)
+    results, latencies = [], []
+    for q in questions:
+        started = time.perf_counter()
+        results.append((q, api.ask(q.question, generator=generator, k=k, store=store, collection="eval")))
+        latencies.append(time.perf_counter() - started)
+    return score_answers(results, latencies)
 
 
 def main(dataset: str, generator: str = "extractive", split: str = "dev", n_answerable: int | None = 200, n_unanswerable: int | None = 200) -> str:
     limits = (n_answerable, n_unanswerable) if dataset == "squad2" else (None, None)
     scores = evaluate_answers(dataset, generator, split, *limits)
     title = f"answers on {dataset} ({split} split, generator {generator})"
-    return title + "\n" + format_table({generator: scores}, COLUMNS)
+    table = format_table({generator: scores}, COLUMNS)
+    if scores["n_stated"]:
+        table += (f"\ndeclined_absent: of the {scores['n_absent']} questions labelled unanswerable whose answer no snippet states; "
+                  f"cited_stated: of the {scores['n_stated']} whose answer a look-alike snippet states all the same, "
+                  "the share answered citing it (tests/data/rgb_answer_left_in_corpus.jsonl)")
+    return title + "\n" + table
