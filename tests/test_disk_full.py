@@ -63,13 +63,15 @@ def fake_model(monkeypatch):
 def fill(folder: Path) -> Path:
     """Take every free byte of the disk holding ``folder``."""
     filler = folder.parent / f"filler-{uuid.uuid4().hex}"
-    with filler.open("wb") as fh:
-        try:
-            while True:
-                fh.write(b"\0" * 2**16)
-                fh.flush()
-        except OSError:
-            pass
+    # Unbuffered: a buffered file would flush its rest on close and raise ENOSPC there, out of the loop below.
+    with filler.open("wb", buffering=0) as fh:
+        for size in (2**16, 2**12, 1):  # big writes, then smaller ones for the last bytes
+            try:
+                while True:
+                    if not fh.write(b"\0" * size):
+                        break
+            except OSError:
+                pass
     assert shutil.disk_usage(folder).free < 2**16
     return filler
 
