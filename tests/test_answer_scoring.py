@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
@@ -53,7 +52,7 @@ def test_unanswerable_split_by_whether_a_snippet_states_the_answer():
     assert s["cited_stated"] == pytest.approx(1 / 3) and s["n_stated"] == 3
 
 
-ROWS = [json.loads(line) for line in ds.RGB_ANSWER_LEFT.read_text(encoding="utf-8").splitlines() if line.strip()]
+ROWS = ds._read_jsonl(ds.RGB_ANSWER_LEFT)
 SHARED = ds.resolve_eval_dir()
 
 
@@ -62,7 +61,7 @@ def test_rgb_answers_left_in_corpus_are_real():
     """Each row: a question the set labels unanswerable, and a snippet of its corpus whose text holds the quote."""
     corpus, questions = ds.load_dataset("rgb")
     texts = {r.doc_id: r.text for r in corpus.records}
-    labels = {json.loads(line)["qid"]: json.loads(line) for line in (SHARED / "rgb-news" / "questions.jsonl").read_text().splitlines()}
+    labels = {q["qid"]: q for q in ds._read_jsonl(SHARED / "rgb-news" / "questions.jsonl")}
     assert len(ROWS) == len({r["qid"] for r in ROWS}) >= 10
     for row in ROWS:
         assert not labels[row["qid"]]["answerable"] and row["answer"] in labels[row["qid"]]["answers"]
