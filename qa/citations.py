@@ -84,7 +84,7 @@ def build_citations(text: str, passages: Sequence[Passage], quote_for: dict[int,
             quote, qs, qe = p.text, p.start, p.end
         citations.append(
             Citation(n=new_n, doc_id=p.doc_id, title=p.title, chunk_id=p.chunk_id, text=p.text, quote=quote,
-                     quote_start=qs, quote_end=qe, start=p.start, end=p.end, source=p.source)
+                     quote_start=qs, quote_end=qe, start=p.start, end=p.end, source=p.source, page=p.page, heading=p.heading)
         )
     return new_text, citations
 

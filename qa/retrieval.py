@@ -138,5 +138,6 @@ def _join(into: Passage, other: Passage) -> None:
     if second.start > first.end:  # touching, not overlapping: keep the paragraph gap
         text = first.text + "\n\n" + second.text
     into.text, into.start, into.end = text, first.start, max(first.end, second.end)
+    into.page, into.heading = first.page, first.heading
     into.chunk_id = f"{first.chunk_id}+{second.chunk_id.rsplit('::', 1)[-1]}"
 

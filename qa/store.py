@@ -180,10 +180,7 @@ class ChromaStore:
             return []
         got = self.chunks.query(query_embeddings=[list(embedding)], n_results=k, include=["documents", "metadatas", "distances"])
         return [
-            Passage(
-                doc_id=m["doc_id"], title=m["title"], chunk_id=cid, text=text, score=1.0 - float(dist),
-                start=int(m["start"]), end=int(m["end"]), source=m.get("source", ""),
-            )
+            _passage(cid, text, m, 1.0 - float(dist))
             for cid, text, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
         ]
 
@@ -194,8 +191,7 @@ class ChromaStore:
         got = self.chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
         q = np.asarray(query_embedding, dtype=np.float32)
         found = {
-            cid: Passage(doc_id=m["doc_id"], title=m["title"], chunk_id=cid, text=text, score=float(np.dot(np.asarray(e, dtype=np.float32), q)),
-                         start=int(m["start"]), end=int(m["end"]), source=m.get("source", ""))
+            cid: _passage(cid, text, m, float(np.dot(np.asarray(e, dtype=np.float32), q)))
             for cid, text, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
         }
         return [found[i] for i in ids if i in found]
@@ -245,7 +241,17 @@ class ChromaStore:
 
 
 def _chunk_meta(c: Chunk) -> dict[str, Any]:
-    return {"doc_id": c.doc_id, "title": c.title, "source": c.source, "index": c.index, "start": c.start, "end": c.end}
+    meta = {"doc_id": c.doc_id, "title": c.title, "source": c.source, "index": c.index, "start": c.start, "end": c.end, "heading": c.heading}
+    if c.page is not None:  # Chroma metadata holds no None
+        meta["page"] = c.page
+    return meta
+
+
+def _passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
+    """A stored chunk as a passage (chunks stored before pages and headings were kept read as having neither)."""
+    page = meta.get("page")
+    return Passage(doc_id=meta["doc_id"], title=meta["title"], chunk_id=chunk_id, text=text, score=score, start=int(meta["start"]),
+                   end=int(meta["end"]), source=meta.get("source", ""), page=int(page) if page is not None else None, heading=meta.get("heading", ""))
 
 
 def open_store(store: str | Path | None = None, collection: str | None = None, *, create: bool = True) -> ChromaStore:

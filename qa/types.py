@@ -5,10 +5,37 @@ documents -> chunks -> (vectors in the store) -> passages -> answer with citatio
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 #: The one fixed phrase an answer carries when the documents do not hold the answer.
 NOT_FOUND = "The documents do not contain an answer to this question."
+
+
+#: What a block of a document is; a block is never cut into sentences unless it is a paragraph.
+BlockKind = Literal["paragraph", "heading", "list_item", "table_row", "code"]
+
+#: How a heading path is shown and stored ("12. Virtual Environments › 12.2 Creating Virtual Environments").
+HEADING_SEPARATOR = " › "
+
+
+class Block(BaseModel):
+    """One element of a document, as its reader found it: a paragraph, a heading, a list item, a table row or a code
+    block.  Readers produce blocks (text, kind, page, heading path); the document's cleaned text is its blocks joined
+    by blank lines, and ``start``/``end`` are set then."""
+
+    kind: BlockKind = Field(description="paragraph, heading, list_item, table_row or code.")
+    text: str = Field(description="The block's text: a paragraph's wrapped lines joined; a code block exactly as written; a table row as 'Header: value | ...' cells.")
+    page: int | None = Field(default=None, description="1-based position of its page in the file (PDF pages, .pptx slides); None for formats without pages.")
+    heading_path: list[str] = Field(default_factory=list, description="The headings above the block, outermost first (a heading's own path ends with itself).")
+    start: int = Field(default=0, description="Offset of the block in the cleaned document text.")
+    end: int = Field(default=0, description="Offset one past its last character in the cleaned document text.")
+
+    @property
+    def heading(self) -> str:
+        """The heading path as one string, joined by HEADING_SEPARATOR."""
+        return HEADING_SEPARATOR.join(self.heading_path)
 
 
 class Document(BaseModel):
@@ -19,6 +46,7 @@ class Document(BaseModel):
     source: str = Field(description="Where the document came from: an absolute file path (with '#line' for .jsonl records).")
     text: str = Field(description="The cleaned text; every offset in chunks and citations points into it.")
     checksum: str = Field(description="sha256 of the raw input the document was made from; detects changes.")
+    blocks: list[Block] = Field(default_factory=list, description="The document's blocks in order; their offsets point into text. Empty for a document made from plain text alone.")
 
 
 class Chunk(BaseModel):
@@ -32,6 +60,8 @@ class Chunk(BaseModel):
     text: str = Field(description="Exactly document.text[start:end].")
     start: int = Field(description="Offset of the first character in the cleaned document text.")
     end: int = Field(description="Offset one past the last character in the cleaned document text.")
+    page: int | None = Field(default=None, description="1-based page (PDF) or slide (.pptx) the chunk starts on; None for formats without pages.")
+    heading: str = Field(default="", description="Heading path of the section the chunk is in, joined by HEADING_SEPARATOR; '' when none.")
 
 
 class Passage(BaseModel):
@@ -45,6 +75,8 @@ class Passage(BaseModel):
     start: int = Field(description="Offset of the passage in the cleaned document text.")
     end: int
     source: str = ""
+    page: int | None = Field(default=None, description="1-based page or slide the passage starts on; None for formats without pages.")
+    heading: str = Field(default="", description="Heading path of the passage's section; '' when none.")
 
 
 class Citation(BaseModel):
@@ -61,6 +93,8 @@ class Citation(BaseModel):
     start: int = Field(default=0, description="Offset of the cited passage in the cleaned document text.")
     end: int = Field(default=0, description="Offset one past the cited passage in the cleaned document text.")
     source: str = ""
+    page: int | None = Field(default=None, description="1-based page or slide of the quote (of the passage when not known more closely); None for formats without pages.")
+    heading: str = Field(default="", description="Heading path of the cited section; '' when none.")
 
 
 class Answer(BaseModel):
@@ -78,6 +112,7 @@ class Answer(BaseModel):
     unverified: list[str] = Field(default_factory=list, description="Those sentences, as they stand in text (without markers), so they can be marked.")
     notice: str | None = Field(default=None, description="Something the reader should know, e.g. that the chosen generator failed and another answered.")
     not_covered: list[str] = Field(default_factory=list, description="Figures and names of the question that no cited passage mentions (a partial answer).")
+    kind: str = Field(default="lookup", description="The kind of question: lookup, yes_no, list, summary, explanation, howto, comparison, multi_step, opinion (see qa.question_kinds).")
 
 
 class DocumentInfo(BaseModel):
