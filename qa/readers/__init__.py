@@ -32,7 +32,21 @@ class ReadError(ValueError):
 Reader = Callable[[bytes, str], Extracted]
 
 #: suffix (lower case, with the dot) -> "module:function"
-READERS: dict[str, str] = {}
+READERS: dict[str, str] = {
+    ".txt": "qa.readers.text:read_text",
+    ".md": "qa.readers.text:read_markdown",
+    ".markdown": "qa.readers.text:read_markdown",
+    ".html": "qa.readers.html:read_html",
+    ".htm": "qa.readers.html:read_html",
+    ".pdf": "qa.readers.pdf:read_pdf",
+    ".docx": "qa.readers.office:read_docx",
+    ".pptx": "qa.readers.office:read_pptx",
+    ".odt": "qa.readers.office:read_odt",
+    ".xlsx": "qa.readers.sheets:read_xlsx",
+    ".csv": "qa.readers.sheets:read_csv",
+    ".epub": "qa.readers.epub:read_epub",
+    ".rst": "qa.readers.rst:read_rst",
+}
 
 
 def reader_for(suffix: str) -> Reader | None:
