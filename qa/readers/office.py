@@ -1,0 +1,168 @@
+"""Word (.docx), PowerPoint (.pptx) and OpenDocument text (.odt) files -> blocks.
+
+.docx and .pptx are read with python-docx and python-pptx (MIT).  .odt is read from its content.xml with lxml
+(qa.readers.opendocument): the schema is small and documented, which spares a dependency (odfpy, last released
+2020)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from qa.readers import Extracted, ReadError
+from qa.readers.structured import HeadingTrail, block, first_heading, table_blocks
+from qa.readers.zipped import damaged, open_package
+from qa.types import Block
+
+_HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+_CODE_STYLES = {"source code", "html preformatted", "code", "macro text", "preformatted text", "code block"}
+
+
+def read_docx(data: bytes, name: str) -> Extracted:
+    """Paragraphs by style: 'Heading N' and 'Title' are headings, list paragraphs list items, code styles code;
+    tables give one row each, with the first row as header.  Title: core properties, else the first heading."""
+    open_package(data, name)
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        trail, blocks = HeadingTrail(), []
+        for item in document.iter_inner_content():
+            if isinstance(item, Table):
+                blocks += table_blocks(_docx_rows(item), trail.path)
+            else:
+                blocks += _docx_paragraph(item, trail)
+        title = (document.core_properties.title or "").strip() or None
+    except ReadError:
+        raise
+    except Exception as exc:  # python-docx raises many kinds (KeyError, ValueError, lxml errors) on a damaged file
+        raise damaged(name, exc) from exc
+    return Extracted(blocks=blocks, title=title or first_heading(blocks))
+
+
+def _style_chain(style):
+    while style is not None:
+        yield style
+        style = style.base_style
+
+
+def _docx_paragraph(paragraph, trail: HeadingTrail) -> list[Block]:
+    styles = list(_style_chain(paragraph.style))
+    names = [(s.name or "").strip().lower() for s in styles]
+    text = paragraph.text
+    for style_name in names:
+        if style_name == "title":
+            made = block("heading", text)
+            return [made.model_copy(update={"heading_path": trail.enter(0, made.text)})] if made else []
+        level = _HEADING_STYLE.match(style_name)
+        if level:
+            made = block("heading", text)
+            return [made.model_copy(update={"heading_path": trail.enter(int(level.group(1)), made.text)})] if made else []
+    if any(n in _CODE_STYLES for n in names):
+        made = block("code", text.replace("\t", "    "), trail.path)
+    elif any(n.startswith("list") for n in names) or _has_numbering(paragraph, styles):
+        made = block("list_item", text, trail.path)
+    else:
+        made = block("paragraph", text, trail.path)
+    return [made] if made else []
+
+
+def _has_numbering(paragraph, styles) -> bool:
+    """A bulleted or numbered paragraph: numbering properties on the paragraph or its style."""
+    for p_pr in [paragraph._p.pPr] + [s.element.pPr for s in styles if hasattr(s.element, "pPr")]:
+        if p_pr is not None and p_pr.numPr is not None:
+            return True
+    return False
+
+
+def _docx_rows(table):
+    for row in table.rows:
+        cells, last = [], None
+        for cell in row.cells:  # a merged cell appears once per grid column it spans: keep it once
+            if last is not None and cell._tc is last:
+                continue
+            last = cell._tc
+            cells.append(cell.text)
+        yield cells
+
+
+def read_pptx(data: bytes, name: str) -> Extracted:
+    """Each slide is a page (1-based); its title a heading; text frames give paragraphs (bulleted or indented ones,
+    and those of body placeholders, list items); tables give rows with their header; speaker notes paragraphs.
+    Title: core properties, else the first slide's title."""
+    open_package(data, name)
+    import pptx
+
+    try:
+        deck = pptx.Presentation(io.BytesIO(data))
+        blocks: list[Block] = []
+        for number, slide in enumerate(deck.slides, start=1):
+            blocks += _slide_blocks(slide, number)
+        title = (deck.core_properties.title or "").strip() or None
+    except ReadError:
+        raise
+    except Exception as exc:
+        raise damaged(name, exc) from exc
+    return Extracted(blocks=blocks, title=title or first_heading(blocks))
+
+
+def _slide_blocks(slide, page: int) -> list[Block]:
+    title_shape = slide.shapes.title
+    path: list[str] = []
+    blocks: list[Block] = []
+    if title_shape is not None and title_shape.has_text_frame:
+        made = block("heading", title_shape.text_frame.text, page=page)
+        if made:
+            path = [made.text]
+            blocks.append(made.model_copy(update={"heading_path": path}))
+    for shape in _shapes(slide.shapes):
+        if title_shape is not None and shape.shape_id == title_shape.shape_id:
+            continue
+        if getattr(shape, "has_table", False) and shape.has_table:
+            rows = ([cell.text for cell in row.cells] for row in shape.table.rows)
+            blocks += table_blocks(rows, path, page)
+        elif getattr(shape, "has_text_frame", False) and shape.has_text_frame:
+            body = shape.is_placeholder and _placeholder_kind(shape) in ("BODY", "OBJECT")
+            for paragraph in shape.text_frame.paragraphs:
+                bulleted = body or paragraph.level > 0 or _has_bullet(paragraph)
+                made = block("list_item" if bulleted else "paragraph", paragraph.text, path, page)
+                if made:
+                    blocks.append(made)
+    if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
+        for paragraph in slide.notes_slide.notes_text_frame.paragraphs:
+            made = block("paragraph", paragraph.text, path, page)
+            if made:
+                blocks.append(made)
+    return blocks
+
+
+def _shapes(shapes):
+    """Shapes in the order of the slide, group shapes opened."""
+    for shape in shapes:
+        if shape.shape_type is not None and getattr(shape.shape_type, "name", "") == "GROUP":
+            yield from _shapes(shape.shapes)
+        else:
+            yield shape
+
+
+def _placeholder_kind(shape) -> str:
+    try:
+        return shape.placeholder_format.type.name or ""
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _has_bullet(paragraph) -> bool:
+    p_pr = paragraph._p.pPr
+    if p_pr is None:
+        return False
+    return any(child.tag.endswith(("}buChar", "}buAutoNum")) for child in p_pr)
+
+
+def read_odt(data: bytes, name: str) -> Extracted:
+    """OpenDocument text: headings with their outline level, paragraphs, lists, tables, preformatted text.
+    Title: meta.xml's dc:title, else the first heading."""
+    from qa.readers.opendocument import read_odt_package
+
+    return read_odt_package(open_package(data, name), name)
