@@ -48,7 +48,7 @@ def _register_sphinx_names() -> None:
             container = nodes.container()
             argument = " ".join(self.arguments)
             if self.name in ("versionadded", "versionchanged", "deprecated"):
-                argument = argument.partition(" ")[2]  # the version number goes; the text after it stays
+                argument = (argument.split(None, 1) + [""])[1]  # the version number goes; the text after it stays
             if argument.strip():
                 container += nodes.paragraph(argument, argument)
             self.state.nested_parse(self.content, self.content_offset, container)
