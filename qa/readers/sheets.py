@@ -39,9 +39,9 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _counted(rows: Iterable[Sequence[object]], name: str, limit: int) -> Iterator[list[str]]:
-    """Rows as text with trailing empty cells dropped; a ReadError once more than ``limit`` cells were read."""
-    seen = 0
+def _counted(rows: Iterable[Sequence[object]], name: str, limit: int, seen: int = 0) -> Iterator[list[str]]:
+    """Rows as text with trailing empty cells dropped; a ReadError once more than ``limit`` cells were read
+    (``seen`` of them in the sheets before)."""
     for row in rows:
         cells = [cell_text(v) for v in row]
         while cells and not cells[-1].strip():
@@ -70,13 +70,13 @@ def read_xlsx(data: bytes, name: str) -> Extracted:
         if declared > limit:
             raise too_many_cells(name, f"{declared:,} declared", limit)
         blocks: list[Block] = []
-        budget = limit
+        seen = 0
         for sheet in sheets:
             path = [str(sheet.title)]
             heading = block("heading", sheet.title, path)
             sheet.reset_dimensions()  # read every row there is, not only those a (possibly wrong) dimension names
-            rows = list(_counted(sheet.iter_rows(values_only=True), name, budget))
-            budget -= sum(len(r) for r in rows)
+            rows = list(_counted(sheet.iter_rows(values_only=True), name, limit, seen))
+            seen += sum(len(r) for r in rows)
             found = table_blocks(rows, path)
             if heading and found:
                 blocks += [heading, *found]
