@@ -89,8 +89,16 @@ def read_rst(data: bytes, name: str) -> Extracted:
         raise ReadError(f"{name} could not be parsed as reStructuredText: {exc}") from exc
     walker = _Walker()
     walker.walk(doctree, level=0)
-    title = one_line(doctree.get("title", "")) or None
+    title = one_line(doctree.get("title", "")) or _docinfo_title(doctree)
     return Extracted(blocks=walker.blocks, title=title or first_heading(walker.blocks))
+
+
+def _docinfo_title(doctree) -> str | None:
+    """A ':title:' field at the top of the file (docutils keeps it in the docinfo)."""
+    for field in doctree.findall(lambda n: n.tagname == "field" and n.parent is not None and n.parent.tagname == "docinfo"):
+        if field.children and field.children[0].astext().strip().lower() == "title":
+            return one_line(field.children[-1].astext()) or None
+    return None
 
 
 class _Walker:
