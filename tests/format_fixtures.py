@@ -27,7 +27,7 @@ Every team gets a number of parking permits each year. The facilities desk
 hands them out in January.
 
 - Permits are valid for one car park only.
-- Lost permits are replaced for a fee.
+- Lost permits are replaced for a fee (see `fees.txt`).
 
 ## Allocation
 
@@ -72,7 +72,7 @@ def docx_bytes(title: str | None = "Parking Handbook") -> bytes:
 
 
 def pptx_bytes() -> bytes:
-    """A 3-slide deck written by python-pptx: a title slide, bullets (with speaker notes), a table."""
+    """A 4-slide deck written by python-pptx: a title slide, bullets (with speaker notes), a table, an untitled slide."""
     import pptx
     from pptx.util import Inches
 
@@ -94,6 +94,8 @@ def pptx_bytes() -> bytes:
     for r, row in enumerate(PERMITS):
         for c, value in enumerate(row):
             table.cell(r, c).text = str(value)
+    fourth = deck.slides.add_slide(deck.slide_layouts[6])  # blank: no title
+    fourth.shapes.add_textbox(Inches(1), Inches(1), Inches(6), Inches(1)).text_frame.text = "Ask the facilities desk for a permit."
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()

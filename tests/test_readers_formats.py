@@ -63,6 +63,7 @@ def test_docx_without_a_metadata_title_takes_its_first_heading():
 
 
 def test_pptx_slides_are_pages_with_titles_bullets_notes_and_table(library_files):
+    """Four slides: a title slide, bullets with speaker notes, a table, and an untitled text box."""
     got = read(".pptx", library_files[".pptx"])
     assert got.title == "Parking Briefing"
     assert [(b.text, b.page) for b in got.blocks if b.kind == "heading"] == [
@@ -71,6 +72,8 @@ def test_pptx_slides_are_pages_with_titles_bullets_notes_and_table(library_files
     assert [(b.text, b.page, b.heading_path) for b in bullets] == [
         ("Permits are valid for one car park only.", 2, ["Rules"]), ("The north car park opens at 7.", 2, ["Rules"])]
     assert find(got, "fee for lost permits").page == 2  # speaker notes, on their slide
+    untitled = find(got, "Ask the facilities desk")
+    assert (untitled.page, untitled.heading_path) == (4, ["Allocation"])  # an untitled slide continues the one before
     row = find(got, "Engineering")
     assert (row.kind, row.text, row.page, row.heading_path) == ("table_row", ENGINEERING, 3, ["Allocation"])
 
@@ -106,7 +109,7 @@ def test_pandoc_documents_keep_structure(pandoc_files, suffix):
     row = find(got, "Engineering")
     assert row.kind == "table_row" and row.text == ENGINEERING and row.heading_path[-2:] == ["Permits", "Allocation"]
     assert [b.text for b in got.blocks if b.kind == "list_item"] == [
-        "Permits are valid for one car park only.", "Lost permits are replaced for a fee."]
+        "Permits are valid for one car park only.", "Lost permits are replaced for a fee (see fees.txt)."]
     para = find(got, "facilities desk")
     assert para.kind == "paragraph" and "each year. The facilities desk hands" in para.text  # wrapped lines joined
     code = next(b for b in got.blocks if b.kind == "code")

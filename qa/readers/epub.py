@@ -158,7 +158,7 @@ def _list_item(item, trail: HeadingTrail, blocks: list[Block]) -> None:
         if tag in ("ul", "ol", "pre", "table"):
             nested.append((child, tag))
         elif tag:
-            own.append(_text(child) + " ")
+            own.append(_text(child) + (" " if tag in _BLOCKS else ""))  # paragraphs of an item apart, inline text not
         own.append(child.tail or "")
     made = block("list_item", "".join(own), trail.path)
     if made:

@@ -116,17 +116,19 @@ def _docx_rows(table):
 
 
 def read_pptx(data: bytes, name: str) -> Extracted:
-    """Each slide is a page (1-based); its title a heading; text frames give paragraphs (bulleted or indented ones,
-    and those of body placeholders, list items); tables give rows with their header; speaker notes paragraphs.
-    Title: core properties, else the first slide's title."""
+    """Each slide is a page (1-based); its title a heading (an untitled slide keeps the previous one's); text
+    frames give paragraphs (bulleted or indented ones, and those of body placeholders, list items); tables give rows
+    with their header; speaker notes paragraphs.  Title: core properties, else the first slide's title."""
     open_package(data, name)
     import pptx
 
     try:
         deck = pptx.Presentation(io.BytesIO(data))
         blocks: list[Block] = []
+        path: list[str] = []
         for number, slide in enumerate(deck.slides, start=1):
-            blocks += _slide_blocks(slide, number)
+            found, path = _slide_blocks(slide, number, path)
+            blocks += found
         title = (deck.core_properties.title or "").strip() or None
     except ReadError:
         raise
@@ -135,9 +137,10 @@ def read_pptx(data: bytes, name: str) -> Extracted:
     return Extracted(blocks=blocks, title=title or first_heading(blocks))
 
 
-def _slide_blocks(slide, page: int) -> list[Block]:
+def _slide_blocks(slide, page: int, previous: list[str]) -> tuple[list[Block], list[str]]:
+    """The slide's blocks and its heading path; a slide without a title continues the one before it."""
     title_shape = slide.shapes.title
-    path: list[str] = []
+    path = previous
     blocks: list[Block] = []
     if title_shape is not None and title_shape.has_text_frame:
         made = block("heading", title_shape.text_frame.text, page=page)
@@ -153,7 +156,8 @@ def _slide_blocks(slide, page: int) -> list[Block]:
         elif getattr(shape, "has_text_frame", False) and shape.has_text_frame:
             body = shape.is_placeholder and _placeholder_kind(shape) in ("BODY", "OBJECT")
             for paragraph in shape.text_frame.paragraphs:
-                bulleted = body or paragraph.level > 0 or _has_bullet(paragraph)
+                bullet = _bullet(paragraph)
+                bulleted = bullet if bullet is not None else body or paragraph.level > 0
                 made = block("list_item" if bulleted else "paragraph", paragraph.text, path, page)
                 if made:
                     blocks.append(made)
@@ -162,7 +166,7 @@ def _slide_blocks(slide, page: int) -> list[Block]:
             made = block("paragraph", paragraph.text, path, page)
             if made:
                 blocks.append(made)
-    return blocks
+    return blocks, path
 
 
 def _shapes(shapes):
@@ -181,11 +185,16 @@ def _placeholder_kind(shape) -> str:
         return ""
 
 
-def _has_bullet(paragraph) -> bool:
+def _bullet(paragraph) -> bool | None:
+    """True for a paragraph given a bullet or number of its own, False for one whose bullet is turned off (buNone),
+    None when it takes its placeholder's."""
     p_pr = paragraph._p.pPr
-    if p_pr is None:
-        return False
-    return any(child.tag.endswith(("}buChar", "}buAutoNum")) for child in p_pr)
+    for child in p_pr if p_pr is not None else ():
+        if isinstance(child.tag, str) and child.tag.endswith(("}buChar", "}buAutoNum")):
+            return True
+        if isinstance(child.tag, str) and child.tag.endswith("}buNone"):
+            return False
+    return None
 
 
 def read_odt(data: bytes, name: str) -> Extracted:
