@@ -182,6 +182,31 @@ def test_damaged_packages_are_refused(library_files, pandoc_files, suffix):
             read(suffix, broken, f"notes{suffix}")
 
 
+@pytest.mark.parametrize("suffix", [".docx", ".pptx", ".xlsx", ".csv", ".odt", ".epub", ".rst"])
+def test_corrupted_bytes_never_raise_anything_but_a_read_error(library_files, pandoc_files, suffix):
+    """Bytes changed at random, in the file or inside one member of its package (past the ZIP checks), seeded."""
+    import random
+
+    data, rng = {**pandoc_files, **library_files}[suffix], random.Random(13)
+    for attempt in range(24):
+        if data.startswith(b"PK") and attempt % 2:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                member = rng.choice(z.namelist())
+                inner = bytearray(z.read(member))
+            for _ in range(rng.randint(1, 5)):
+                inner[rng.randrange(len(inner))] = rng.randrange(256)
+            bad = rezip(data, {member: bytes(inner)})
+        else:
+            flipped = bytearray(data)
+            for _ in range(rng.randint(1, 8)):
+                flipped[rng.randrange(len(flipped))] = rng.randrange(256)
+            bad = bytes(flipped)
+        try:
+            read(suffix, bad)
+        except ReadError:
+            pass
+
+
 def test_a_workbook_renamed_docx_is_refused(library_files):
     with pytest.raises(ReadError, match=r"is not a valid \.docx"):
         read(".docx", library_files[".xlsx"], "notes.docx")

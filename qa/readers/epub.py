@@ -14,7 +14,7 @@ from lxml import etree, html
 
 from qa.readers import Extracted, ReadError
 from qa.readers.structured import HeadingTrail, block, first_heading, one_line, table_blocks
-from qa.readers.zipped import damaged, open_package, parse_xml, read_member
+from qa.readers.zipped import damage_reported, damaged, open_package, parse_xml, read_member
 from qa.types import Block
 
 NS = {
@@ -30,7 +30,11 @@ _CHAPTER_TYPES = {"application/xhtml+xml", "text/html"}
 
 def read_epub(data: bytes, name: str) -> Extracted:
     """The chapters in spine order.  Title: the OPF's dc:title, else the first heading."""
-    package = open_package(data, name)
+    with damage_reported(name):
+        return _read_epub(open_package(data, name), name)
+
+
+def _read_epub(package, name: str) -> Extracted:
     members = set(package.namelist())
     if "META-INF/encryption.xml" in members:
         encryption = parse_xml(read_member(package, "META-INF/encryption.xml", name), name, "META-INF/encryption.xml")
@@ -71,7 +75,8 @@ def _parse_xhtml(data: bytes) -> etree._Element:
 
 
 def _local(element) -> str:
-    return etree.QName(element).localname.lower() if isinstance(element.tag, str) else ""
+    """The tag's name without its namespace, in lower case; '' for comments and processing instructions."""
+    return element.tag.rpartition("}")[2].lower() if isinstance(element.tag, str) else ""
 
 
 _SKIP = {"head", "script", "style", "nav", "template", "noscript", "svg", "math"}

@@ -11,7 +11,7 @@ import re
 
 from qa.readers import Extracted, ReadError
 from qa.readers.structured import HeadingTrail, block, first_heading, table_blocks
-from qa.readers.zipped import damaged, open_package
+from qa.readers.zipped import damage_reported, damaged, open_package
 from qa.types import Block
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
@@ -202,4 +202,5 @@ def read_odt(data: bytes, name: str) -> Extracted:
     Title: meta.xml's dc:title, else the first heading."""
     from qa.readers.opendocument import read_odt_package
 
-    return read_odt_package(open_package(data, name), name)
+    with damage_reported(name):
+        return read_odt_package(open_package(data, name), name)

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import PurePath
 
 from lxml import etree
@@ -48,7 +51,7 @@ def open_package(data: bytes, name: str) -> zipfile.ZipFile:
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         unpacked = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, NotImplementedError, EOFError) as exc:
         raise damaged(name, f"not a ZIP package ({exc})") from exc
     if unpacked > MAX_UNPACKED_BYTES:
         raise ReadError(f"{name} unpacks to {unpacked / 2**20:.0f} MiB, over the {MAX_UNPACKED_BYTES / 2**20:.0f} MiB "
@@ -62,7 +65,7 @@ def read_member(package: zipfile.ZipFile, member: str, name: str) -> bytes:
         return package.read(member)
     except KeyError as exc:
         raise damaged(name, f"it has no {member}") from exc
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:  # CRC errors, truncated data
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, ValueError, OSError, EOFError) as exc:  # CRC, truncation
         raise damaged(name, f"{member} cannot be unpacked ({exc})") from exc
 
 
@@ -73,3 +76,14 @@ def parse_xml(data: bytes, name: str, member: str) -> etree._Element:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise damaged(name, f"{member} is not well-formed XML ({exc})") from exc
+
+
+@contextmanager
+def damage_reported(name: str) -> Iterator[None]:
+    """Any error of the parsing libraries inside becomes a ReadError saying the file is damaged."""
+    try:
+        yield
+    except ReadError:
+        raise
+    except Exception as exc:  # zlib, lxml, and the libraries' own errors: a damaged file must not stop the run
+        raise damaged(name, exc) from exc
