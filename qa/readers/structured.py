@@ -3,17 +3,14 @@ the trail of headings above a block, and table rows that carry their header."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from qa.types import Block, BlockKind
 
-_SPACE = re.compile(r"\s+")
-
 
 def one_line(text: str) -> str:
     """A paragraph's wrapped lines and runs of white space joined into single spaces."""
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 class HeadingTrail:
@@ -45,13 +42,13 @@ def block(kind: BlockKind, text: str, heading_path: Sequence[str] = (), page: in
 
 
 def table_row_text(header: Sequence[str], cells: Sequence[str]) -> str:
-    """'Header: value | ...' for the non-empty cells of a row; a cell under an empty header stands alone."""
+    """'Header: value | ...' for the non-empty cells of a row (header and cells already on one line each); a cell
+    under an empty header stands alone."""
     parts = []
-    for i, cell in enumerate(cells):
-        value = one_line(cell)
+    for i, value in enumerate(cells):
         if not value:
             continue
-        label = one_line(header[i]) if i < len(header) else ""
+        label = header[i] if i < len(header) else ""
         parts.append(f"{label}: {value}" if label and label != value else value)
     return " | ".join(parts)
 
@@ -63,7 +60,8 @@ def table_blocks(rows: Iterable[Sequence[str]], heading_path: Sequence[str] = ()
     The header is ``header`` when given, else the first non-empty row; a table that is only a header gives that
     row alone."""
     blocks: list[Block] = []
-    head = list(header) if header is not None else None
+    head = [one_line(c) for c in header] if header is not None else None
+    path = list(heading_path)
     for row in rows:
         cells = [one_line(c) for c in row]
         if not any(cells):
@@ -71,9 +69,7 @@ def table_blocks(rows: Iterable[Sequence[str]], heading_path: Sequence[str] = ()
         if head is None:
             head = cells
             continue
-        made = block("table_row", table_row_text(head, cells), heading_path, page)
-        if made is not None:
-            blocks.append(made)
+        blocks.append(Block(kind="table_row", text=table_row_text(head, cells), page=page, heading_path=path))
     if not blocks and head and any(head):
         made = block("table_row", " | ".join(c for c in head if c), heading_path, page)
         blocks = [made] if made else []
