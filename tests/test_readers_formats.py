@@ -62,6 +62,22 @@ def test_docx_without_a_metadata_title_takes_its_first_heading():
     assert read(".docx", docx_bytes(title=None)).title == "Permits"
 
 
+def test_docx_text_inside_content_controls_is_read():
+    import docx
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    cover = document.add_paragraph("Cover page: Parking Handbook 2025")
+    control, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    cover._p.addprevious(control)
+    control.append(content)
+    content.append(cover._p)  # as Word keeps cover pages and tables of contents
+    document.add_paragraph("After the cover.")
+    out = io.BytesIO()
+    document.save(out)
+    assert [b.text for b in read(".docx", out.getvalue()).blocks] == ["Cover page: Parking Handbook 2025", "After the cover."]
+
+
 def test_pptx_slides_are_pages_with_titles_bullets_notes_and_table(library_files):
     """Four slides: a title slide, bullets with speaker notes, a table, and an untitled text box."""
     got = read(".pptx", library_files[".pptx"])

@@ -24,15 +24,16 @@ def read_docx(data: bytes, name: str) -> Extracted:
     open_package(data, name)
     import docx
     from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(data))
         trail, blocks, styles = HeadingTrail(), [], _StyleCache()
-        for item in document.iter_inner_content():
-            if isinstance(item, Table):
-                blocks += table_blocks(_docx_rows(item), trail.path)
+        for element in _body_elements(document.element.body):
+            if element.tag == f"{_W}tbl":
+                blocks += table_blocks(_docx_rows(Table(element, document)), trail.path)
             else:
-                blocks += _docx_paragraph(item, trail, styles)
+                blocks += _docx_paragraph(Paragraph(element, document), trail, styles)
         title = (document.core_properties.title or "").strip() or None
     except ReadError:
         raise
@@ -42,6 +43,17 @@ def read_docx(data: bytes, name: str) -> Extracted:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _body_elements(container):
+    """Paragraphs and tables of the body in order, including those inside content controls (w:sdt: cover pages,
+    tables of contents), which python-docx's iter_inner_content passes over."""
+    for element in container:
+        if element.tag in (f"{_W}p", f"{_W}tbl"):
+            yield element
+        elif element.tag == f"{_W}sdt":
+            for content in element.iterchildren(f"{_W}sdtContent"):
+                yield from _body_elements(content)
 
 
 class _StyleCache:
@@ -171,8 +183,10 @@ def _slide_blocks(slide, page: int, previous: list[str]) -> tuple[list[Block], l
 
 def _shapes(shapes):
     """Shapes in the order of the slide, group shapes opened."""
+    from pptx.shapes.group import GroupShape
+
     for shape in shapes:
-        if shape.shape_type is not None and getattr(shape.shape_type, "name", "") == "GROUP":
+        if isinstance(shape, GroupShape):
             yield from _shapes(shape.shapes)
         else:
             yield shape
