@@ -78,6 +78,30 @@ def test_docx_text_inside_content_controls_is_read():
     assert [b.text for b in read(".docx", out.getvalue()).blocks] == ["Cover page: Parking Handbook 2025", "After the cover."]
 
 
+def test_docx_tables_nested_in_cells_are_read():
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Team", "Car parks"
+    table.cell(1, 0).text = "Engineering"
+    inner = table.cell(1, 1).add_table(rows=1, cols=2)
+    inner.cell(0, 0).text, inner.cell(0, 1).text = "north", "south"
+    out = io.BytesIO()
+    document.save(out)
+    assert [b.text for b in read(".docx", out.getvalue()).blocks] == ["Team: Engineering | Car parks: north south"]
+
+
+def test_xhtml_line_breaks_separate_words_and_sphinx_header_links_go():
+    from qa.readers.epub import xhtml_blocks
+    from qa.readers.structured import HeadingTrail
+
+    chapter = (b'<html xmlns="http://www.w3.org/1999/xhtml"><body><h2>Rules<a class="headerlink" href="#r">\xc2\xb6</a></h2>'
+               b'<p>North car park<br/>opens at 7.</p></body></html>')
+    blocks = xhtml_blocks(chapter, HeadingTrail())
+    assert [(b.kind, b.text) for b in blocks] == [("heading", "Rules"), ("paragraph", "North car park opens at 7.")]
+
+
 def test_pptx_slides_are_pages_with_titles_bullets_notes_and_table(library_files):
     """Four slides: a title slide, bullets with speaker notes, a table, and an untitled text box."""
     got = read(".pptx", library_files[".pptx"])

@@ -88,8 +88,11 @@ _BLOCKS = _SKIP | set(_HEADINGS) | {"p", "ul", "ol", "li", "pre", "table", "div"
 
 def _text(element) -> str:
     """Inline text of an element, header-link marks (Sphinx's '¶' anchors) left out."""
-    if _local(element) in _SKIP or "headerlink" in (element.get("class") or "").split():
+    tag = _local(element)
+    if tag in _SKIP or "headerlink" in (element.get("class") or "").split():
         return ""
+    if tag == "br":
+        return "\n"
     parts = [element.text or ""]
     for child in element:
         if isinstance(child.tag, str):

@@ -116,6 +116,11 @@ def _numbered(paragraph) -> bool:
     return p_pr is not None and p_pr.numPr is not None
 
 
+def _cell_text(tc) -> str:
+    """All paragraphs of a table cell, those of tables nested in it too (python-docx's cell.text leaves them out)."""
+    return " ".join(_paragraph_text(p) for p in tc.iter(f"{_W}p"))
+
+
 def _docx_rows(table):
     for row in table.rows:
         cells, last = [], None
@@ -123,7 +128,7 @@ def _docx_rows(table):
             if last is not None and cell._tc is last:
                 continue
             last = cell._tc
-            cells.append(cell.text)
+            cells.append(_cell_text(cell._tc))
         yield cells
 
 
