@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.readers import ReadError, reader_for
-from tests.format_fixtures import MARKDOWN, docx_bytes, encrypt, library_files, pandoc_files, xlsx_bytes  # noqa: F401
+from tests.format_fixtures import docx_bytes, encrypt, library_files, pandoc_files, xlsx_bytes  # noqa: F401 (fixtures)
 
 ENGINEERING = "Team: Engineering | Parking permits: 9"
 
