@@ -78,6 +78,23 @@ def test_docx_text_inside_content_controls_is_read():
     assert [b.text for b in read(".docx", out.getvalue()).blocks] == ["Cover page: Parking Handbook 2025", "After the cover."]
 
 
+def test_docx_text_box_is_read_once_not_with_its_fallback_copy():
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Before the box.")
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    box = '<w:txbxContent {w}><w:p><w:r><w:t>Visitors park north.</w:t></w:r></w:p></w:txbxContent>'.format(w=w)
+    paragraph._p.append(parse_xml(  # the shape Word writes: the box for new readers, a copy for old ones
+        f'<w:r {w} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:AlternateContent>'
+        f'<mc:Choice Requires="wps"><w:drawing>{box}</w:drawing></mc:Choice><mc:Fallback><w:pict>{box}</w:pict></mc:Fallback>'
+        '</mc:AlternateContent></w:r>'))
+    out = io.BytesIO()
+    document.save(out)
+    assert [b.text for b in read(".docx", out.getvalue()).blocks] == ["Before the box. Visitors park north."]
+
+
 def test_docx_tables_nested_in_cells_are_read():
     import docx
 

@@ -76,18 +76,31 @@ class _StyleCache:
         return self._known[style_id]
 
 
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
 def _paragraph_text(p_element) -> str:
-    """The paragraph's text with tabs and line breaks (python-docx's Paragraph.text, a few times faster)."""
-    parts = []
-    for element in p_element.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
-        if element.tag == f"{_W}t":
-            parts.append(element.text or "")
-        elif element.tag == f"{_W}tab":
-            if element.getparent().tag != f"{_W}tabs":  # a tab stop of the paragraph's format, not a tab
-                parts.append("\t")
-        else:
-            parts.append("\n")
+    """The paragraph's text with tabs and line breaks (python-docx's Paragraph.text, a few times faster), text boxes
+    included once (Word stores each twice: for new readers, and a fallback copy for old ones)."""
+    parts: list[str] = []
+    _collect_text(p_element, parts)
     return "".join(parts)
+
+
+def _collect_text(element, parts: list[str]) -> None:
+    for child in element:
+        tag = child.tag
+        if tag == f"{_W}t":
+            parts.append(child.text or "")
+        elif tag == f"{_W}tab":
+            parts.append("\t")
+        elif tag in (f"{_W}br", f"{_W}cr"):
+            parts.append("\n")
+        elif tag == f"{_W}p":  # a paragraph of a text box inside this one
+            parts.append("\n")
+            _collect_text(child, parts)
+        elif tag not in (_MC_FALLBACK, f"{_W}pPr", f"{_W}rPr", f"{_W}delText") and isinstance(tag, str):
+            _collect_text(child, parts)
 
 
 def _docx_paragraph(paragraph, trail: HeadingTrail, styles: _StyleCache) -> list[Block]:
