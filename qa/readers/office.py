@@ -131,7 +131,9 @@ def _numbered(paragraph) -> bool:
 
 def _cell_text(tc) -> str:
     """All paragraphs of a table cell, those of tables nested in it too (python-docx's cell.text leaves them out)."""
-    return " ".join(_paragraph_text(p) for p in tc.iter(f"{_W}p"))
+    parts: list[str] = []
+    _collect_text(tc, parts)
+    return "".join(parts)
 
 
 def _docx_rows(table):
