@@ -286,6 +286,17 @@ def test_encrypted_odt_and_drm_epub_are_refused(pandoc_files):
         read(".epub", rezip(pandoc_files[".epub"], {"META-INF/encryption.xml": drm.encode()}))
 
 
+@pytest.mark.parametrize("suffix, member", [(".odt", "content.xml"), (".epub", "META-INF/container.xml")])
+def test_xml_entity_bombs_are_not_expanded(pandoc_files, suffix, member):
+    lol = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    bomb = f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY lol0 "lol">{lol}]><x>&lol9;</x>'.encode()  # 10^9 "lol"s
+    try:
+        got = read(suffix, rezip(pandoc_files[suffix], {member: bomb}))
+    except ReadError:
+        return
+    assert sum(len(b.text) for b in got.blocks) < 10_000
+
+
 def test_a_sheet_declaring_a_million_cells_fails_before_its_cells_are_read(tmp_path):
     import openpyxl
 
