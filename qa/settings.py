@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(default=64, description="Texts embedded per batch.")
 
     max_file_mb: float = Field(default=200.0, description="Larger files are reported and skipped.")
+    max_sheet_cells: int = Field(default=1_000_000, description="Largest spreadsheet (.xlsx, .csv) read, in cells; a larger one is refused before its cells are read.")
     chunk_chars: int = Field(default=700, description="Target chunk length in characters; chunks hold whole sentences only.")
     chunk_overlap_sentences: int = Field(default=1, description="Sentences repeated at the start of the next chunk.")
 

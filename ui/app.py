@@ -31,7 +31,7 @@ from ui.assets import CSS, HEAD, OPEN_SOURCE_JS, theme  # noqa: E402
 from ui.feedback import FeedbackStore  # noqa: E402
 
 log = logging.getLogger(__name__)
-UPLOAD_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf"]
+UPLOAD_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx", ".csv", ".epub", ".odt", ".rst"]
 DOC_HEADERS = ["Title", "Document id", "Chunks", "Source"]
 
 
