@@ -14,6 +14,7 @@ app = typer.Typer(help="Question answering over your documents, with citations."
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Folder of the embedded Chroma database [default: QA_STORE or ./vectorstore].")]
 CollectionOpt = Annotated[Optional[str], typer.Option("--collection", "-c", help="Collection name [default: QA_COLLECTION or 'default'].")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+DocOpt = Annotated[Optional[list[str]], typer.Option("--doc", "-d", help="Only from this document (an id from `qa documents`); repeat for several.")]
 
 
 def _run(fn):
@@ -54,6 +55,7 @@ def ingest(
 def search(
     question: Annotated[str, typer.Argument(help="What to look for.")],
     k: Annotated[int, typer.Option("-k", help="How many passages.")] = 5,
+    doc: DocOpt = None,
     store: StoreOpt = None,
     collection: CollectionOpt = None,
     as_json: JsonOpt = False,
@@ -61,7 +63,7 @@ def search(
     """Show the passages that best match a question."""
     import qa
 
-    passages = _run(lambda: qa.search(question, k, store=store, collection=collection))
+    passages = _run(lambda: qa.search(question, k, documents=doc, store=store, collection=collection))
     if as_json:
         typer.echo(json.dumps([p.model_dump() for p in passages], indent=2, ensure_ascii=False))
         return
@@ -75,6 +77,7 @@ def ask(
     question: Annotated[str, typer.Argument(help="Your question.")],
     k: Annotated[Optional[int], typer.Option("-k", help="Passages to answer from [default: QA_TOP_K or 5].")] = None,
     generator: Annotated[Optional[str], typer.Option("--generator", "-g", help="extractive (default), local or openai.")] = None,
+    doc: DocOpt = None,
     store: StoreOpt = None,
     collection: CollectionOpt = None,
     as_json: JsonOpt = False,
@@ -82,7 +85,7 @@ def ask(
     """Answer a question from the documents, with numbered sources."""
     import qa
 
-    answer = _run(lambda: qa.ask(question, k=k, generator=generator, store=store, collection=collection))
+    answer = _run(lambda: qa.ask(question, k=k, generator=generator, documents=doc, store=store, collection=collection))
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
         return

@@ -14,7 +14,7 @@ import math
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -58,14 +58,18 @@ class LexicalIndex:
             index.revision, index.ids, index._bm25 = None, [], None
         return index
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """(chunk_id, BM25 score) of the k best-matching chunks with a positive score, best first."""
+    def search(self, query: str, k: int, documents: Collection[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, BM25 score) of the k best-matching chunks with a positive score, best first; only chunks of
+        ``documents`` (doc_ids; a chunk_id is '<doc_id>::<index>') when given."""
         if self._bm25 is None or not self.ids:
             return []
         tokens = [t for t in stems(query) if t in self._bm25.vocab_dict]
         if not tokens:
             return []
         scores = self._bm25.get_scores(tokens)
+        if documents:
+            wanted = set(documents)
+            scores = np.where([i.rsplit("::", 1)[0] in wanted for i in self.ids], scores, 0.0)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
