@@ -145,6 +145,22 @@ def chat(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (beyond 127.0.0.1 it needs QA_API_KEYS).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port of the API.")] = 8000,
+    store: StoreOpt = None,
+):
+    """Serve an OpenAI-compatible API (http://HOST:PORT/v1): chat completions with citations, search, documents, ingest."""
+    try:
+        from qa.server import serve as run_server
+    except ImportError as exc:
+        typer.secho(f"Error: the API needs the api extra: pip install -e '.[api]' ({exc})", fg="red", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"OpenAI-compatible API on http://{host}:{port}/v1 (models: GET /v1/models; Ctrl+C to stop)", err=True)
+    _run(lambda: run_server(host=host, port=port, store=store))
+
+
+@app.command()
 def bench(
     sizes: Annotated[str, typer.Option("--sizes", help="Synthetic collection sizes for the store-scaling part, e.g. 1000,10k,100k ('' for none).")] = "1000,10000,100000",
     queries: Annotated[int, typer.Option("--queries", help="Questions timed per collection.")] = 30,
