@@ -161,6 +161,17 @@ def serve(
 
 
 @app.command()
+def mcp(store: StoreOpt = None, collection: CollectionOpt = None):
+    """Serve the tools search, ask and list_documents to an MCP client over stdio (for assistants)."""
+    try:
+        from qa.mcp_server import run as run_mcp
+    except ImportError as exc:
+        typer.secho(f"Error: the MCP server needs the api extra: pip install -e '.[api]' ({exc})", fg="red", err=True)
+        raise typer.Exit(2) from None
+    _run(lambda: run_mcp(store=store, collection=collection))
+
+
+@app.command()
 def bench(
     sizes: Annotated[str, typer.Option("--sizes", help="Synthetic collection sizes for the store-scaling part, e.g. 1000,10k,100k ('' for none).")] = "1000,10000,100000",
     queries: Annotated[int, typer.Option("--queries", help="Questions timed per collection.")] = 30,
