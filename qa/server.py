@@ -105,7 +105,9 @@ class Gate:
 def create_app(*, store: str | Path | None = None, host: str = "127.0.0.1", api: Any = None) -> FastAPI:
     """The API over ``store`` (default QA_STORE), as served on ``host`` (which decides the Host check and ingestion)."""
     api = api or qa_api
-    app = FastAPI(title="qa", description="Question answering over your documents, with citations (OpenAI-compatible).", version="1")
+    # No /docs or /redoc pages: they load scripts from a CDN.  The schema is at /openapi.json.
+    app = FastAPI(title="qa", description="Question answering over your documents, with citations (OpenAI-compatible).", version="1",
+                  docs_url=None, redoc_url=None)
     index_lock = threading.Lock()
 
     def models() -> list[str]:
@@ -157,8 +159,13 @@ def create_app(*, store: str | Path | None = None, host: str = "127.0.0.1", api:
             question, history = req.question_and_history()
         except ValueError as exc:
             raise HTTPProblem(422, f"Malformed request: messages: {exc}.", "invalid_request", "messages") from None
+        try:
+            wanted = req.document_filter()
+        except ValueError as exc:
+            raise HTTPProblem(422, f"Malformed request: metadata.documents: give doc_ids as a JSON list or comma-separated ({exc}).",
+                              "invalid_request", "metadata.documents") from None
         question = qa_api.check_question(question)
-        documents = await run_in_threadpool(lambda: qa_api.check_documents(qa_api._store(store, collection), req.document_filter()))
+        documents = await run_in_threadpool(lambda: qa_api.check_documents(qa_api._store(store, collection), wanted))
         options = dict(history=history or None, k=req.k, generator=generator, documents=documents, store=store, collection=collection)
         if not req.stream:
             return completion(await run_in_threadpool(lambda: api.ask(question, **options)), req.model)

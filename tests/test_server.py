@@ -155,6 +155,19 @@ def test_malformed_request_is_422_naming_the_field(client, messages, field):
     assert err.value.body["param"] == field and field in err.value.message
 
 
+@pytest.mark.parametrize("metadata", [{"documents": "[not json"}, {"documents": "[1, 2]"}])
+def test_malformed_document_filter_is_422(client, metadata):
+    with pytest.raises(openai.UnprocessableEntityError) as err:
+        client.chat.completions.create(model="qa/harbours", messages=[{"role": "user", "content": QUESTION}], metadata=metadata)
+    assert err.value.body["param"] == "metadata.documents"
+
+
+def test_no_pages_that_load_scripts_from_outside(served):
+    headers = {"Authorization": f"Bearer {KEY}"}
+    assert httpx.get(served["url"] + "/docs", headers=headers).status_code == 404
+    assert "/v1/chat/completions" in httpx.get(served["url"] + "/openapi.json", headers=headers).json()["paths"]
+
+
 def test_bad_values_are_clear_400s(client):
     with pytest.raises(openai.BadRequestError, match="qa documents"):
         client.chat.completions.create(model="qa/harbours", messages=[{"role": "user", "content": QUESTION}], extra_body={"documents": ["nowhere.txt"]})

@@ -59,6 +59,8 @@ class ChatRequest(BaseModel):
         found = self.documents or (self.metadata or {}).get("documents")
         if isinstance(found, str):  # OpenAI's metadata holds strings: a JSON list or comma-separated ids
             found = json.loads(found) if found.strip().startswith("[") else [d.strip() for d in found.split(",") if d.strip()]
+        if found and (not isinstance(found, list) or not all(isinstance(d, str) for d in found)):
+            raise ValueError(f"got {found!r}")
         return list(found) if found else None
 
 
