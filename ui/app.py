@@ -148,7 +148,7 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
             docs = api.list_documents(store=store, collection=chosen_collection or collection)
         except QAError:
             docs = []
-        return gr.Dropdown(choices=[(f"{d.title} ({d.doc_id})", d.doc_id) for d in docs], value=[])
+        return gr.Dropdown(choices=[(f"{d.title} ({d.doc_id})", d.doc_id) for d in docs], value=None)
 
     def list_documents_json() -> list[dict]:
         """The indexed documents: doc_id, title, source, chunks."""
