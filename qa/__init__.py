@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import qa.settings  # noqa: F401  (sets offline and no-telemetry defaults before anything heavy loads)
 
-__all__ = ["ingest", "search", "ask", "ask_stream", "list_documents", "remove_documents", "Answer", "Citation", "Passage", "IngestReport"]
+__all__ = ["ingest", "search", "ask", "ask_stream", "list_documents", "list_collections", "remove_documents", "Answer", "Citation", "Passage", "IngestReport"]
 __version__ = "0.1.0"
 
 
