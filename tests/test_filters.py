@@ -125,3 +125,13 @@ def test_chat_answers_from_the_chosen_collection_and_documents(harbours, tmp_pat
     assert cited("harbours", ["brenton.txt"]) == {"brenton.txt"}
     assert cited("second", []) == {"delta.txt"}
     assert {v for _, v in fns["document_choice"]("second").constructor_args["choices"]} == {"delta.txt"}
+
+
+def test_chat_ask_endpoint_takes_documents(harbours, tmp_path):
+    pytest.importorskip("gradio")
+    from ui.app import create_app
+
+    app = create_app(store=harbours["store"], collection="harbours", feedback_path=tmp_path / "fb.jsonl")
+    ask_json = next(f.fn for f in app.fns.values() if f.api_name == "ask")
+    answer = ask_json("Who is the harbour master?", documents=["aldmere.txt"])
+    assert answer["citations"] and {c["doc_id"] for c in answer["citations"]} == {"aldmere.txt"}

@@ -57,10 +57,12 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
     def history_of(conversation: list[dict]) -> list[tuple[str, str]]:
         return [(t["question"], t["answer"].get("text", "")) for t in conversation or []]
 
-    def ask_json(question: str, history: list[list[str]] | None = None, k: int | None = None, generator: str | None = None) -> dict:
-        """Answer a question from the documents; returns the same JSON as `qa ask --json`."""
+    def ask_json(question: str, history: list[list[str]] | None = None, k: int | None = None, generator: str | None = None,
+                 documents: list[str] | None = None) -> dict:
+        """Answer a question from the documents (only from ``documents``, doc_ids, when given); the JSON of `qa ask --json`."""
+        scope = {**where, **({"documents": list(documents)} if documents else {})}
         try:
-            answer = api.ask(question, **with_history([(q, a) for q, a in history or []]), k=k, generator=generator or default_gen, **where)
+            answer = api.ask(question, **with_history([(q, a) for q, a in history or []]), k=k, generator=generator or default_gen, **scope)
         except QAError as exc:
             raise gr.Error(str(exc)) from exc
         return answer.model_dump()
@@ -232,7 +234,8 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
                     to_remove = gr.Dropdown([], multiselect=True, label="Documents to remove", scale=4, elem_id="qa-remove-select")
                     remove_btn = gr.Button("Remove", variant="stop", scale=1, elem_id="qa-remove")
 
-        chat_events = dict(fn=respond, inputs=[question, conversation, gen, k_slider, collection_pick, docs_pick], outputs=[chatbot, conversation, question],
+        chat_events = dict(fn=respond, inputs=[question, conversation, gen, k_slider, collection_pick, docs_pick],
+                           outputs=[chatbot, conversation, question],
                            api_name="chat", concurrency_limit=concurrency, concurrency_id="answer", show_progress="hidden")
         question.submit(**chat_events)
         open_btn.click(open_source, [cite_target, conversation], panel, js=OPEN_SOURCE_JS, api_visibility="private", show_progress="hidden")
@@ -240,10 +243,10 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
         chatbot.like(on_like, [conversation], None, api_visibility="private")
         new_chat.click(lambda: ([], [], render.EMPTY_PANEL), None, [chatbot, conversation, panel], api_visibility="private")
         export_btn.click(export, [conversation], export_file, api_name="export")
-        upload_event = files.upload(ingest_files, [files], [status, table, to_remove, doc_summary, files], api_name="upload", concurrency_id="index",
-                     concurrency_limit=1)
-        remove_event = remove_btn.click(remove, [to_remove], [status, table, to_remove, doc_summary], api_name="remove", concurrency_id="index",
-                         concurrency_limit=1)
+        upload_event = files.upload(ingest_files, [files], [status, table, to_remove, doc_summary, files], api_name="upload",
+                                    concurrency_id="index", concurrency_limit=1)
+        remove_event = remove_btn.click(remove, [to_remove], [status, table, to_remove, doc_summary], api_name="remove",
+                                        concurrency_id="index", concurrency_limit=1)
         app.load(lambda conv: (render.render_messages(conv), *doc_views()), [conversation], [chatbot, table, to_remove, doc_summary],
                  api_visibility="private")
         for event in (upload_event, remove_event):  # the filter offers what the Documents tab just added or removed
