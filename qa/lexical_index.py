@@ -39,6 +39,7 @@ class LexicalIndex:
         self._tokens: dict[str, list[str]] | None = None  # loaded only when the index must change
         self._bm25 = None
         self._doc_freq = None
+        self._rows: dict[str, np.ndarray] | None = None  # doc_id -> rows of its chunks, for filters
         self._lock = threading.Lock()
 
     # --- reading ------------------------------------------------------------------------------------------
@@ -68,12 +69,23 @@ class LexicalIndex:
             return []
         scores = self._bm25.get_scores(tokens)
         if documents:
-            wanted = set(documents)
-            scores = np.where([i.rsplit("::", 1)[0] in wanted for i in self.ids], scores, 0.0)
+            keep = np.zeros(len(scores), dtype=bool)
+            keep[self.rows_of(documents)] = True
+            scores = np.where(keep, scores, 0.0)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def rows_of(self, documents: Collection[str]) -> np.ndarray:
+        """Rows of these documents' chunks (a map from doc_id to rows is built once per index state)."""
+        rows = self._rows
+        if rows is None:
+            found: dict[str, list[int]] = {}
+            for row, chunk_id in enumerate(self.ids):
+                found.setdefault(chunk_id.rsplit("::", 1)[0], []).append(row)
+            rows = self._rows = {d: np.asarray(r, dtype=np.int64) for d, r in found.items()}
+        return np.concatenate([rows.get(d, np.empty(0, dtype=np.int64)) for d in documents])
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a (stemmed) token; unseen tokens get the highest value."""
@@ -122,7 +134,7 @@ class LexicalIndex:
             bm25 = bm25s.BM25()
             bm25.index([toks[i] or [""] for i in ids], show_progress=False)
         with self._lock:
-            self.ids, self._bm25, self.revision, self._doc_freq = ids, bm25, revision, None
+            self.ids, self._bm25, self.revision, self._doc_freq, self._rows = ids, bm25, revision, None, None
         self._save(ids, toks, bm25, revision)
 
     def _save(self, ids: list[str], toks: dict[str, list[str]], bm25, revision: str) -> None:
