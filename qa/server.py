@@ -235,14 +235,11 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, store: str | Path | None
     check_access(host)
     app = create_app(store=store, host=host)
 
-    def warm() -> None:  # load the models now, not on the first question
-        try:
-            from qa.embedding import sentence_embedder
+    try:  # load the models before listening, so the first question is as quick as the next
+        from qa.embedding import sentence_embedder
 
-            sentence_embedder().embed("warm up")
-            qa_api.search("warm up", 1, store=store)
-        except Exception:  # an empty store: the first question will say so
-            pass
-
-    threading.Thread(target=warm, name="warm-up", daemon=True).start()
+        sentence_embedder().embed("warm up")
+        qa_api.search("warm up", 1, store=store)
+    except QAError:  # an empty store: the first question will say so
+        pass
     uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5)

@@ -30,3 +30,38 @@ def test_streamed_cited_answer_from_the_demo_corpus(real_index):
         filtered = client.chat.completions.create(model="qa/default", messages=[{"role": "user", "content": QUESTION}],
                                                   extra_body={"documents": [d.doc_id for d in rest]})
         assert {c["doc_id"] for c in filtered.model_extra["citations"]} <= {d.doc_id for d in rest}
+
+
+def test_qa_serve_command_serves_and_stops(tmp_path):
+    """The real command in its own process: it answers /v1/models, then stops on SIGINT."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.conftest import ROOT
+    from tests.test_server import free_port
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_STORE": str(tmp_path / "store")}
+    env.pop("QA_API_KEYS", None)
+    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, proc.stdout.read()
+            try:
+                models = httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=5).json()
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "qa serve did not start"
+                time.sleep(0.3)
+        assert [m["id"] for m in models["data"]][0] == "qa/default"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(60)
+        assert code == 0, proc.stdout.read()
