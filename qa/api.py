@@ -80,22 +80,38 @@ def ingest(paths: list[str | Path] | str | Path, *, store: StorePath = None, col
         return run.run(paths, prune=prune, show_bar=show_progress)
 
 
-def search(question: str, k: int = 5, *, store: StorePath = None, collection: str | None = None) -> list[Passage]:
-    """The k passages that best match the question, best first."""
+def search(question: str, k: int = 5, *, documents: list[str] | None = None, store: StorePath = None, collection: str | None = None) -> list[Passage]:
+    """The k passages that best match the question, best first; only from ``documents`` (doc_ids) when given."""
     from qa.retrieval import Retriever
 
     st = _store(store, collection)
-    return Retriever(st, _embedder(st.embedding_model)).search(check_question(question), k)
+    return Retriever(st, _embedder(st.embedding_model)).search(check_question(question), k, check_documents(st, documents))
+
+
+def check_documents(st, documents: list[str] | None) -> list[str] | None:
+    """The doc_ids of a filter (None or empty: every document); a clear error naming any the collection lacks."""
+    if not documents:
+        return None
+    if isinstance(documents, str):
+        documents = [documents]
+    unknown = sorted(set(documents) - set(st.documents()))
+    if unknown:
+        from qa.errors import UnknownDocument
+
+        raise UnknownDocument(f"No document {', '.join(map(repr, unknown))} in collection {st.name!r}: `qa documents` "
+                              f"(or list_documents(), GET /v1/documents) lists the ids.")
+    return list(dict.fromkeys(documents))
 
 
 def ask(question: str, *, history: list[tuple[str, str]] | None = None, k: int | None = None, generator: str | None = None,
-        store: StorePath = None, collection: str | None = None) -> Answer:
+        documents: list[str] | None = None, store: StorePath = None, collection: str | None = None) -> Answer:
     """Answer a question from the collection, citing the passages each claim rests on.
 
     ``history``: the conversation so far as (user message, assistant message) pairs, oldest first; a follow-up
-    question is rewritten into one that stands alone before retrieval (reported as ``standalone_question``)."""
+    question is rewritten into one that stands alone before retrieval (reported as ``standalone_question``).
+    ``documents``: doc_ids to answer from (None: the whole collection); an unknown id is an UnknownDocument error."""
     answer = None
-    for item in ask_stream(question, history=history, k=k, generator=generator, store=store, collection=collection):
+    for item in ask_stream(question, history=history, k=k, generator=generator, documents=documents, store=store, collection=collection):
         if isinstance(item, Answer):
             answer = item
     assert answer is not None
@@ -103,7 +119,7 @@ def ask(question: str, *, history: list[tuple[str, str]] | None = None, k: int |
 
 
 def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k: int | None = None, generator: str | None = None,
-               store: StorePath = None, collection: str | None = None) -> Iterator[str | Answer]:
+               documents: list[str] | None = None, store: StorePath = None, collection: str | None = None) -> Iterator[str | Answer]:
     """Like ``ask``, but yields the answer's text as it is written, then the final Answer (whose text may
     differ from the streamed draft once its citations are checked)."""
     from qa.conversation import standalone_question
@@ -115,7 +131,7 @@ def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k
     gen = get_generator(generator or s.generator, st)
     rewriter = getattr(gen, "complete", None)
     standalone = standalone_question(question, history, rewriter)
-    passages = search(standalone, k or s.top_k, store=store, collection=collection)
+    passages = search(standalone, k or s.top_k, documents=documents, store=store, collection=collection)
     draft, notice, used = Draft(text="", declined=True), None, gen.name
     try:
         for piece in gen.stream(standalone, passages):
@@ -167,6 +183,11 @@ def not_covered(question: str, cited_texts: list[str]) -> list[str]:
 def list_documents(*, store: StorePath = None, collection: str | None = None) -> list[DocumentInfo]:
     """The documents in a collection."""
     return _store(store, collection, create=True).list_documents()
+
+
+def list_collections(*, store: StorePath = None) -> list[str]:
+    """The collections of a store, by name."""
+    return _store(store, None, create=True).collections()
 
 
 def remove_documents(doc_ids: list[str], *, store: StorePath = None, collection: str | None = None) -> int:

@@ -14,6 +14,7 @@ app = typer.Typer(help="Question answering over your documents, with citations."
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Folder of the embedded Chroma database [default: QA_STORE or ./vectorstore].")]
 CollectionOpt = Annotated[Optional[str], typer.Option("--collection", "-c", help="Collection name [default: QA_COLLECTION or 'default'].")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+DocOpt = Annotated[Optional[list[str]], typer.Option("--doc", "-d", help="Only from this document (an id from `qa documents`); repeat for several.")]
 
 
 def _run(fn):
@@ -54,6 +55,7 @@ def ingest(
 def search(
     question: Annotated[str, typer.Argument(help="What to look for.")],
     k: Annotated[int, typer.Option("-k", help="How many passages.")] = 5,
+    doc: DocOpt = None,
     store: StoreOpt = None,
     collection: CollectionOpt = None,
     as_json: JsonOpt = False,
@@ -61,7 +63,7 @@ def search(
     """Show the passages that best match a question."""
     import qa
 
-    passages = _run(lambda: qa.search(question, k, store=store, collection=collection))
+    passages = _run(lambda: qa.search(question, k, documents=doc, store=store, collection=collection))
     if as_json:
         typer.echo(json.dumps([p.model_dump() for p in passages], indent=2, ensure_ascii=False))
         return
@@ -75,6 +77,7 @@ def ask(
     question: Annotated[str, typer.Argument(help="Your question.")],
     k: Annotated[Optional[int], typer.Option("-k", help="Passages to answer from [default: QA_TOP_K or 5].")] = None,
     generator: Annotated[Optional[str], typer.Option("--generator", "-g", help="extractive (default), local or openai.")] = None,
+    doc: DocOpt = None,
     store: StoreOpt = None,
     collection: CollectionOpt = None,
     as_json: JsonOpt = False,
@@ -82,7 +85,7 @@ def ask(
     """Answer a question from the documents, with numbered sources."""
     import qa
 
-    answer = _run(lambda: qa.ask(question, k=k, generator=generator, store=store, collection=collection))
+    answer = _run(lambda: qa.ask(question, k=k, generator=generator, documents=doc, store=store, collection=collection))
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
         return
@@ -139,6 +142,33 @@ def chat(
         raise typer.Exit(2) from None
     typer.echo(f"Chat on http://{host}:{port} (Ctrl+C to stop)")
     _run(lambda: launch(host=host, port=port, store=store, collection=collection, generator=generator, k=k))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (beyond 127.0.0.1 it needs QA_API_KEYS).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port of the API.")] = 8000,
+    store: StoreOpt = None,
+):
+    """Serve an OpenAI-compatible API (http://HOST:PORT/v1): chat completions with citations, search, documents, ingest."""
+    try:
+        from qa.server import serve as run_server
+    except ImportError as exc:
+        typer.secho(f"Error: the API needs the api extra: pip install -e '.[api]' ({exc})", fg="red", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"OpenAI-compatible API on http://{host}:{port}/v1 (models: GET /v1/models; Ctrl+C to stop)", err=True)
+    _run(lambda: run_server(host=host, port=port, store=store))
+
+
+@app.command()
+def mcp(store: StoreOpt = None, collection: CollectionOpt = None):
+    """Serve the tools search, ask and list_documents to an MCP client over stdio (for assistants)."""
+    try:
+        from qa.mcp_server import run as run_mcp
+    except ImportError as exc:
+        typer.secho(f"Error: the MCP server needs the api extra: pip install -e '.[api]' ({exc})", fg="red", err=True)
+        raise typer.Exit(2) from None
+    _run(lambda: run_mcp(store=store, collection=collection))
 
 
 @app.command()

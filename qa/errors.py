@@ -39,3 +39,7 @@ class AccessNotConfigured(QAError):
 
 class StoreFull(QAError):
     """The disk holding the store folder has no room for the next write."""
+
+
+class UnknownDocument(QAError, ValueError):
+    """A document filter names a doc_id the collection does not hold."""

@@ -14,7 +14,7 @@ import math
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +39,7 @@ class LexicalIndex:
         self._tokens: dict[str, list[str]] | None = None  # loaded only when the index must change
         self._bm25 = None
         self._doc_freq = None
+        self._rows: dict[str, np.ndarray] | None = None  # doc_id -> rows of its chunks, for filters
         self._lock = threading.Lock()
 
     # --- reading ------------------------------------------------------------------------------------------
@@ -58,18 +59,33 @@ class LexicalIndex:
             index.revision, index.ids, index._bm25 = None, [], None
         return index
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """(chunk_id, BM25 score) of the k best-matching chunks with a positive score, best first."""
+    def search(self, query: str, k: int, documents: Collection[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, BM25 score) of the k best-matching chunks with a positive score, best first; only chunks of
+        ``documents`` (doc_ids; a chunk_id is '<doc_id>::<index>') when given."""
         if self._bm25 is None or not self.ids:
             return []
         tokens = [t for t in stems(query) if t in self._bm25.vocab_dict]
         if not tokens:
             return []
         scores = self._bm25.get_scores(tokens)
+        if documents:
+            keep = np.zeros(len(scores), dtype=bool)
+            keep[self.rows_of(documents)] = True
+            scores = np.where(keep, scores, 0.0)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def rows_of(self, documents: Collection[str]) -> np.ndarray:
+        """Rows of these documents' chunks (a map from doc_id to rows is built once per index state)."""
+        rows = self._rows
+        if rows is None:
+            found: dict[str, list[int]] = {}
+            for row, chunk_id in enumerate(self.ids):
+                found.setdefault(chunk_id.rsplit("::", 1)[0], []).append(row)
+            rows = self._rows = {d: np.asarray(r, dtype=np.int64) for d, r in found.items()}
+        return np.concatenate([rows.get(d, np.empty(0, dtype=np.int64)) for d in documents])
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a (stemmed) token; unseen tokens get the highest value."""
@@ -118,7 +134,7 @@ class LexicalIndex:
             bm25 = bm25s.BM25()
             bm25.index([toks[i] or [""] for i in ids], show_progress=False)
         with self._lock:
-            self.ids, self._bm25, self.revision, self._doc_freq = ids, bm25, revision, None
+            self.ids, self._bm25, self.revision, self._doc_freq, self._rows = ids, bm25, revision, None, None
         self._save(ids, toks, bm25, revision)
 
     def _save(self, ids: list[str], toks: dict[str, list[str]], bm25, revision: str) -> None:

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     ui_password: SecretStr | None = Field(default=None, description="Chat page: password for QA_UI_USERNAME; never printed or logged.")
     max_upload_mb: float = Field(default=50.0, description="Chat page: largest file accepted by upload.")
 
+    api_keys: SecretStr | None = Field(default=None, description="`qa serve`: Bearer keys accepted, comma-separated (needed to listen beyond loopback); never printed or logged.")
+    api_hosts: str = Field(default="", description="`qa serve`: extra host names clients may use in the Host header (comma-separated), besides the address it listens on.")
+    api_ingest_folders: str = Field(default="", description="`qa serve`: folders /v1/ingest may read from (comma-separated); unset, it reads any path only while listening on loopback.")
+
     min_evidence_score: float = Field(default=0.5, description="Extractive generator: weakest sentence score it will answer from.")
     min_evidence_coverage: float = Field(default=0.4, description="Extractive generator: weighted share of the question's words the answering passage must hold.")
     max_answer_sentences: int = Field(default=2, description="Extractive generator: most sentences in an answer.")

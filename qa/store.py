@@ -174,11 +174,12 @@ class ChromaStore:
         vectors = got["embeddings"] if got["embeddings"] is not None else []
         return {(m["title"], text): list(vec) for text, m, vec in zip(got["documents"] or [], got["metadatas"] or [], vectors)}
 
-    def query(self, embedding: Sequence[float], k: int) -> list[Passage]:
-        """The k nearest chunks, best first, scored by cosine similarity."""
+    def query(self, embedding: Sequence[float], k: int, documents: Sequence[str] | None = None) -> list[Passage]:
+        """The k nearest chunks, best first, scored by cosine similarity; only chunks of ``documents`` (doc_ids) when given."""
         if k <= 0:
             return []
-        got = self.chunks.query(query_embeddings=[list(embedding)], n_results=k, include=["documents", "metadatas", "distances"])
+        where = {"doc_id": {"$in": list(documents)}} if documents else None
+        got = self.chunks.query(query_embeddings=[list(embedding)], n_results=k, where=where, include=["documents", "metadatas", "distances"])
         return [
             _passage(cid, text, m, 1.0 - float(dist))
             for cid, text, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
@@ -228,6 +229,11 @@ class ChromaStore:
             (DocumentInfo(doc_id=i, title=m.get("title", i), source=m.get("source", ""), chunks=int(m.get("chunks", 0))) for i, m in self.documents().items()),
             key=lambda d: d.doc_id,
         )
+
+    def collections(self) -> list[str]:
+        """Names of the chunk collections in this store (their ``__docs`` manifests left out), sorted."""
+        names = [getattr(c, "name", c) for c in self.client.list_collections()]
+        return sorted(n for n in names if not n.endswith(MANIFEST_SUFFIX))
 
     @staticmethod
     def _pages(collection, include: list[str]) -> Iterable[dict]:

@@ -2,7 +2,7 @@
 # Install the project with its test dependencies and run the whole test suite.  Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh ui,test,llm
+bash scripts/install.sh ui,api,test,llm
 # Browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null) \

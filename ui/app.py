@@ -57,16 +57,20 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
     def history_of(conversation: list[dict]) -> list[tuple[str, str]]:
         return [(t["question"], t["answer"].get("text", "")) for t in conversation or []]
 
-    def ask_json(question: str, history: list[list[str]] | None = None, k: int | None = None, generator: str | None = None) -> dict:
-        """Answer a question from the documents; returns the same JSON as `qa ask --json`."""
+    def ask_json(question: str, history: list[list[str]] | None = None, k: int | None = None, generator: str | None = None,
+                 documents: list[str] | None = None) -> dict:
+        """Answer a question from the documents (only from ``documents``, doc_ids, when given); the JSON of `qa ask --json`."""
+        scope = {**where, **({"documents": list(documents)} if documents else {})}
         try:
-            answer = api.ask(question, **with_history([(q, a) for q, a in history or []]), k=k, generator=generator or default_gen, **where)
+            answer = api.ask(question, **with_history([(q, a) for q, a in history or []]), k=k, generator=generator or default_gen, **scope)
         except QAError as exc:
             raise gr.Error(str(exc)) from exc
         return answer.model_dump()
 
-    def respond(question: str, conversation: list[dict] | None, gen: str, k: float):
+    def respond(question: str, conversation: list[dict] | None, gen: str, k: float, chosen_collection: str | None = None,
+                chosen_docs: list[str] | None = None):
         conversation = list(conversation or [])
+        scope = {"store": store, "collection": chosen_collection or collection, **({"documents": list(chosen_docs)} if chosen_docs else {})}
         question = (question or "").strip()
         messages = render.render_messages(conversation)
         if not question:
@@ -78,7 +82,7 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
         draft, answer = "", None
         try:
             for item in api.ask_stream(question, **with_history(history_of(conversation)), k=int(k) if k else default_k,
-                                       generator=gen or default_gen, **where):
+                                       generator=gen or default_gen, **scope):
                 if isinstance(item, str):
                     draft += item
                     messages[-1] = {"role": "assistant", "content": render.render_draft(draft)}
@@ -132,6 +136,21 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
         choices = [(f"{d['title']} ({d['doc_id']})", d["doc_id"]) for d in docs]
         summary = f"**{len(docs)}** document{'s' if len(docs) != 1 else ''} indexed."
         return render.document_rows(docs), gr.Dropdown(choices=choices, value=None), summary
+
+    def collections() -> list[str]:
+        try:
+            names = list(getattr(api, "list_collections", lambda **_: [])(store=store))
+        except QAError:
+            names = []
+        current = collection or settings.collection
+        return names if current in names else [current, *names]
+
+    def document_choice(chosen_collection: str | None = None):
+        try:
+            docs = api.list_documents(store=store, collection=chosen_collection or collection)
+        except QAError:
+            docs = []
+        return gr.Dropdown(choices=[(f"{d.title} ({d.doc_id})", d.doc_id) for d in docs], value=None)
 
     def list_documents_json() -> list[dict]:
         """The indexed documents: doc_id, title, source, chunks."""
@@ -199,6 +218,10 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
                         with gr.Accordion("Settings", open=True):
                             gen = gr.Dropdown(generators, value=default_gen, label="Generator", elem_id="qa-generator")
                             k_slider = gr.Slider(1, 20, value=default_k, step=1, label="Passages retrieved", elem_id="qa-k")
+                            collection_pick = gr.Dropdown([collection or settings.collection], value=collection or settings.collection,
+                                                          label="Collection", elem_id="qa-collection")
+                            docs_pick = gr.Dropdown([], value=None, multiselect=True, label="Answer only from these documents",
+                                                    info="Empty: every document of the collection.", elem_id="qa-doc-filter")
                 cite_target = gr.Textbox(visible="hidden", elem_id="qa-cite-target")
                 open_btn = gr.Button("open source", visible="hidden", elem_id="qa-open-source")
             with gr.Tab("Documents", id="documents"):
@@ -211,7 +234,8 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
                     to_remove = gr.Dropdown([], multiselect=True, label="Documents to remove", scale=4, elem_id="qa-remove-select")
                     remove_btn = gr.Button("Remove", variant="stop", scale=1, elem_id="qa-remove")
 
-        chat_events = dict(fn=respond, inputs=[question, conversation, gen, k_slider], outputs=[chatbot, conversation, question],
+        chat_events = dict(fn=respond, inputs=[question, conversation, gen, k_slider, collection_pick, docs_pick],
+                           outputs=[chatbot, conversation, question],
                            api_name="chat", concurrency_limit=concurrency, concurrency_id="answer", show_progress="hidden")
         question.submit(**chat_events)
         open_btn.click(open_source, [cite_target, conversation], panel, js=OPEN_SOURCE_JS, api_visibility="private", show_progress="hidden")
@@ -219,12 +243,16 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
         chatbot.like(on_like, [conversation], None, api_visibility="private")
         new_chat.click(lambda: ([], [], render.EMPTY_PANEL), None, [chatbot, conversation, panel], api_visibility="private")
         export_btn.click(export, [conversation], export_file, api_name="export")
-        files.upload(ingest_files, [files], [status, table, to_remove, doc_summary, files], api_name="upload", concurrency_id="index",
-                     concurrency_limit=1)
-        remove_btn.click(remove, [to_remove], [status, table, to_remove, doc_summary], api_name="remove", concurrency_id="index",
-                         concurrency_limit=1)
+        upload_event = files.upload(ingest_files, [files], [status, table, to_remove, doc_summary, files], api_name="upload",
+                                    concurrency_id="index", concurrency_limit=1)
+        remove_event = remove_btn.click(remove, [to_remove], [status, table, to_remove, doc_summary], api_name="remove",
+                                        concurrency_id="index", concurrency_limit=1)
         app.load(lambda conv: (render.render_messages(conv), *doc_views()), [conversation], [chatbot, table, to_remove, doc_summary],
                  api_visibility="private")
+        for event in (upload_event, remove_event):  # the filter offers what the Documents tab just added or removed
+            event.then(document_choice, [collection_pick], [docs_pick], api_visibility="private", show_progress="hidden")
+        collection_pick.change(document_choice, [collection_pick], [docs_pick], api_visibility="private", show_progress="hidden")
+        app.load(lambda: (gr.Dropdown(choices=collections()), document_choice()), None, [collection_pick, docs_pick], api_visibility="private")
         gr.api(ask_json, api_name="ask", concurrency_limit=concurrency, concurrency_id="answer")
         gr.api(list_documents_json, api_name="documents")
     return app
