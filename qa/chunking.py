@@ -29,6 +29,7 @@ class Unit:
     start: int
     end: int
     section: tuple[str, ...]
+    kind: str = "paragraph"
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[Span]:
@@ -71,7 +72,7 @@ def units_of(blocks: list[Block]) -> list[Unit]:
         if block.kind == "paragraph":
             units += [Unit(s.start, s.end, section) for s in sentence_spans(block.text, block.start)]
         else:
-            units.append(Unit(block.start, block.end, section))
+            units.append(Unit(block.start, block.end, section, block.kind))
     return units
 
 
@@ -95,6 +96,9 @@ def chunk_document(doc: Document, max_chars: int = 700, overlap_sentences: int =
         current.append(unit)
     if current:
         groups.append(current)
+    # A section with nothing but its heading (a title above a subsection) is no chunk: the heading path carries it on.
+    kept = [g for g in groups if any(u.kind != "heading" for u in g)]
+    groups = kept or groups
     starts = page_starts(blocks)
     chunks = []
     for index, group in enumerate(groups):
