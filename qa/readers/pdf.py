@@ -21,6 +21,7 @@ from pydantic import Field
 
 from qa.blocks import Budget, join_lines, normalise_spaces, strip_header_links, words_of
 from qa.readers import Extracted, ReadError
+from qa.readers.text import table_row_text
 from qa.types import Block
 
 _BULLETS = "•◦▪‣●○■–"
@@ -47,7 +48,9 @@ class Line:
     mono: bool
     page: int
     page_height: float = 792.0
-    chars: list = field(default_factory=list, repr=False)
+    x1: float = 0.0
+    words: list[tuple[float, str]] = field(default_factory=list)  # (x, word)
+    cells: list[str] = field(default_factory=list)  # a table row's cells (set by find_tables)
 
 
 def furniture_key(text: str) -> str:
@@ -84,8 +87,51 @@ def _lines_of(page, number: int) -> list[Line]:
             continue
         sizes = sorted(round(c["size"], 1) for c in chars)
         mono = sum(1 for c in chars if _MONO.search(c.get("fontname", ""))) > 0.8 * len(chars)
-        out.append(Line(raw["text"], raw["top"], raw["bottom"], raw["x0"], sizes[len(sizes) // 2], mono, number, float(page.height), raw["chars"]))
+        size = sizes[len(sizes) // 2]
+        out.append(Line(raw["text"], raw["top"], raw["bottom"], raw["x0"], size, mono, number, float(page.height), raw["x1"], word_starts(raw["chars"], size)))
+    find_tables(out, max((line.x1 for line in out), default=0.0))
     return out
+
+
+def word_starts(chars: list[dict], size: float) -> list[tuple[float, str]]:
+    """(x where it starts, word) for each word of a line (a gap wider than a sixth of the type size separates words)."""
+    words: list[tuple[float, str]] = []
+    previous = None
+    for c in chars:
+        if not c["text"].strip():
+            previous = None
+            continue
+        if previous is None or c["x0"] - previous["x1"] > 0.15 * size:
+            words.append((round(c["x0"], 1), c["text"]))
+        else:
+            words[-1] = (words[-1][0], words[-1][1] + c["text"])
+        previous = c
+    return words
+
+
+def find_tables(lines: list[Line], right: float) -> None:
+    """Mark table rows: in a run of 3+ short, closely spaced lines whose words start at the same x in every line
+    (a column), each line is cut into cells at those columns (``Line.cells``)."""
+    def short(line: Line) -> bool:
+        return not line.mono and line.x1 < right - 3 * line.size and len(line.words) >= 2
+
+    i = 0
+    while i < len(lines):
+        j = i + 1
+        while short(lines[i]) and j < len(lines) and short(lines[j]) and lines[j].top - lines[j - 1].bottom < 1.2 * lines[j].size:
+            j += 1
+        run = lines[i:j]
+        if len(run) >= 3:
+            common = set.intersection(*({x for x, _ in line.words[1:]} for line in run))
+            if common:
+                for line in run:
+                    cells: list[str] = [""]
+                    for x, word in line.words:
+                        if x in common and cells[-1]:
+                            cells.append("")
+                        cells[-1] = f"{cells[-1]} {word}".strip()
+                    line.cells = cells
+        i = max(j, i + 1)
 
 
 def _kind(line: Line, body_size: float) -> str:
@@ -93,9 +139,27 @@ def _kind(line: Line, body_size: float) -> str:
         return "heading"
     if line.mono:
         return "code"
+    if len(line.cells) >= 2:
+        return "table_row"
     if line.text[:1] in _BULLETS:
         return "list_item"
     return "paragraph"
+
+
+def table_headers(lines: list[Line], body_size: float) -> dict[int, list[str] | None]:
+    """id(line) -> its table's header cells for each row of a table (2+ consecutive lines cut into the same number of
+    cells), None for the header row itself.  Lines in no table are absent."""
+    out: dict[int, list[str] | None] = {}
+    run: list[Line] = []
+    for line in [*lines, None]:
+        if line is not None and _kind(line, body_size) == "table_row" and (not run or len(line.cells) == len(run[0].cells) and line.top - run[-1].bottom < 1.2 * line.size):
+            run.append(line)
+            continue
+        if len(run) >= 2:
+            out[id(run[0])] = None
+            out.update({id(row): run[0].cells for row in run[1:]})
+        run = [line] if line is not None and _kind(line, body_size) == "table_row" else []
+    return out
 
 
 def _code_text(lines: list[Line]) -> str:
@@ -118,9 +182,12 @@ def group_blocks(lines: list[Line], body_size: float) -> list[tuple[str, list[Li
     A list item's wrapped lines (indented past its bullet) stay with it."""
     runs: list[tuple[str, list[Line]]] = []
     previous: Line | None = None
+    right = max((line.x1 for line in lines), default=0.0)
     for line in lines:
         kind = _kind(line, body_size)
-        if runs and previous is not None and kind != "list_item" and line.top - previous.bottom < 0.45 * line.size:
+        # A line that ends a sentence well short of the right margin ends its paragraph (list items printed without bullets).
+        stopped_short = previous is not None and _SENTENCE_END.search(previous.text) and previous.x1 < right - 4 * previous.size
+        if runs and previous is not None and kind not in ("list_item", "table_row") and not stopped_short and line.top - previous.bottom < 0.45 * line.size:
             last_kind, run = runs[-1]
             wrapped_item = last_kind == "list_item" and kind == "paragraph" and line.x0 > run[0].x0 + 1
             if (kind == last_kind and (kind != "heading" or line.size == previous.size)) or wrapped_item:
@@ -176,9 +243,16 @@ def build_blocks(pages: list[list[Line]], budget: Budget | None = None) -> list[
     blocks: list[Block] = []
     path: list[tuple[int, str]] = []
     for lines in kept:
+        headers = table_headers(lines, body_size)
         for index, (kind, run) in enumerate(group_blocks(lines, body_size)):
             page = run[0].page
-            if kind == "code":
+            if kind == "table_row":
+                header = headers.get(id(run[0]), [])
+                if header is None:  # a table's header row: every row below carries it
+                    continue
+                text = table_row_text(header, run[0].cells) if header else " ".join(run[0].cells)
+                kind = "table_row" if header else "paragraph"
+            elif kind == "code":
                 text = _code_text(run)
             else:
                 text = join_lines([line.text for line in run], vocabulary)
