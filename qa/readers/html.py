@@ -188,8 +188,12 @@ def read_html(data: bytes, name: str) -> Extracted:
 
     if not data.strip():
         return Extracted(blocks=[])
+    try:  # UTF-8 when it is valid (lxml would guess Latin-1 for a page that does not declare its charset)
+        markup: str | bytes = re.sub(r"^\s*<\?xml[^>]*\?>", "", data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        markup = data
     try:
-        doc = lxml.html.document_fromstring(data)
+        doc = lxml.html.document_fromstring(markup)
     except (ParserError, ValueError) as exc:
         raise ReadError(f"not an HTML page: {exc}") from exc
     head_title = normalise_spaces(doc.findtext(".//title") or "")
