@@ -15,7 +15,7 @@ DATA = Path(__file__).parent / "data"
 WRAPPED = ("The parking office hands out permits once a year, after every team has sent in its list of drivers, "
            "and a team that misses the deadline waits until the next round, which usually opens in the spring.")
 CODE = "$ permit-tool request --team engineering --count 9\n$ permit-tool status --team engineering"
-FILLER = ("Every visitor signs the register at the front desk, shows a photo identity card and receives a badge "
+FILLER = ("In case {tag} every visitor signs the register at the front desk, shows a photo identity card and receives a badge "
           "that must be worn visibly at all times inside the building and returned at the end of the visit. ")
 
 
@@ -23,7 +23,7 @@ def handbook_html() -> str:
     """A three-to-four page handbook: headings, long wrapped paragraphs, a list, a table and a code block."""
     sections = []
     for n in range(1, 4):
-        paragraphs = "".join(f"<p>Rule {n}.{k}: {FILLER * 3}</p>" for k in range(1, 5))
+        paragraphs = "".join(f"<p>Rule {n}.{k}: {''.join(FILLER.format(tag=f'{n}.{k}.{j}') for j in range(1, 4))}</p>" for k in range(1, 5))
         sections.append(f"<h2>{n}. Visitors, part {n}</h2>{paragraphs}")
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>Facilities handbook</title></head><body>
 <nav><a href="#">Home</a> <a href="#">Search the intranet</a></nav>
