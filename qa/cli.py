@@ -237,6 +237,19 @@ def eval_answers(
     typer.echo(_run(lambda: run(dataset, generator, split, answerable, unanswerable)))
 
 
+@eval_app.command("documents")
+def eval_documents(
+    folder: Annotated[Path, typer.Option("--folder", help="Documents to ingest (PDF, HTML, ...).")],
+    questions: Annotated[Path, typer.Option("--questions", help="JSON lines: question, doc, answer (words the quote should hold).")],
+    generator: Annotated[str, typer.Option("--generator", "-g", help="extractive, local or openai.")] = "extractive",
+    keep_store: Annotated[Optional[str], typer.Option("--store", help="Store folder to use (default: a fresh temporary one).")] = None,
+):
+    """Share of cited quotes that are fragments, and of PDF citations with the right page, on your documents."""
+    from qa.evaluation.documents import main as run
+
+    typer.echo(_run(lambda: run(folder, questions, generator, keep_store=keep_store)))
+
+
 def main() -> None:
     app()
 

@@ -189,6 +189,8 @@ def group_blocks(lines: list[Line], body_size: float) -> list[tuple[str, list[Li
         stopped_short = previous is not None and _SENTENCE_END.search(previous.text) and previous.x1 < right - 4 * previous.size
         if runs and previous is not None and kind not in ("list_item", "table_row") and not stopped_short and line.top - previous.bottom < 0.45 * line.size:
             last_kind, run = runs[-1]
+            if kind == "code" and last_kind in ("paragraph", "list_item"):
+                kind = last_kind  # a wrapped line set in code type ("core.excludesFile.") inside a paragraph
             wrapped_item = last_kind == "list_item" and kind == "paragraph" and line.x0 > run[0].x0 + 1
             if (kind == last_kind and (kind != "heading" or line.size == previous.size)) or wrapped_item:
                 run.append(line)
