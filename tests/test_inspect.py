@@ -48,3 +48,20 @@ def test_inspect_reports_problems(tmp_path):
 @pytest.mark.parametrize("page, heading, shown", [(3, "A › B", ", p. 3, § A › B"), (None, "A", ", § A"), (2, "", ", p. 2"), (None, "", "")])
 def test_where_a_source_is(page, heading, shown):
     assert _where(page, heading) == shown
+
+
+def test_chat_and_export_show_page_and_section():
+    from ui import render
+
+    citation = {"n": 1, "doc_id": "h.pdf", "title": "Handbook", "chunk_id": "h.pdf::2", "text": "Team: Engineering | Parking permits: 9",
+                "quote": "Team: Engineering | Parking permits: 9", "quote_start": 10, "quote_end": 48, "start": 10, "end": 48,
+                "page": 3, "heading": "Handbook › Parking"}
+    answer = {"question": "q", "text": "Engineering gets 9 permits [1].", "citations": [citation], "grounded": True, "generator": "extractive"}
+    sources = render.render_sources(answer, 0)
+    assert "p. 3 · Handbook › Parking" in sources
+    panel = render.render_source_panel(citation, 0)
+    assert "Page 3 of the document" in panel and "Section: Handbook › Parking" in panel
+    exported = render.export_markdown([{"question": "q", "answer": answer}])
+    assert "(`h.pdf`, p. 3 · Handbook › Parking)" in exported
+    plain = render.render_source_panel({**citation, "page": None, "heading": ""}, 0)
+    assert "Page" not in plain and "Section" not in plain
