@@ -118,8 +118,10 @@ class Verifier:
         for ci, claim in enumerate(claims):
             for n, p in enumerate(passages, start=1):
                 if len(claim.text) > 30 and claim.text.rstrip(".") in p.text:  # a verbatim quote supports itself
-                    start = p.start + p.text.index(claim.text.rstrip("."))
-                    result[ci][n] = (1.0, claim.text.rstrip("."), start, start + len(claim.text.rstrip(".")))
+                    at = p.text.index(claim.text.rstrip("."))
+                    end = at + len(claim.text.rstrip("."))
+                    end += len(re.match(r"[.!?]?[\"'”’)]*", p.text[end:]).group())  # the quote keeps its sentence's stop
+                    result[ci][n] = (1.0, p.text[at:end], p.start + at, p.start + end)
             if not result[ci]:
                 need_model.append(ci)
         if need_model and units:
