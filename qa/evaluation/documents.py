@@ -89,7 +89,8 @@ def main(folder: str | Path, questions_file: str | Path, generator: str = "extra
                 scores.fragments.append(f"{q['question']} -> {c.doc_id}: {c.quote!r}")
             if c.doc_id in pages:
                 scores.pdf_citations += 1
-                head = _squash(c.quote)[:40]
+                printed = re.sub(r"(^|\| )[^|:]{1,60}: ", " ", c.quote) if " | " in c.quote else c.quote  # a table row: its cells' values
+                head = _squash(printed)[:40]
                 if c.page is None or not (1 <= c.page <= len(pages[c.doc_id])) or head not in pages[c.doc_id][c.page - 1]:
                     where = [n for n, text in enumerate(pages[c.doc_id], start=1) if head in text]
                     scores.wrong_pages.append(f"{c.doc_id}: cited p. {c.page}, printed on {where or 'no page found'}: {c.quote[:60]!r}")
