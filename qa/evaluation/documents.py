@@ -5,7 +5,8 @@
 Each question line: {"question": "...", "doc": "file name the answer is in", "answer": "words the quote should hold"}
 ("answer" optional).  The folder is ingested into a fresh store, each question asked, and every citation judged:
 
-- fragment: the quote does not start where a sentence or a block starts, or does not end where one ends;
+- fragment: the quote does not start where a sentence (of a paragraph or list item) or a block starts, or does not
+  end where one ends;
 - page (PDF only): the page the citation names holds the start of the quote (checked against pdfplumber's text of
   that page, white space ignored);
 - answered: the quotes of the answer hold the expected words (when given).
@@ -42,7 +43,7 @@ def boundaries(doc) -> tuple[set[int], set[int]]:
     for block in doc.blocks or paragraph_blocks(doc.text):
         starts.add(block.start)
         ends.add(block.end)
-        if block.kind == "paragraph":
+        if block.kind in ("paragraph", "list_item"):  # prose: a whole sentence of it is a whole quote
             for span in sentence_spans(block.text, block.start):
                 starts.add(span.start)
                 ends.add(span.end)
