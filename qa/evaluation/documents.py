@@ -97,8 +97,9 @@ def main(folder: str | Path, questions_file: str | Path, generator: str = "extra
                     scores.wrong_pages.append(f"{c.doc_id}: cited p. {c.page}, printed on {where or 'no page found'}: {c.quote[:60]!r}")
         lines.append(f"- {q['question']}\n  {answer.text[:300]}")
     share = lambda n, d: f"{n}/{d} ({100 * n / d:.1f}%)" if d else "0/0"  # noqa: E731
+    chunks = sum(d.chunks for d in qa.list_documents(store=store, collection="documents"))
     out = [
-        f"Documents: {len(docs)} ({len(pages)} PDF) from {folder}; {report.chunks_added} chunks; generator {generator}",
+        f"Documents: {len(docs)} ({len(pages)} PDF) from {folder}; {chunks} chunks ({report.chunks_added} written now); generator {generator}",
         f"Questions: {scores.questions}; answered {share(scores.answered, scores.questions)}; "
         f"expected words quoted {share(scores.found, scores.expected)}",
         f"Cited quotes that are fragments: {share(len(scores.fragments), scores.citations)}",
