@@ -50,7 +50,7 @@ def split_claims(text: str) -> list[Claim]:
     for span in sentence_spans(text.replace("\n", "\n\n")):
         piece = text.replace("\n", "\n\n")[span.start : span.end]
         cited = [int(n) for m in MARKER.finditer(piece) for n in re.split(r"[,;]", m.group(1))]
-        bare = re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", piece)).strip()
+        bare = re.sub(r"\s+([.,;:!?])(?=\s|$)", r"\1", MARKER.sub("", piece)).strip()
         if not bare.strip(".!?;: ") and claims:  # a lone marker after the full stop belongs to the sentence before
             claims[-1].cited += [n for n in cited if n not in claims[-1].cited]
             continue
