@@ -27,6 +27,7 @@ class DocumentScores:
 
     questions: int = 0
     answered: int = 0
+    right_document: int = 0  # answers whose first source is the document the question is about
     expected: int = 0  # questions with expected words
     found: int = 0  # of those, answered with quotes that hold them
     citations: int = 0
@@ -80,6 +81,7 @@ def main(folder: str | Path, questions_file: str | Path, generator: str = "extra
         scores.questions += 1
         scores.answered += bool(answer.grounded)
         quotes = " ".join(c.quote for c in answer.citations)
+        scores.right_document += bool(answer.citations) and answer.citations[0].doc_id == q.get("doc")
         if q.get("answer"):
             scores.expected += 1
             scores.found += bool(answer.grounded and _squash(q["answer"]) in _squash(quotes))
@@ -101,6 +103,7 @@ def main(folder: str | Path, questions_file: str | Path, generator: str = "extra
     out = [
         f"Documents: {len(docs)} ({len(pages)} PDF) from {folder}; {chunks} chunks ({report.chunks_added} written now); generator {generator}",
         f"Questions: {scores.questions}; answered {share(scores.answered, scores.questions)}; "
+        f"first source the right document {share(scores.right_document, scores.questions)}; "
         f"expected words quoted {share(scores.found, scores.expected)}",
         f"Cited quotes that are fragments: {share(len(scores.fragments), scores.citations)}",
         f"PDF citations with the right page: {share(scores.pdf_citations - len(scores.wrong_pages), scores.pdf_citations)}",
