@@ -116,3 +116,27 @@ def test_page_starts_of_blocks():
     text, placed = assemble([Block(kind="paragraph", text="a b", page=1), PagedBlock(kind="paragraph", text="c d e", page=1, page_breaks=[(2, 2)]),
                              Block(kind="paragraph", text="f", page=3)])
     assert page_starts(placed) == [(0, 1), (7, 2), (12, 3)]
+
+
+def test_scanned_pages_are_an_ingest_warning_and_too_many_chunks_a_failure(tmp_path, store, fake_embedder, monkeypatch):
+    from qa.settings import get_settings
+    from tests.documents import raw_pdf, text_stream
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "mixed.pdf").write_bytes(raw_pdf([text_stream("Opening page text."), b"", text_stream("Closing page text.")]))
+    (folder / "long.md").write_text("\n".join(f"- item number {i}" for i in range(50)), encoding="utf-8")
+    monkeypatch.setattr(get_settings(), "max_document_chunks", 20)
+    report = Ingestion(store, fake_embedder).run([folder])
+    assert [w.reason for w in report.warnings] == ["mixed.pdf: no text on page 2: scanned?"]
+    assert report.added == ["mixed.pdf"]
+    [failed] = report.failed
+    assert failed.path.endswith("long.md") and "QA_MAX_DOCUMENT_CHUNKS" in failed.reason and "20" in failed.reason
+
+
+def test_too_many_chunks_is_refused_by_the_chunker():
+    from qa.blocks import DocumentTooLarge
+
+    doc = doc_of([Block(kind="code", text=f"x{i}") for i in range(30)])
+    with pytest.raises(DocumentTooLarge, match="QA_MAX_DOCUMENT_CHUNKS"):
+        chunk_document(doc, max_chars=2, max_chunks=10)
