@@ -201,3 +201,17 @@ def test_pages_without_text_are_named():
 def test_broken_and_encrypted_pdfs_are_read_errors(tmp_path):
     with pytest.raises(ReadError, match="cannot parse .pdf"):
         read_pdf(b"%PDF-1.4 nonsense", "bad.pdf")
+
+
+def test_underlined_headings_in_plain_text():
+    text = ("Reviewing Patches\n=================\n\nIntroduction\n------------\n\nThe community is a widely distributed group of people who\n"
+            "review each other's patches on a mailing list, and this text explains how they\ndo it in practice today, when they\n"
+            "have the time for it, which is not always the case for everyone in a group\nthat size, spread over many time zones as\n"
+            "it is and with so many other things to do in a working day as they have.\n\n"
+            "Principles\n----------\n\nBe kind.\n")
+    found = read_text(text.encode(), "r.txt")
+    assert found.title == "Reviewing Patches"
+    assert [(b.kind, b.heading_path[-1]) for b in found.blocks if b.kind == "heading"] == [
+        ("heading", "Reviewing Patches"), ("heading", "Introduction"), ("heading", "Principles")]
+    assert found.blocks[-1].heading_path == ["Reviewing Patches", "Principles"]
+    assert found.blocks[2].text.endswith("working day as they have.") and found.blocks[2].text.startswith("The community")

@@ -39,7 +39,9 @@ def decode_bytes(data: bytes) -> str:
 
 def wrap_width(lines: list[str]) -> int | None:
     """The width a file's lines were wrapped at, or None when they were not (one paragraph per line, or too few lines)."""
-    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    rules = {i for i, line in enumerate(lines) if re.fullmatch(r"\s*([=\-~^])\1{2,}\s*", line)}
+    body = [line for i, line in enumerate(lines) if i not in rules and i + 1 not in rules]  # underlined headings aside
+    lengths = sorted(len(line.rstrip()) for line in body if line.strip())
     if len(lengths) < 4:
         return None
     width = lengths[int(0.95 * (len(lengths) - 1))]
@@ -79,18 +81,43 @@ def read_text(data: bytes, name: str) -> Extracted:
     width = wrap_width(lines)
     budget = Budget.from_settings(name)
     blocks: list[Block] = []
+    path: list[tuple[int, str]] = []
+    underlines: list[str] = []  # underline characters in order of first use: their rank is the heading level
+
+    def emit(kind: str, text: str) -> None:
+        blocks.append(Block(kind=kind, text=text, heading_path=[h for _, h in path]))
+        budget.spend(len(text))
+
     for group in _groups(lines):
         if width is not None and all(line.startswith(("    ", "\t")) for line in group):
-            blocks.append(Block(kind="code", text="\n".join(line.rstrip() for line in group)))
-            budget.spend(len(blocks[-1].text))
+            emit("code", "\n".join(line.rstrip() for line in group))
             continue
+        heading = underlined_heading(group)
+        if heading is not None:  # "Title" over "=====" (asciidoc, reStructuredText, setext)
+            char, text = heading
+            underlines += [char] if char not in underlines else []
+            level = underlines.index(char) + 1
+            while path and path[-1][0] >= level:
+                path.pop()
+            path.append((level, text))
+            emit("heading", text)
+            group = group[2:]
         for para in paragraph_lines(group, width):
             kind = "list_item" if _LIST_ITEM.match(para[0]) else "paragraph"
             text = _BULLET.sub("", join_lines(para))
             if text:
-                blocks.append(Block(kind=kind, text=text))
-                budget.spend(len(text))
-    return Extracted(blocks=blocks)
+                emit(kind, text)
+    return Extracted(blocks=blocks, title=next((b.text for b in blocks if b.kind == "heading"), None))
+
+
+def underlined_heading(group: list[str]) -> tuple[str, str] | None:
+    """(underline character, heading) when a group opens with a line underlined by = - ~ ^ of about its length."""
+    if len(group) < 2 or not group[0].strip():
+        return None
+    rule = group[1].strip()
+    if len(rule) >= 3 and rule[0] in "=-~^" and rule == rule[0] * len(rule) and abs(len(rule) - len(group[0].strip())) <= 3:
+        return rule[0], normalise_spaces(group[0])
+    return None
 
 
 def _table_cells(line: str) -> list[str]:
