@@ -204,11 +204,14 @@ def test_broken_and_encrypted_pdfs_are_read_errors(tmp_path):
 
 
 def test_underlined_headings_in_plain_text():
-    text = ("Reviewing Patches\n=================\n\nIntroduction\n------------\n\nThe community is a widely distributed group of people who\n"
-            "review each other's patches on a mailing list, and this text explains how they\ndo it in practice today, when they\n"
-            "have the time for it, which is not always the case for everyone in a group\nthat size, spread over many time zones as\n"
-            "it is and with so many other things to do in a working day as they have.\n\n"
-            "Principles\n----------\n\nBe kind.\n")
+    import textwrap
+
+    paragraph = ("The community is a widely distributed group of people who review each other's patches on a mailing list, and this "
+                 "text explains how they do it in practice today, when they have the time for it, which is not always the case for "
+                 "everyone in a group that size, spread over many time zones as it is and with so many other things to do in a "
+                 "working day as they have.")
+    text = ("Reviewing Patches\n=================\n\nIntroduction\n------------\n\n" + textwrap.fill(paragraph, 72)
+            + "\n\nPrinciples\n----------\n\nBe kind.\n")
     found = read_text(text.encode(), "r.txt")
     assert found.title == "Reviewing Patches"
     assert [(b.kind, b.heading_path[-1]) for b in found.blocks if b.kind == "heading"] == [
