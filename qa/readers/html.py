@@ -136,12 +136,13 @@ class _Walker:
                 self.flush()
                 self.walk(child)
                 self.flush()
-            elif tag:
-                self.inline.append(" " if tag == "br" else "")
-                self.inline.append(_inline_text(child) if not child.xpath(".//pre|.//p|.//div|.//table|.//ul") else "")
-                if child.xpath(".//pre|.//p|.//div|.//table|.//ul"):
-                    self.flush()
-                    self.walk(child)
+            elif tag == "br":
+                self.inline.append(" ")
+            elif tag and child.xpath(".//pre|.//p|.//div|.//table|.//ul|.//ol|.//dl"):  # an inline element holding blocks
+                self.flush()
+                self.walk(child)
+            elif tag:  # inline: its text as written, spaces at its edges included ("a <b> bold</b> word")
+                self.inline.append(child.text_content() or "")
             if child.tail:
                 self.inline.append(child.tail)
         self.flush()
