@@ -1,10 +1,17 @@
-"""Clean documents -> chunks of whole sentences, with character offsets into the cleaned text."""
+"""Clean documents -> chunks of whole sentences and whole blocks, with character offsets into the cleaned text.
+
+Paragraphs are cut into sentences (sentencex) and packed up to ``max_chars``; headings, list items, table rows and
+code are units of their own, never cut (a code block longer than a chunk stands alone).  A chunk never spans two
+sections (heading paths); it carries its section's heading path, the page of its first unit and where later pages
+start in it.  A document without blocks is read as paragraphs separated by blank lines.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qa.types import Chunk, Document
+from qa.blocks import DocumentTooLarge, page_at, page_starts
+from qa.types import HEADING_SEPARATOR, Block, Chunk, Document
 
 
 @dataclass(frozen=True)
@@ -13,6 +20,16 @@ class Span:
 
     start: int
     end: int
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What a chunk is packed from: a sentence of a paragraph, or a whole block of another kind."""
+
+    start: int
+    end: int
+    section: tuple[str, ...]
+    kind: str = "paragraph"
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[Span]:
@@ -37,33 +54,61 @@ def sentence_spans(text: str, offset: int = 0) -> list[Span]:
     return spans
 
 
-def chunk_document(doc: Document, max_chars: int = 700, overlap_sentences: int = 1) -> list[Chunk]:
-    """Pack consecutive sentences into chunks of at most ``max_chars`` (a longer sentence stands alone, uncut).
+def paragraph_blocks(text: str) -> list[Block]:
+    """A text without blocks, as paragraph blocks (blank-line separated) with their offsets."""
+    blocks, pos = [], 0
+    for paragraph in text.split("\n\n"):
+        if paragraph.strip():
+            blocks.append(Block(kind="paragraph", text=paragraph, start=pos, end=pos + len(paragraph)))
+        pos += len(paragraph) + 2
+    return blocks
 
-    The last ``overlap_sentences`` sentences of a chunk open the next one, so evidence that straddles a
-    boundary is whole in at least one chunk."""
-    spans = sentence_spans(doc.text)
-    groups: list[list[Span]] = []
-    current: list[Span] = []
-    for span in spans:
-        if current and span.end - current[0].start > max_chars:
+
+def units_of(blocks: list[Block]) -> list[Unit]:
+    """Sentences of paragraphs, whole other blocks, each tagged with its section."""
+    units: list[Unit] = []
+    for block in blocks:
+        section = tuple(block.heading_path)
+        if block.kind == "paragraph":
+            units += [Unit(s.start, s.end, section) for s in sentence_spans(block.text, block.start)]
+        else:
+            units.append(Unit(block.start, block.end, section, block.kind))
+    return units
+
+
+def chunk_document(doc: Document, max_chars: int = 700, overlap_sentences: int = 1, max_chunks: int | None = None) -> list[Chunk]:
+    """Pack consecutive units into chunks of at most ``max_chars`` (a longer unit stands alone, uncut), one section at a time.
+
+    The last ``overlap_sentences`` units of a chunk open the next one of the same section, so evidence that straddles
+    a boundary is whole in at least one chunk.  More than ``max_chunks`` chunks is a DocumentTooLarge error."""
+    blocks = doc.blocks or paragraph_blocks(doc.text)
+    groups: list[list[Unit]] = []
+    current: list[Unit] = []
+    for unit in units_of(blocks):
+        new_section = bool(current) and unit.section != current[0].section
+        if current and (new_section or unit.end - current[0].start > max_chars):
             groups.append(current)
-            carry = current[-overlap_sentences:] if overlap_sentences > 0 else []
-            # Overlap only when the carried sentences leave room for new text.
-            current = carry if carry and span.end - carry[0].start <= max_chars else []
-        current.append(span)
+            if max_chunks is not None and len(groups) > max_chunks:
+                raise DocumentTooLarge(f"{doc.doc_id} makes more than {max_chunks:,} chunks, the limit per document: split it, or raise QA_MAX_DOCUMENT_CHUNKS")
+            carry = current[-overlap_sentences:] if overlap_sentences > 0 and not new_section else []
+            # Overlap only when the carried units leave room for new text.
+            current = carry if carry and unit.end - carry[0].start <= max_chars else []
+        current.append(unit)
     if current:
         groups.append(current)
-    return [
-        Chunk(
-            chunk_id=f"{doc.doc_id}::{index}",
-            doc_id=doc.doc_id,
-            title=doc.title,
-            source=doc.source,
-            index=index,
-            text=doc.text[group[0].start : group[-1].end],
-            start=group[0].start,
-            end=group[-1].end,
-        )
-        for index, group in enumerate(groups)
-    ]
+    # A section with nothing but its heading (a title above a subsection) is no chunk: the heading path carries it on.
+    kept = [g for g in groups if any(u.kind != "heading" for u in g)]
+    groups = kept or groups
+    starts = page_starts(blocks)
+    chunks = []
+    for index, group in enumerate(groups):
+        start, end = group[0].start, group[-1].end
+        page = page_at(starts, start)
+        chunks.append(Chunk(
+            chunk_id=f"{doc.doc_id}::{index}", doc_id=doc.doc_id, title=doc.title, source=doc.source, index=index,
+            text=doc.text[start:end], start=start, end=end, page=page, heading=HEADING_SEPARATOR.join(group[0].section),
+            page_starts=[(o, p) for o, p in starts if start < o < end],
+        ))
+    if max_chunks is not None and len(chunks) > max_chunks:
+        raise DocumentTooLarge(f"{doc.doc_id} makes more than {max_chunks:,} chunks, the limit per document: split it, or raise QA_MAX_DOCUMENT_CHUNKS")
+    return chunks

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from qa.blocks import page_at
 from qa.types import Citation, Passage
 
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -84,7 +85,8 @@ def build_citations(text: str, passages: Sequence[Passage], quote_for: dict[int,
             quote, qs, qe = p.text, p.start, p.end
         citations.append(
             Citation(n=new_n, doc_id=p.doc_id, title=p.title, chunk_id=p.chunk_id, text=p.text, quote=quote,
-                     quote_start=qs, quote_end=qe, start=p.start, end=p.end, source=p.source, page=p.page, heading=p.heading)
+                     quote_start=qs, quote_end=qe, start=p.start, end=p.end, source=p.source, page=page_at(p.page_starts, qs, p.page),
+                     heading=p.heading)
         )
     return new_text, citations
 

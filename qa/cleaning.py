@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import ftfy
 
+from qa.types import Block
+
 # Lines that are page furniture wherever they stand (matched against the whole stripped line, case-insensitive).
 FURNITURE_LINES = [
     r"hashtags?",
@@ -65,9 +67,14 @@ def repair_characters(text: str) -> str:
 
 def strip_furniture(lines: list[str]) -> list[str]:
     """Drop furniture lines, the kicker and bylines around the headline, and everything after an end-of-article line."""
-    kept: list[str] = []
+    return [lines[i] for i in kept_lines(lines)]
+
+
+def kept_lines(lines: list[str]) -> list[int]:
+    """Indexes of the lines ``strip_furniture`` keeps."""
+    kept: list[int] = []
     seen_body = False  # a long line of prose has been kept
-    for line in lines:
+    for i, line in enumerate(lines):
         if seen_body and _END.fullmatch(line):
             break
         if _FURNITURE.fullmatch(line):
@@ -76,7 +83,7 @@ def strip_furniture(lines: list[str]) -> list[str]:
             continue
         if kept and not seen_body and BYLINE.match(line) and len(line) < 60:
             continue
-        kept.append(line)
+        kept.append(i)
         seen_body = seen_body or len(line) > 120
     return kept
 
@@ -90,6 +97,35 @@ def clean_text(raw: str, kind: str = "text") -> CleanText:
     lines = strip_furniture([line for line in lines if line])
     title = lines[0] if lines and len(lines[0]) <= _MAX_TITLE_CHARS and len(lines) > 1 else None
     return CleanText("\n\n".join(lines), title.rstrip(" .:") if title else None)
+
+
+def clean_blocks(blocks: list[Block], kind: str = "text") -> tuple[list[Block], str | None]:
+    """Repair each block's characters and spaces (code keeps its layout), drop empty blocks; news-like plain text and
+    records (kind "text" or "record") also lose page furniture, as ``clean_text``.  Returns the blocks and the title
+    they give: the first heading, or for plain text the headline (first line) when it looks like one."""
+    cleaned: list[Block] = []
+    for block in blocks:
+        breaks = getattr(block, "page_breaks", None)
+        if block.kind == "code":
+            text = repair_characters(block.text).strip("\n")
+        elif breaks:  # keep the page-break offsets valid: repair each page's part on its own
+            cuts = [0] + [offset for offset, _ in breaks] + [len(block.text)]
+            parts = [repair_characters(block.text[a:b]) for a, b in zip(cuts, cuts[1:])]
+            offsets = [sum(len(p) for p in parts[: i + 1]) for i in range(len(breaks))]
+            block = block.model_copy(update={"page_breaks": [(o, page) for o, (_, page) in zip(offsets, breaks)]})
+            text = "".join(parts)
+        else:
+            text = " ".join(_SPACES.sub(" ", repair_characters(block.text)).split("\n")).strip()
+            text = _SPACES.sub(" ", text)
+        if text.strip():
+            cleaned.append(block.model_copy(update={"text": text}))
+    if kind in ("text", "record"):
+        cleaned = [cleaned[i] for i in kept_lines([b.text for b in cleaned])]
+        first = cleaned[0].text if cleaned else ""
+        title = first if first and len(first) <= _MAX_TITLE_CHARS and len(cleaned) > 1 and "\n" not in first else None
+        return cleaned, title.rstrip(" .:") if title else None
+    heading = next((b.text for b in cleaned if b.kind == "heading"), None)
+    return cleaned, heading
 
 
 def _mostly_latin(text: str, sample: int = 20000) -> bool:

@@ -49,6 +49,8 @@ def ingest(
     )
     for problem in report.failed:
         typer.secho(f"skipped {problem.path}: {problem.reason}", fg="yellow", err=True)
+    for warning in report.warnings:
+        typer.secho(f"warning: {warning.reason}", fg="yellow", err=True)
 
 
 @app.command()
@@ -68,7 +70,7 @@ def search(
         typer.echo(json.dumps([p.model_dump() for p in passages], indent=2, ensure_ascii=False))
         return
     for i, p in enumerate(passages, start=1):
-        typer.secho(f"[{i}] {p.title} ({p.chunk_id}, score {p.score:.3f})", bold=True)
+        typer.secho(f"[{i}] {p.title}{_where(p.page, p.heading)} ({p.chunk_id}, score {p.score:.3f})", bold=True)
         typer.echo(f"    {p.text}\n")
 
 
@@ -99,7 +101,46 @@ def ask(
     if answer.citations:
         typer.echo("\nSources:")
     for c in answer.citations:
-        typer.echo(f"  [{c.n}] {c.title} ({c.chunk_id}, characters {c.quote_start}-{c.quote_end})\n      \"{c.quote}\"")
+        typer.echo(f"  [{c.n}] {c.title}{_where(c.page, c.heading)} ({c.chunk_id}, characters {c.quote_start}-{c.quote_end})\n      \"{c.quote}\"")
+
+
+def _where(page: int | None, heading: str) -> str:
+    """', p. 3, § Install › Linux': where a source is, for people; '' when neither is known."""
+    parts = ([f"p. {page}"] if page is not None else []) + ([f"§ {heading}"] if heading else [])
+    return "".join(f", {part}" for part in parts)
+
+
+@app.command()
+def inspect(
+    file: Annotated[Path, typer.Argument(help="A file to read as ingestion would (nothing is stored).")],
+    width: Annotated[int, typer.Option("--width", help="Characters of each block and chunk shown.")] = 100,
+    as_json: JsonOpt = False,
+):
+    """Show what ingestion makes of a file: its blocks (kind, page, heading path), then its chunks."""
+    from qa.inspection import inspect_file
+
+    report = _run(lambda: inspect_file(file))
+    if as_json:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    for problem in report["problems"]:
+        typer.secho(f"problem: {problem}", fg="red", err=True)
+    for warning in report["warnings"]:
+        typer.secho(f"warning: {warning}", fg="yellow", err=True)
+    for doc in report["documents"]:
+        typer.secho(f"{doc['doc_id']}: {doc['title']} ({len(doc['blocks'])} blocks, {len(doc['chunks'])} chunks)", bold=True)
+        for b in doc["blocks"]:
+            page = f"p.{b['page']}" if b["page"] is not None else "-"
+            typer.echo(f"  {b['kind']:<10} {page:<6} {' › '.join(b['heading_path'])[-50:]:<50} | {_clip(b['text'], width)}")
+        typer.secho("chunks:", bold=True)
+        for c in doc["chunks"]:
+            page = f"p.{c['page']}" if c["page"] is not None else "-"
+            typer.echo(f"  {c['chunk_id']:<24} {page:<6} {c['heading'][-50:]:<50} | {_clip(c['text'], width)}")
+
+
+def _clip(text: str, width: int) -> str:
+    flat = " ⏎ ".join(text.splitlines())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 @app.command()
@@ -224,6 +265,19 @@ def eval_answers(
     from qa.evaluation.run_answers import main as run
 
     typer.echo(_run(lambda: run(dataset, generator, split, answerable, unanswerable)))
+
+
+@eval_app.command("documents")
+def eval_documents(
+    folder: Annotated[Path, typer.Option("--folder", help="Documents to ingest (PDF, HTML, ...).")],
+    questions: Annotated[Path, typer.Option("--questions", help="JSON lines: question, doc, answer (words the quote should hold).")],
+    generator: Annotated[str, typer.Option("--generator", "-g", help="extractive, local or openai.")] = "extractive",
+    keep_store: Annotated[Optional[str], typer.Option("--store", help="Store folder to use (default: a fresh temporary one).")] = None,
+):
+    """Share of cited quotes that are fragments, and of PDF citations with the right page, on your documents."""
+    from qa.evaluation.documents import main as run
+
+    typer.echo(_run(lambda: run(folder, questions, generator, keep_store=keep_store)))
 
 
 def main() -> None:

@@ -91,7 +91,8 @@ class ExtractiveGenerator(Generator):
         for n, p in enumerate(passages, start=1):
             for span in sentence_spans(p.text, offset=p.start):
                 text = p.text[span.start - p.start : span.end - p.start]
-                if len(text) >= 20 and text != p.title and not text.rstrip("\"'”’ ").endswith("?"):  # a question answers nothing
+                heading = p.heading.rsplit(" › ", 1)[-1]  # a section's heading names a subject, it answers nothing
+                if len(text) >= 20 and text not in (p.title, heading) and not text.rstrip("\"'”’ ").endswith("?"):  # nor does a question
                     found.append(ScoredSentence(n, span.start, span.end, text, 0.0))
         if not found:
             return []

@@ -1,7 +1,8 @@
-"""Files and folders -> raw documents (text as found, before cleaning).
+"""Files and folders -> raw documents (blocks as their reader found them, before cleaning).
 
-Supported: .txt, .md, .html/.htm, .pdf and .jsonl (one document per line: ``text``, an id in ``id`` or ``pid``,
-optional ``title``).  Anything else, and anything unreadable, is reported as a FileProblem and skipped.
+Supported: every suffix of the reader registry (``qa.readers.READERS``: .txt, .md, .html, .pdf, ...) and .jsonl (one
+document per line: ``text``, an id in ``id`` or ``pid``, optional ``title``).  Anything else, and anything
+unreadable, is reported as a FileProblem and skipped.
 """
 
 from __future__ import annotations
@@ -9,24 +10,33 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.types import FileProblem
+from qa.readers import READERS, ReadError, reader_for
+from qa.readers.text import decode_bytes  # noqa: F401  (kept importable from here)
+from qa.types import Block, FileProblem
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl")
+SUPPORTED_SUFFIXES = (*READERS, ".jsonl")
+_KINDS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
 @dataclass
 class RawDocument:
-    """A document as read from its file: not yet cleaned."""
+    """A document as read from its file: its blocks, not yet cleaned."""
 
     doc_id: str
     source: str
-    text: str
+    blocks: list[Block]
     checksum: str
-    kind: str  # "text", "markdown", "html", "pdf" or "record"
-    title: str | None = None  # a title the format itself gives (HTML <title>, a .jsonl "title")
+    kind: str  # "text", "markdown", "html", "pdf", "record", or the suffix of another format ("docx", ...)
+    title: str | None = None  # a title the format itself gives (HTML's first h1, PDF metadata, a .jsonl "title")
+    warnings: list[str] = field(default_factory=list)  # what the reader wants a user to know ("no text on pages 3-7: scanned?")
+
+    @property
+    def text(self) -> str:
+        """The blocks' text, joined by blank lines."""
+        return "\n\n".join(b.text for b in self.blocks)
 
 
 @dataclass
@@ -84,61 +94,32 @@ def load(file: InputFile) -> Iterator[RawDocument | FileProblem]:
         yield FileProblem(path=str(path), reason=f"cannot read file: {exc.strerror or exc}")
         return
     suffix = path.suffix.lower()
-    try:
-        if suffix == ".jsonl":
+    if suffix == ".jsonl":
+        try:
             yield from _load_jsonl(path, data)
+        except ReadError as exc:
+            yield FileProblem(path=str(path), reason=str(exc))
+        return
+    try:
+        reader = reader_for(suffix)
+        if reader is None:
+            yield FileProblem(path=str(path), reason=f"unknown file type '{suffix}'")
             return
-        if suffix == ".pdf":
-            text, title, kind = _pdf_text(data), None, "pdf"
-        elif suffix in (".html", ".htm"):
-            text, title = _html_text(decode_bytes(data))
-            kind = "html"
-        else:
-            text, title = decode_bytes(data), None
-            kind = "markdown" if suffix in (".md", ".markdown") else "text"
+        found = reader(data, path.name)
+    except ReadError as exc:
+        yield FileProblem(path=str(path), reason=str(exc))
+        return
+    except ImportError as exc:
+        yield FileProblem(path=str(path), reason=f"reading {suffix} files needs a library that is not installed: {exc}")
+        return
     except Exception as exc:  # a broken file must not stop the run
         yield FileProblem(path=str(path), reason=f"cannot parse {suffix} file: {exc}")
         return
-    if not text.strip():
+    if not any(b.text.strip() for b in found.blocks):
         yield FileProblem(path=str(path), reason="no text found in file" + (" (a scanned PDF?)" if suffix == ".pdf" else ""))
         return
-    yield RawDocument(file.doc_id, str(path), text, hashlib.sha256(data).hexdigest(), kind, title)
-
-
-def decode_bytes(data: bytes) -> str:
-    """Bytes -> str: UTF-8 when valid, else the encoding chardet finds most likely."""
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ValueError("binary data, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    import chardet
-
-    encoding = chardet.detect(data[:200_000]).get("encoding")
-    if not encoding:
-        raise ValueError("not text in any known encoding")
-    return data.decode(encoding, errors="replace")
-
-
-def _html_text(html: str) -> tuple[str, str | None]:
-    """Main text of a web page (navigation, ads and comments dropped by trafilatura) and its title."""
-    import trafilatura
-
-    found = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=True)
-    if found is None or not (found.text or "").strip():
-        return "", None
-    return found.text, (found.title or None)
-
-
-def _pdf_text(data: bytes) -> str:
-    """Text of every page of a PDF, pages separated by blank lines."""
-    import io
-
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)
+    kind = _KINDS.get(suffix, suffix.lstrip("."))
+    yield RawDocument(file.doc_id, str(path), found.blocks, hashlib.sha256(data).hexdigest(), kind, found.title, found.warnings)
 
 
 def _load_jsonl(path: Path, data: bytes) -> Iterator[RawDocument | FileProblem]:
@@ -164,4 +145,5 @@ def _load_jsonl(path: Path, data: bytes) -> Iterator[RawDocument | FileProblem]:
             continue
         title = record.get("title")
         checksum = hashlib.sha256(line.encode("utf-8")).hexdigest()
-        yield RawDocument(str(doc_id), f"{path}#{number}", text, checksum, "record", str(title) if title else None)
+        blocks = [Block(kind="paragraph", text=para) for para in text.splitlines() if para.strip()]
+        yield RawDocument(str(doc_id), f"{path}#{number}", blocks, checksum, "record", str(title) if title else None)

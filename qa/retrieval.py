@@ -94,7 +94,7 @@ class Retriever:
             have = words[p.chunk_id]
             coverage = sum(w for t, w in weights.items() if t in have) / total
             figures = len(q_numbers & numbers(p.text)) / len(q_numbers) if q_numbers else 0.0
-            title = set(stems(p.title))
+            title = set(stems(f"{p.title} {p.heading}"))
             in_title = sum(w for t, w in weights.items() if t in title) / total
             p.score = (
                 cfg.w_dense * p.score
@@ -139,5 +139,7 @@ def _join(into: Passage, other: Passage) -> None:
         text = first.text + "\n\n" + second.text
     into.text, into.start, into.end = text, first.start, max(first.end, second.end)
     into.page, into.heading = first.page, first.heading
+    second_start = [] if first.page is None or second.page is None or second.page == first.page else [(second.start, second.page)]
+    into.page_starts = sorted({*first.page_starts, *second_start, *second.page_starts})
     into.chunk_id = f"{first.chunk_id}+{second.chunk_id.rsplit('::', 1)[-1]}"
 

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(default=200.0, description="Larger files are reported and skipped.")
     max_sheet_cells: int = Field(default=1_000_000, description="Largest spreadsheet (.xlsx, .csv) read, in cells; a larger one is refused before its cells are read.")
     chunk_chars: int = Field(default=700, description="Target chunk length in characters; chunks hold whole sentences only.")
+    max_document_chars: int = Field(default=5_000_000, description="A document whose extracted text passes this many characters is refused while it is read (a small file can expand to huge text).")
+    max_document_chunks: int = Field(default=20_000, description="A document that would make more chunks (blocks) than this is refused while it is read.")
     chunk_overlap_sentences: int = Field(default=1, description="Sentences repeated at the start of the next chunk.")
 
     top_k: int = Field(default=5, description="Passages returned by search and given to the generator.")

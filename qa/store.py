@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.blocks import decode_page_starts, encode_page_starts
 from qa.disk_space import ensure_room, full_error, is_disk_full
 from qa.errors import CollectionNotFound, EmbeddingModelMismatch, InvalidCollectionName, StoreUnavailable
 from qa.types import Chunk, DocumentInfo, Passage
@@ -250,6 +251,8 @@ def _chunk_meta(c: Chunk) -> dict[str, Any]:
     meta = {"doc_id": c.doc_id, "title": c.title, "source": c.source, "index": c.index, "start": c.start, "end": c.end, "heading": c.heading}
     if c.page is not None:  # Chroma metadata holds no None
         meta["page"] = c.page
+    if c.page_starts:
+        meta["page_starts"] = encode_page_starts(c.page_starts)
     return meta
 
 
@@ -257,7 +260,8 @@ def _passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Pa
     """A stored chunk as a passage (chunks stored before pages and headings were kept read as having neither)."""
     page = meta.get("page")
     return Passage(doc_id=meta["doc_id"], title=meta["title"], chunk_id=chunk_id, text=text, score=score, start=int(meta["start"]),
-                   end=int(meta["end"]), source=meta.get("source", ""), page=int(page) if page is not None else None, heading=meta.get("heading", ""))
+                   end=int(meta["end"]), source=meta.get("source", ""), page=int(page) if page is not None else None, heading=meta.get("heading", ""),
+                   page_starts=decode_page_starts(meta.get("page_starts")))
 
 
 def open_store(store: str | Path | None = None, collection: str | None = None, *, create: bool = True) -> ChromaStore:

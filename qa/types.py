@@ -62,6 +62,7 @@ class Chunk(BaseModel):
     end: int = Field(description="Offset one past the last character in the cleaned document text.")
     page: int | None = Field(default=None, description="1-based page (PDF) or slide (.pptx) the chunk starts on; None for formats without pages.")
     heading: str = Field(default="", description="Heading path of the section the chunk is in, joined by HEADING_SEPARATOR; '' when none.")
+    page_starts: list[tuple[int, int]] = Field(default_factory=list, description="(document offset, page) where each later page starts inside the chunk; [] when it stays on one page.")
 
 
 class Passage(BaseModel):
@@ -77,6 +78,7 @@ class Passage(BaseModel):
     source: str = ""
     page: int | None = Field(default=None, description="1-based page or slide the passage starts on; None for formats without pages.")
     heading: str = Field(default="", description="Heading path of the passage's section; '' when none.")
+    page_starts: list[tuple[int, int]] = Field(default_factory=list, description="(document offset, page) where each later page starts inside the passage, so a quote's own page is known.")
 
 
 class Citation(BaseModel):
@@ -139,6 +141,7 @@ class IngestReport(BaseModel):
     skipped: list[str] = Field(default_factory=list, description="doc_ids unchanged since the last ingestion.")
     removed: list[str] = Field(default_factory=list, description="doc_ids pruned because their file is gone.")
     failed: list[FileProblem] = Field(default_factory=list, description="Inputs that were unreadable or of an unknown type.")
+    warnings: list[FileProblem] = Field(default_factory=list, description="Ingested inputs with something a user should know, e.g. 'no text on pages 3-7: scanned?'.")
     chunks_added: int = Field(default=0, description="Chunks written to the store.")
     chunks_embedded: int = Field(default=0, description="Chunks that needed the embedding model (unchanged text reuses vectors).")
     chunks_removed: int = 0

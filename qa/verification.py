@@ -50,7 +50,7 @@ def split_claims(text: str) -> list[Claim]:
     for span in sentence_spans(text.replace("\n", "\n\n")):
         piece = text.replace("\n", "\n\n")[span.start : span.end]
         cited = [int(n) for m in MARKER.finditer(piece) for n in re.split(r"[,;]", m.group(1))]
-        bare = re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", piece)).strip()
+        bare = re.sub(r"\s+([.,;:!?])(?=\s|$)", r"\1", MARKER.sub("", piece)).strip()
         if not bare.strip(".!?;: ") and claims:  # a lone marker after the full stop belongs to the sentence before
             claims[-1].cited += [n for n in cited if n not in claims[-1].cited]
             continue
@@ -118,8 +118,10 @@ class Verifier:
         for ci, claim in enumerate(claims):
             for n, p in enumerate(passages, start=1):
                 if len(claim.text) > 30 and claim.text.rstrip(".") in p.text:  # a verbatim quote supports itself
-                    start = p.start + p.text.index(claim.text.rstrip("."))
-                    result[ci][n] = (1.0, claim.text.rstrip("."), start, start + len(claim.text.rstrip(".")))
+                    at = p.text.index(claim.text.rstrip("."))
+                    end = at + len(claim.text.rstrip("."))
+                    end += len(re.match(r"[.!?]?[\"'”’)]*", p.text[end:]).group())  # the quote keeps its sentence's stop
+                    result[ci][n] = (1.0, p.text[at:end], p.start + at, p.start + end)
             if not result[ci]:
                 need_model.append(ci)
         if need_model and units:

@@ -61,8 +61,8 @@ def test_errors_are_one_line_with_exit_code_2(tmp_path):
 
 
 def test_ingest_reports_skipped_files(tmp_path):
-    (tmp_path / "x.docx").write_bytes(b"PK")
-    r = runner.invoke(app, ["ingest", str(tmp_path / "x.docx"), "--store", str(tmp_path / "s")])
+    (tmp_path / "x.xyz").write_bytes(b"PK")
+    r = runner.invoke(app, ["ingest", str(tmp_path / "x.xyz"), "--store", str(tmp_path / "s")])
     assert r.exit_code == 0
     assert "unknown file type" in r.output
 

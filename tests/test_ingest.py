@@ -74,14 +74,14 @@ def test_prune_removes_documents_of_deleted_files(store, fake_embedder, docs):
 
 
 def test_bad_files_are_reported_and_the_rest_ingested(store, fake_embedder, docs):
-    (docs / "notes.docx").write_bytes(b"PK\x03\x04 not supported")
+    (docs / "notes.xyz").write_bytes(b"PK\x03\x04 not supported")
     (docs / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
     (docs / "binary.txt").write_bytes(b"\x00\xff" * 50)
     (docs / "records.jsonl").write_text('{"id": "r1", "text": "A record about harbour cranes being repaired."}\n{oops\n', encoding="utf-8")
     report = run(store, fake_embedder, [docs, docs / "missing.txt"])
     failed = {os.path.basename(p.path.split(":")[0]): p.reason for p in report.failed}
-    assert set(failed) == {"notes.docx", "broken.pdf", "binary.txt", "records.jsonl", "missing.txt"}
-    assert "unknown file type" in failed["notes.docx"]
+    assert set(failed) == {"notes.xyz", "broken.pdf", "binary.txt", "records.jsonl", "missing.txt"}
+    assert "unknown file type" in failed["notes.xyz"]
     assert "r1" in report.added and len(report.added) == 6  # five articles and the good record
 
 

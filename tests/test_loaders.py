@@ -111,6 +111,6 @@ def test_discover_folders_files_and_missing(tmp_path):
     assert len(problems) == 1 and "no such file" in problems[0].reason
 
 
-@pytest.mark.parametrize("name, ok", [("a.txt", True), ("a.MD", True), ("a.htm", True), ("a.pdf", True), ("a.jsonl", True), ("a.docx", False), ("noext", False)])
+@pytest.mark.parametrize("name, ok", [("a.txt", True), ("a.MD", True), ("a.htm", True), ("a.pdf", True), ("a.jsonl", True), ("a.docx", True), ("a.xyz", False), ("noext", False)])
 def test_supported_types(tmp_path, name, ok):
     assert (file_problem(tmp_path / name) is None) == ok

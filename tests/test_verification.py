@@ -31,7 +31,7 @@ def test_split_claims(text, expected):
 def test_verbatim_sentence_is_verified_with_its_quote(fake_embedder):
     checked = Verifier(fake_embedder).check("The port handled 4,210 ships in 2023 [2].", PASSAGES)
     assert checked.verified == 1 and checked.unverified == []
-    assert checked.targets == [(2, "The port handled 4,210 ships in 2023", 100, 136)]
+    assert checked.targets == [(2, "The port handled 4,210 ships in 2023.", 100, 137)]  # the quote keeps its full stop
     assert checked.text == "The port handled 4,210 ships in 2023 [1]."
 
 

@@ -69,12 +69,19 @@ def quote_bounds(citation: dict) -> tuple[int, int] | None:
     return None
 
 
+def location(citation: dict) -> str:
+    """Where a citation is, for people: 'p. 3 · Install › Linux'; '' when neither page nor section is known."""
+    parts = ([f"p. {citation['page']}"] if citation.get("page") is not None else []) + ([citation["heading"]] if citation.get("heading") else [])
+    return " · ".join(parts)
+
+
 def hover_text(citation: dict) -> str:
     """The marker's tooltip: the title and the supporting quote."""
     quote = " ".join((citation.get("quote") or citation.get("text", "")).split())
     if len(quote) > _HOVER_CHARS:
         quote = quote[: _HOVER_CHARS - 1].rstrip() + "…"
-    return f"{citation.get('title', '')}: “{quote}”"
+    where = location(citation)
+    return f"{citation.get('title', '')}{f' ({where})' if where else ''}: “{quote}”"
 
 
 def marker_html(citation: dict, turn: int) -> str:
@@ -154,7 +161,8 @@ def render_sources(answer: dict, turn: int) -> str:
     items = "".join(
         f'<li><a class="qa-cite qa-src" href="{cite_href(turn, c["n"])}" title="{esc(hover_text(c))}">'
         f'<span class="qa-src-n">[{c["n"]}]</span> <span class="qa-src-title">{esc(c.get("title", ""))}</span></a>'
-        f' <span class="qa-src-id">{esc(c.get("doc_id", ""))}</span></li>'
+        + (f' <span class="qa-src-where">{esc(location(c))}</span>' if location(c) else "")
+        + f' <span class="qa-src-id">{esc(c.get("doc_id", ""))}</span></li>'
         for c in citations
     )
     gen = esc(answer.get("generator", ""))
@@ -204,12 +212,15 @@ def render_source_panel(citation: dict | None, turn: int | None = None) -> str:
     else:
         passage = _text_html(text) + f'<div class="qa-panel-quote">Quote: <mark class="qa-hl">{_text_html(citation.get("quote", ""))}</mark></div>'
     where = f'{esc(citation.get("doc_id", ""))} · characters {citation.get("start", 0)}–{citation.get("end", 0)}'
+    page = citation.get("page")
+    opens = f'<div class="qa-panel-page">Page {page} of the document</div>' if page is not None else ""
+    section = f'<div class="qa-panel-section">Section: {esc(citation["heading"])}</div>' if citation.get("heading") else ""
     q_label = f"Question {turn + 1}, " if turn is not None else ""
     source = citation.get("source", "")
     return (
         f'<div class="qa-panel"><div class="qa-panel-label">{q_label}source [{citation["n"]}]</div>'
         f'<div class="qa-panel-title">{esc(citation.get("title", ""))}</div>'
-        f'<div class="qa-panel-meta">{where}</div>'
+        f'<div class="qa-panel-meta">{where}</div>{opens}{section}'
         f'<div class="qa-passage">{passage}</div>'
         + (f'<div class="qa-panel-path">{esc(source)}</div>' if source else "")
         + "</div>"
@@ -234,7 +245,8 @@ def export_markdown(conversation: list[Turn], title: str = "Conversation", now: 
             lines += ["**Sources**", ""]
             for c in citations:
                 quote = " ".join(c.get("quote", "").split())
-                lines.append(f"[{c['n']}] **{c.get('title', '')}** (`{c.get('doc_id', '')}`): “{quote}”")
+                where = location(c)
+                lines.append(f"[{c['n']}] **{c.get('title', '')}** (`{c.get('doc_id', '')}`{', ' + where if where else ''}): “{quote}”")
                 lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
