@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.embedding import Embedder
+from qa.embedding import Embedder, embed_query
 from qa.lexical import asks_for_a_date, numbers, states_a_date, stems
 from qa.store import ChromaStore
 from qa.types import Passage
@@ -56,7 +56,7 @@ class Retriever:
     def search(self, question: str, k: int = 5) -> list[Passage]:
         """The k best passages for the question, best first."""
         cfg = self.config
-        qvec = self.embedder.embed(question)
+        qvec = embed_query(self.embedder, question)  # with the model's query instruction, if it has one
         if cfg.mode == "dense":
             return self.store.query(qvec, k)
         lexical = self.store.lexical()
