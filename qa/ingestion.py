@@ -49,7 +49,7 @@ def to_document(raw: RawDocument) -> Document:
 class Ingestion:
     """One ingestion run into one store."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder, *, chunk_chars: int = 700, overlap: int = 1, batch_chunks: int = 512,
+    def __init__(self, store: ChromaStore, embedder: Embedder, *, chunk_chars: int = 700, overlap: int = 1, batch_chunks: int = 256,
                  progress: Progress | None = None, max_file_bytes: int | None = None):
         self.max_file_bytes = max_file_bytes
         self.store, self.embedder = store, embedder
@@ -266,7 +266,8 @@ class _ChunkBar:
         self.unread = {str(f.path): _size(f.path) for f in files}
         self.bytes_read, self.chunks_read = 0, 0
         self.chunk_chars = chunk_chars
-        self.bar = tqdm(total=self._estimate(), unit="chunk", desc="ingesting", disable=not show or not files, dynamic_ncols=True, smoothing=0.1)
+        self.bar = tqdm(total=self._estimate(), unit="chunk", desc="ingesting", disable=None if show and files else True,  # None: only on a terminal
+                        dynamic_ncols=True, smoothing=0.1)
 
     def _estimate(self) -> int:
         per_byte = self.chunks_read / self.bytes_read if self.bytes_read and self.chunks_read else 1 / self.chunk_chars

@@ -10,6 +10,7 @@ and MRR@10 over distinct documents.  Prints one line per pair and the time the c
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -19,6 +20,7 @@ from qa.retrieval import RetrievalConfig, Retriever
 
 TOPS = (0, 4, 6, 8, 10, 12)
 WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0)
+WINDOW = int(os.environ.get("QA_TUNE_WINDOW", "360"))  # characters around the best sentence
 REPORTED = 1000  # the sample `qa eval retrieval --limit 1000` reports
 
 
@@ -41,13 +43,16 @@ class Capture(Retriever):
         self.seconds = 0.0
 
     def cross_rerank(self, question, pool, lexical):
-        from qa.reranking import best_window, get_cross_encoder
+        from qa.reranking import CrossEncoder, best_window
+
+        if not hasattr(self, "encoder"):
+            self.encoder = CrossEncoder(max_tokens=int(os.environ.get("QA_TUNE_TOKENS", "128")))
 
         top = pool[: max(TOPS)]
         q_stems = set(stems(question))
-        texts = [f"{p.title}\n{best_window(p.text, lexical.idf, q_stems)}" for p in top]
+        texts = [f"{p.title}\n{best_window(p.text, lexical.idf, q_stems, WINDOW)}" for p in top]
         started = time.perf_counter()
-        relevance = get_cross_encoder().scores(question, texts)
+        relevance = self.encoder.scores(question, texts)
         self.seconds += time.perf_counter() - started
         self.seen.append(([p.doc_id for p in pool], [p.score for p in pool], relevance))
 
