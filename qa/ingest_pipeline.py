@@ -3,9 +3,12 @@ are several, so parsing runs beside the model), and a progress bar by chunks wit
 
 from __future__ import annotations
 
+import re
+import sys
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -22,24 +25,55 @@ def _read_file(file: InputFile) -> list:
 
 def reader(files: int) -> Executor:
     """Where files are read: a worker process when there are several (parsing runs beside the model), else a thread."""
-    if files >= PROCESS_FROM:
+    if files >= PROCESS_FROM and _main_is_importable():
         return ProcessPoolExecutor(1, mp_context=get_context("spawn"))  # spawn: never fork a process running model threads
     return ThreadPoolExecutor(1, thread_name_prefix="read")
 
 
+def _main_is_importable() -> bool:
+    """True when a spawned worker may import this program's main module: run with -m, interactive, or a script
+    that guards its work with ``if __name__ == "__main__"`` (one that does not would run again in the worker)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None or getattr(main, "__spec__", None) is not None:
+        return True
+    try:
+        source = Path(path).read_text(encoding="utf-8", errors="ignore")
+    except OSError:
+        return False
+    return re.search(r"__name__\s*==\s*['\"]__main__['\"]", source) is not None
+
+
 def read_ahead(reader: Executor, files: list[InputFile]) -> Iterator[list]:
-    """Each file's contents, in order, with up to READ_AHEAD files being read ahead."""
-    queue: deque[Future] = deque()
+    """Each file's contents, in order, with up to READ_AHEAD files being read ahead.  Should the worker process die
+    (killed, out of memory), the files left are read here instead."""
+    queue: deque[tuple[InputFile, Future | None]] = deque()
     pending = iter(files)
+    broken = False
+
+    def submit(file: InputFile) -> None:
+        nonlocal broken
+        future = None
+        if not broken:
+            try:
+                future = reader.submit(_read_file, file)
+            except BrokenProcessPool:
+                broken = True
+        queue.append((file, future))
+
     for file in pending:
-        queue.append(reader.submit(_read_file, file))
+        submit(file)
         if len(queue) >= READ_AHEAD:
             break
     while queue:
-        contents = queue.popleft().result()
+        file, future = queue.popleft()
+        try:
+            contents = future.result() if future is not None else _read_file(file)
+        except BrokenProcessPool:
+            broken, contents = True, _read_file(file)
         nxt = next(pending, None)
         if nxt is not None:
-            queue.append(reader.submit(_read_file, nxt))
+            submit(nxt)
         yield contents
 
 
