@@ -39,7 +39,7 @@ from qa.benchmarks.stats import load_average
 
 SECTIONS = ("ingest", "latency", "ui", "startup", "growth")
 DEFAULT_SIZES = (1000, 10000, 100000)
-MODEL_SAMPLE = 400  # chunk texts each model embeds alone, for the per-model rates
+MODEL_SAMPLE = 200  # chunk texts each model embeds alone, for the per-model rates
 UI_QUESTIONS = ("How many fentanyl-linked deaths were estimated in 2024?", "How many people died from fentanyl in the US in 2022?",
                 "Which precursor chemicals did China restrict?", "What did Biden and Xi agree on fentanyl?",
                 "Who won the 2022 World Cup?")
