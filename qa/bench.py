@@ -5,14 +5,16 @@
 
 Sections (all by default; choose with ``sections``):
 
-- ``ingest``: ingestion throughput (chunks/s) against raw ``SentenceTransformer.encode`` of the same model on the
-  same texts (the corpus in parts, each part ingested and raw-encoded back to back, alternating which goes first),
+- ``ingest``: ingestion throughput (chunks/s) with the configured model against raw ``SentenceTransformer.encode``
+  of all-MiniLM-L6-v2 (the reference, whatever the configured model) on the same texts; each model's own rate (the corpus in parts, each part ingested and raw-encoded back to back, alternating which goes first),
   a cold ingestion in a child process (its peak memory), and the re-ingestion time of unchanged corpora (demo
   corpus + SQuAD 2.0 dev passages; the demo corpus alone);
 - ``latency``: query latency p50/p95 of retrieval alone (dense), the default ``qa.api.search``, retrieval with
   reranking, and a full extractive answer, on the real corpus and on synthetic collections of ``sizes`` chunks
   (synthetic text with hashed-word vectors, cached under ``$QA_CACHE/bench``; questions use the real model);
 - ``ui``: peak memory of a running UI answering a few questions through its /ask API;
+- ``growth``: how the whole ingestion's time (everything but the model) grows over synthetic collections of ``sizes``
+  chunks;
 - ``startup``: wall time of ``qa --help``, ``qa ask`` and ``qa search`` in fresh processes, and of ``qa ingest`` on
   the unchanged demo corpus.
 
@@ -35,8 +37,9 @@ from pathlib import Path
 
 from qa.benchmarks.stats import load_average
 
-SECTIONS = ("ingest", "latency", "ui", "startup")
+SECTIONS = ("ingest", "latency", "ui", "startup", "growth")
 DEFAULT_SIZES = (1000, 10000, 100000)
+MODEL_SAMPLE = 200  # chunk texts each model embeds alone, for the per-model rates
 UI_QUESTIONS = ("How many fentanyl-linked deaths were estimated in 2024?", "How many people died from fentanyl in the US in 2022?",
                 "Which precursor chemicals did China restrict?", "What did Biden and Xi agree on fentanyl?",
                 "Who won the 2022 World Cup?")
@@ -110,17 +113,23 @@ def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int
             pieces = ing.slices(paths, texts, workdir, parts_count)
             say(f"{sum(len(t) for t in texts.values())} chunk texts in {len(pieces)} parts; alternating raw encode and ingestion")
             res["throughput"] = ing.throughput(pieces, workdir / "ingest-1", "bench", progress=say)
+            sample = [t for _, part_texts in pieces for t in part_texts][:MODEL_SAMPLE]
+            say(f"each model alone on {len(sample)} of these texts")
+            res["models"] = ing.model_rates(sample, progress=say)
             ingested = [p for part_paths, _ in pieces for p in part_paths]  # the files that store was built from
             res["reingest_corpus"] = ing.reingest(ingested, workdir / "ingest-1", "bench")
             real_store, real_paths = workdir / "ingest-1", ingested
         demo, demo_collection = None, "bench-demo"
-        if {"ingest", "ui", "startup"} & set(sections):
+        if {"ingest", "ui", "startup", "latency"} & set(sections):  # latency alone times the demo store as its real corpus
             say("demo corpus into a fresh store")
             demo, demo_collection, res["demo_store"] = ing.demo_store(workdir, demo_collection)
             res["reingest_demo"] = ing.reingest([ing.DEMO_CORPUS], demo, demo_collection)
         if "latency" in sections:
             res["latency"] = _latency(sizes, cache, real_store or demo, real_collection if real_store else demo_collection,
                                       real_paths, queries, answers, say, workdir)
+        if "growth" in sections:
+            say(f"ingestion growth over {', '.join(f'{n:,}' for n in sizes)} synthetic chunks")
+            res["growth"] = ing.ingestion_growth(list(sizes), workdir, progress=say)
         if "ui" in sections:
             say("UI in a child process")
             from qa.benchmarks.process import ui_memory

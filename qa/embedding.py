@@ -85,7 +85,7 @@ _batch_threads: int | None = None  # torch's thread count before any embedder ch
 
 
 class Embedder(ABC):
-    """Turns texts into unit-length vectors.  Implement ``embed_batch``; ``embed`` is built on it."""
+    """Turns texts into unit-length vectors.  Implement ``embed_batch``; ``embed`` and ``embed_query`` are built on it."""
 
     name: str = "embedder"
 
@@ -96,14 +96,26 @@ class Embedder(ABC):
     def embed(self, text: str) -> list[float]:
         return self.embed_batch([text])[0]
 
+    def embed_query(self, text: str) -> list[float]:
+        """A question's vector: models trained with a query instruction (bge) put it first; others embed the text."""
+        return self.embed(text)
+
+
+def embed_query(embedder, text: str) -> list[float]:
+    """``embedder.embed_query(text)`` when it has one (wrappers and test fakes may not), else ``embed(text)``."""
+    method = getattr(embedder, "embed_query", None)
+    return method(text) if callable(method) else embedder.embed(text)
+
 
 class SentenceTransformerEmbedder(Embedder):
     """A sentence-transformers model loaded from the package that ships it, on the CPU."""
 
     def __init__(self, name: str = "all-MiniLM-L6-v2", batch_size: int = 64):
-        if name not in MODELS:
-            raise ModelNotInstalled(f"Unknown embedding model {name!r}. Known models: {', '.join(MODELS)} (set QA_EMBEDDING_MODEL).")
-        path = MODELS[name]()
+        from qa.models import is_model_path
+
+        if name not in MODELS and not is_model_path(name):
+            raise ModelNotInstalled(f"Unknown embedding model {name!r}. {known_models()}")
+        path = MODELS[name]() if name in MODELS else Path(name).expanduser()
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
@@ -141,24 +153,52 @@ class SentenceTransformerEmbedder(Embedder):
         return vectors.tolist()
 
 
+def known_models() -> str:
+    """The sentence naming every model a setting may name."""
+    from qa.models import PACKAGED
+
+    names = [n for n, m in PACKAGED.items() if m.kind == "embedding"] + list(MODELS)
+    return f"Known models: {', '.join(names)}, or the path of a model folder (set QA_EMBEDDING_MODEL)."
+
+
 @lru_cache(maxsize=4)
 def get_embedder(name: str = "all-MiniLM-L6-v2", batch_size: int = 64, backend: str = "onnx") -> Embedder:
     """The process-wide instance of a model (loading takes a few seconds, so it is kept warm).
 
-    ``backend="onnx"`` runs the model's checked ONNX export (made on first use); if the export cannot be made or
-    does not match, a warning says so and PyTorch runs the same model."""
-    if name not in MODELS:
-        raise ModelNotInstalled(f"Unknown embedding model {name!r}. Known models: {', '.join(MODELS)} (set QA_EMBEDDING_MODEL).")
+    ``name``: a model of the registry (qa.models: ONNX files carried by a wheel, run on ONNX Runtime whatever the
+    backend), a sentence-transformers model of ``MODELS``, or the path of a local model folder.
+    ``backend="onnx"`` runs a sentence-transformers model's checked ONNX export (made on first use); if the export
+    cannot be made or does not match, a warning says so and PyTorch runs the same model."""
+    from qa.models import is_model_path, local_model, packaged
+
+    spec = packaged(name)
+    if spec is not None:
+        if spec.kind != "embedding":
+            raise ModelNotInstalled(f"{name} is a {spec.kind}, not an embedding model. {known_models()}")
+        from qa.onnx_embedding import OnnxEmbedder
+
+        folder = spec.locate()
+        return OnnxEmbedder(name, folder, folder / "model.onnx", batch_size, pooling=spec.pooling, normalise=spec.normalise,
+                            query_prefix=spec.query_prefix, max_tokens=spec.max_tokens)
+    if name not in MODELS and not is_model_path(name):
+        raise ModelNotInstalled(f"Unknown embedding model {name!r}. {known_models()}")
+    if backend not in ("onnx", "torch"):
+        raise ValueError(f"Unknown embedding backend {backend!r}: use 'onnx' or 'torch' (QA_EMBEDDING_BACKEND).")
+    local = local_model(name) if name not in MODELS else None
+    if local is not None and local.layout == "onnx":
+        from qa.onnx_embedding import OnnxEmbedder, onnx_session
+
+        graph_pools = len(onnx_session(local.onnx, 1).get_outputs()[0].shape) == 2
+        return OnnxEmbedder(name, local.folder, local.onnx, batch_size, pooling="graph" if graph_pools else local.pooling,
+                            max_tokens=local.max_tokens)
     if backend == "onnx":
         from qa.onnx_embedding import ExportFailed, OnnxEmbedder, onnx_file
 
-        model_dir = MODELS[name]()
+        model_dir = MODELS[name]() if local is None else local.folder
         try:
-            return OnnxEmbedder(name, model_dir, onnx_file(name, model_dir), batch_size)
+            return OnnxEmbedder(name, model_dir, onnx_file(name if local is None else model_dir.name, model_dir), batch_size)
         except ExportFailed as exc:
             log.warning("%s Running %s on PyTorch instead (QA_EMBEDDING_BACKEND=torch skips the export).", exc, name)
-    elif backend != "torch":
-        raise ValueError(f"Unknown embedding backend {backend!r}: use 'onnx' or 'torch' (QA_EMBEDDING_BACKEND).")
     return SentenceTransformerEmbedder(name, batch_size)
 
 

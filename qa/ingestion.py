@@ -13,12 +13,14 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from qa.chunking import chunk_document
 from qa.blocks import DocumentTooLarge, assemble
 from qa.cleaning import clean_blocks
 from qa.embedding import Embedder
+from qa.ingest_pipeline import ChunkBar, read_ahead, reader
 from qa.loaders import InputFile, RawDocument, discover, file_problem, load
 from qa.store import ChromaStore
 from qa.types import HEADING_SEPARATOR, Chunk, Document, FileProblem, IngestReport
@@ -75,20 +77,36 @@ class Ingestion:
         self._revision: str | None = None  # set at the first write; the lexical index follows at the end
         self._added: list[tuple[str, str]] = []
         self._removed: list[str] = []
+        # The pipeline: files are read in a worker while the model embeds one batch in a thread and this thread
+        # cleans and chunks the next; batches are written to the store in order, records last.
+        self._embedding: ThreadPoolExecutor | None = None
+        self._in_flight: tuple[list, dict, list[Chunk], Future | None] | None = None
+        self._bar = None
+        self._queued = 0  # chunks sent to be embedded so far
 
     def run(self, paths: list[str | Path], prune: bool = False, show_bar: bool = False) -> IngestReport:
         started = time.perf_counter()
         files, problems = discover(paths)
         self.report.failed.extend(problems)
         seen: set[str] = set()
-        bar = _bar(len(files), show_bar)
-        for done, file in enumerate(files, start=1):
-            seen.update(self._ingest_file(file))
-            bar.update(1)
-            if self.progress:
-                self.progress(done, len(files), file.doc_id)
-        self._flush()
-        bar.close()
+        checked = [(file, self._check_file(file)) for file in files]
+        to_read = [file for file, (_, known) in checked if known is None]
+        self._bar = ChunkBar(to_read, self.chunk_chars, show_bar)
+        files_reader, self._embedding = reader(len(to_read)), ThreadPoolExecutor(1, thread_name_prefix="embed")
+        try:
+            loaded = read_ahead(files_reader, to_read)
+            for done, (file, (stamp, known)) in enumerate(checked, start=1):
+                if known is not None:
+                    seen.update(known)
+                elif stamp is not None:
+                    seen.update(self._ingest_loaded(file, stamp, next(loaded)))
+                if self.progress:
+                    self.progress(done, len(files), file.doc_id)
+            self._flush(wait=True)
+        finally:
+            files_reader.shutdown(wait=False, cancel_futures=True)
+            self._embedding.shutdown(wait=True, cancel_futures=True)
+            self._bar.close()
         if prune:
             self._prune([Path(p).expanduser().resolve() for p in paths if Path(p).is_dir()], seen)
         if self._revision is not None:
@@ -96,18 +114,19 @@ class Ingestion:
         self.report.seconds = round(time.perf_counter() - started, 3)
         return self.report
 
-    def _ingest_file(self, file: InputFile) -> set[str]:
-        """Ingest one file; returns the doc_ids it holds (also when skipped)."""
+    def _check_file(self, file: InputFile) -> tuple[dict | None, set[str] | None]:
+        """Before reading: (the file's stamp, None) when it must be read; (None, its doc_ids) when unchanged since its
+        record (skipped unread); (None, None) when it cannot be read (reported)."""
         path = str(file.path)
         problem = file_problem(file.path, self.max_file_bytes)
         if problem:
             self.report.failed.append(FileProblem(path=path, reason=problem))
-            return set()
+            return None, set()
         try:
             stat = file.path.stat()
         except OSError as exc:
             self.report.failed.append(FileProblem(path=path, reason=f"cannot read file: {exc}"))
-            return set()
+            return None, set()
         # file_docs: how many documents the whole file gave (0 = not known yet: a .jsonl file still being read).
         multi = file.path.suffix.lower() == ".jsonl"
         stamp = {"file": path, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "file_docs": 0 if multi else 1}
@@ -115,20 +134,26 @@ class Ingestion:
         if unchanged and all(self.records[d].get("size") == stat.st_size and self.records[d].get("mtime_ns") == stat.st_mtime_ns
                              and self.records[d].get("file_docs", 1) == len(unchanged) for d in unchanged):
             self.report.skipped.extend(sorted(unchanged))
-            return set(unchanged)
+            return None, set(unchanged)
+        return stamp, None
+
+    def _ingest_loaded(self, file: InputFile, stamp: dict, items: list) -> set[str]:
+        """Chunk (and queue for embedding) the documents read from one file; returns their doc_ids."""
+        path, multi = str(file.path), stamp["file_docs"] == 0
         ids: set[str] = set()
-        for item in load(file):
+        for item in items:
             if isinstance(item, FileProblem):
                 self.report.failed.append(item)
                 continue
             ids.add(self._unique_id(item, path))
             self._ingest_document(item, stamp)
         if multi:  # only a file read to its end may be skipped by size and mtime next time (a run killed half-way is not)
-            self._flush()
+            self._flush(wait=True)
             done = [d for d in ids if d in self.records]
             self.store.put_documents({d: {**self.records[d], "file_docs": len(done)} for d in done})
             for d in done:
                 self.records[d] = {**self.records[d], "file_docs": len(done)}
+        self._bar.read(file, self._queued + sum(len(c) for _, c, _ in self._pending))
         return ids
 
     def _unique_id(self, raw: RawDocument, path: str) -> str:
@@ -159,31 +184,47 @@ class Ingestion:
         if sum(len(c) for _, c, _ in self._pending) >= self.batch_chunks:
             self._flush()
 
-    def _flush(self) -> None:
-        """Embed the pending documents' new chunks in one batch, then store each document whole."""
-        if not self._pending:
-            return
-        reuse: dict[tuple[str, str], list[float]] = {}
-        for doc, _, _ in self._pending:
-            if doc.doc_id in self.records:
-                reuse.update(self.store.chunk_vectors(doc.doc_id))
-        todo = [c for _, chunks, _ in self._pending for c in chunks if (c.title, c.text) not in reuse]
-        fresh = dict(zip((c.chunk_id for c in todo), self.embedder.embed_batch([embedding_text(c) for c in todo])))
+    def _flush(self, wait: bool = False) -> None:
+        """Send the pending documents' new chunks to be embedded (in a thread, one batch at a time), after writing the
+        batch embedded before; with ``wait``, also write this one.  Batches are written in order."""
+        if self._pending:
+            batch, self._pending = self._pending, []
+            self._queued += sum(len(chunks) for _, chunks, _ in batch)
+            reuse: dict[tuple[str, str], list[float]] = {}
+            for doc, _, _ in batch:
+                if doc.doc_id in self.records:
+                    reuse.update(self.store.chunk_vectors(doc.doc_id))
+            todo = [c for _, chunks, _ in batch for c in chunks if (c.title, c.text) not in reuse]
+            texts = [embedding_text(c) for c in todo]
+            if self._embedding is None:  # called outside run()
+                self._embedding = ThreadPoolExecutor(1, thread_name_prefix="embed")
+            future = self._embedding.submit(self.embedder.embed_batch, texts) if texts else None
+            previous, self._in_flight = self._in_flight, (batch, reuse, todo, future)
+            if previous is not None:
+                self._write(*previous)
+        if wait and self._in_flight is not None:
+            previous, self._in_flight = self._in_flight, None
+            self._write(*previous)
+
+    def _write(self, batch: list[tuple[Document, list[Chunk], dict]], reuse: dict, todo: list[Chunk], future: Future | None) -> None:
+        """Store one embedded batch: old chunks of replaced documents out, the new chunks in, then the records."""
+        fresh = dict(zip((c.chunk_id for c in todo), future.result() if future is not None else []))
         self.report.chunks_embedded += len(todo)
         self._begin_writing()
-        replaced = [doc.doc_id for doc, _, _ in self._pending if doc.doc_id in self.records]
+        replaced = [doc.doc_id for doc, _, _ in batch if doc.doc_id in self.records]
         if replaced:
             self._forget(self.store.delete_chunks_of(replaced))
-        batch = [c for _, chunks, _ in self._pending for c in chunks]
-        self.store.add_chunks(batch, [fresh[c.chunk_id] if c.chunk_id in fresh else reuse[(c.title, c.text)] for c in batch])
-        self._added.extend((c.chunk_id, c.text) for c in batch)
+        chunks = [c for _, cs, _ in batch for c in cs]
+        self.store.add_chunks(chunks, [fresh[c.chunk_id] if c.chunk_id in fresh else reuse[(c.title, c.text)] for c in chunks])
+        self._added.extend((c.chunk_id, c.text) for c in chunks)
         # Records last: a document is recorded only once all its chunks are stored.
-        self.store.put_documents({doc.doc_id: meta for doc, _, meta in self._pending})
-        for doc, chunks, meta in self._pending:
+        self.store.put_documents({doc.doc_id: meta for doc, _, meta in batch})
+        for doc, cs, meta in batch:
             (self.report.replaced if doc.doc_id in self.records else self.report.added).append(doc.doc_id)
             self.records[doc.doc_id] = meta
-            self.report.chunks_added += len(chunks)
-        self._pending.clear()
+            self.report.chunks_added += len(cs)
+        if self._bar is not None:
+            self._bar.stored(len(chunks))
 
     def _begin_writing(self) -> None:
         if self._revision is None:
@@ -203,12 +244,6 @@ class Ingestion:
             self._forget(self.store.delete_document(doc_id))
             self.records.pop(doc_id)
             self.report.removed.append(doc_id)
-
-
-def _bar(total: int, show: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="file", desc="ingesting", disable=not show or total < 20, dynamic_ncols=True)
 
 
 def iter_documents(paths: list[str | Path]) -> Iterator[Document | FileProblem]:

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 # and keep the memory arena small: on 2 cores, 8 against 64 gave 12.9 against 7.0 SQuAD passages/s with mpnet, 75
 # against 48 with MiniLM, and 1.0 against 2.6 GB resident (mpnet).
 RUN_SIZE = 8
+RUN_TOKENS_EACH = 256  # a run holds up to RUN_SIZE x this many (padded) tokens: more rows when the texts are short
 EXPORT_FORMAT = 1  # bump when the exported graph changes, so old exports are not reused
 MIN_COSINE = 0.9999  # an export whose vectors differ more than this from sentence-transformers' is not used
 # Probe texts for the check: short and long (past the model's token limit), batched together so padding is exercised.
@@ -131,50 +132,97 @@ def _agreement(model_dir: Path, path: Path) -> float:
 
 
 class OnnxEmbedder(Embedder):
-    """An exported model on ONNX Runtime: tokenised with the model's own tokenizer.json, batched by length."""
+    """A model on ONNX Runtime, tokenised with its own tokenizer.json; texts sorted by length and run in groups sized
+    by tokens (many short texts or a few long ones per run: little padding, a small memory arena).
 
-    def __init__(self, name: str, model_dir: Path, path: Path, batch_size: int = 64, threads: int | None = None):
-        import onnxruntime as ort
+    ``pooling``: "graph" when the graph already outputs one vector per text (our exports), else "cls" or "mean" over
+    its token vectors; ``query_prefix`` goes before questions only (``embed_query``)."""
+
+    def __init__(self, name: str, model_dir: Path, path: Path, batch_size: int = 64, threads: int | None = None, *,
+                 pooling: str = "graph", normalise: bool = True, query_prefix: str = "", max_tokens: int | None = None):
         from tokenizers import Tokenizer
 
         self.name = name
         self.batch_size = batch_size
         self.run_size = max(1, min(batch_size, RUN_SIZE))
-        self._max_tokens = model_limits(model_dir)
+        self.pooling, self.normalise, self.query_prefix = pooling, normalise, query_prefix
+        self._max_tokens = max_tokens or model_limits(model_dir)
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tokenizer.enable_truncation(self._max_tokens)
-        pad = _pad_token(model_dir)
-        self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id(pad), pad_token=pad)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or len(os.sched_getaffinity(0))
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads sleep (see OMP_WAIT_POLICY)
-        options.log_severity_level = 3
-        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._tokenizer.no_padding()  # padded per run, to that run's longest text
+        self._pad_id = self._tokenizer.token_to_id(_pad_token(model_dir)) or 0
+        self._session = onnx_session(path, threads)
+        self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()  # one run at a time: each already uses every core
 
     @property
     def max_tokens(self) -> int:
         return self._max_tokens
 
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_batch([self.query_prefix + text])[0]
+
     def embed_batch(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # similar lengths together: less padding
-        out = np.empty((len(texts), 0), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))  # similar lengths together: less padding
+        out: np.ndarray | None = None
         with self._lock:
-            for start in range(0, len(order), self.run_size):
-                idx = order[start : start + self.run_size]
-                encodings = self._tokenizer.encode_batch([texts[i] for i in idx])
-                feeds = {
-                    "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-                    "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-                }
-                vectors = self._session.run(None, feeds)[0]
-                if out.shape[1] == 0:
+            for idx in token_runs([len(encodings[i].ids) for i in order], self.run_size * RUN_TOKENS_EACH, self.batch_size):
+                rows = [encodings[order[i]] for i in idx]
+                vectors = self._run(rows)
+                if out is None:
                     out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
-                out[idx] = vectors
+                out[[order[i] for i in idx]] = vectors
         return out.tolist()
+
+    def _run(self, rows) -> np.ndarray:
+        width = max(len(e.ids) for e in rows)
+        ids = np.full((len(rows), width), self._pad_id, dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for r, e in enumerate(rows):
+            ids[r, : len(e.ids)] = e.ids
+            mask[r, : len(e.ids)] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feeds)[0]
+        if self.pooling == "cls":
+            vectors = hidden[:, 0]
+        elif self.pooling == "mean":
+            m = mask[..., None].astype(hidden.dtype)
+            vectors = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
+        else:
+            vectors = hidden
+        if self.normalise:
+            vectors = vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+        return vectors.astype(np.float32, copy=False)
+
+
+def token_runs(lengths: Sequence[int], budget: int, most: int) -> list[list[int]]:
+    """Positions 0..n-1 (lengths sorted longest first) cut into runs whose padded size (rows x longest) stays within
+    ``budget`` tokens, and at most ``most`` rows; a text longer than the budget runs alone."""
+    runs, start = [], 0
+    while start < len(lengths):
+        width, end = max(1, lengths[start]), start + 1
+        while end < len(lengths) and end - start < most and (end - start + 1) * width <= budget:
+            end += 1
+        runs.append(list(range(start, end)))
+        start = end
+    return runs
+
+
+def onnx_session(path: Path, threads: int | None = None):
+    """An ONNX Runtime CPU session: ``threads`` (default every core this process may use), idle threads sleep."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or len(os.sched_getaffinity(0))
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads sleep (see OMP_WAIT_POLICY)
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def _pad_token(model_dir: Path) -> str:

@@ -3,15 +3,17 @@
 1. candidates from both the dense index (Chroma, cosine) and the lexical index (BM25), fused by reciprocal rank;
 2. reranked by a score that weighs meaning (cosine), BM25, how many of the question's rarer words and figures the
    passage holds, whether its title names the question's subject, and for a 'when' question whether it gives a date;
-3. near-duplicate chunks dropped, and hits that are neighbours in one document joined into one passage.
+3. the few best read by a cross-encoder (qa.reranking) with the question, on a window around each one's best
+   sentence; its probability is added to their score (QA_RERANK_TOP=0 turns this off);
+4. near-duplicate chunks dropped, and hits that are neighbours in one document joined into one passage.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from qa.embedding import Embedder
+from qa.embedding import Embedder, embed_query
 from qa.lexical import asks_for_a_date, numbers, states_a_date, stems
 from qa.store import ChromaStore
 from qa.types import Passage
@@ -32,6 +34,10 @@ class RetrievalConfig:
     w_numbers: float = 0.2
     w_title: float = 0.1
     w_date: float = 0.1  # "when" question, passage gives a full date (RGB recall@5: mpnet 0.94->0.98, MiniLM 0.86->0.90)
+    # The cross-encoder stage (qa.reranking): how many of the best candidates it reads (0: off) and the weight of its
+    # probability in their score; defaults from settings (QA_RERANK_TOP, QA_RERANK_WEIGHT; docs/benchmarks.md).
+    cross_top: int = field(default_factory=lambda: _settings().rerank_top)
+    w_cross: float = field(default_factory=lambda: _settings().rerank_weight)
     duplicate_overlap: float = 0.8  # a chunk sharing this much of its words with a better one is dropped
     join_neighbours: bool = True
 
@@ -56,7 +62,7 @@ class Retriever:
     def search(self, question: str, k: int = 5, documents: Sequence[str] | None = None) -> list[Passage]:
         """The k best passages for the question, best first; only from ``documents`` (doc_ids) when given."""
         cfg = self.config
-        qvec = self.embedder.embed(question)
+        qvec = embed_query(self.embedder, question)  # with the model's query instruction, if it has one
         if cfg.mode == "dense":
             return self.store.query(qvec, k, documents)
         lexical = self.store.lexical()
@@ -79,6 +85,7 @@ class Retriever:
         else:
             self.rerank(question, pool, bm25, lexical, words)
             pool.sort(key=lambda p: -p.score)
+            self.cross_rerank(question, pool, lexical)
         return self.diversify(pool, k, words)
 
     def rerank(self, question: str, pool: list[Passage], bm25: dict[str, float], lexical, words: dict[str, set[str]]) -> None:
@@ -105,6 +112,22 @@ class Retriever:
                 + (cfg.w_date * states_a_date(p.text) if wants_date else 0.0)
             )
 
+    def cross_rerank(self, question: str, pool: list[Passage], lexical) -> None:
+        """Re-order the ``cross_top`` best of a ranked pool in place: each score gains ``w_cross`` x the cross-encoder's
+        probability that a window around the candidate's best sentence answers the question."""
+        cfg = self.config
+        top = pool[: cfg.cross_top]
+        if len(top) < 2 or cfg.w_cross == 0:
+            return
+        from qa.reranking import best_window, get_cross_encoder
+
+        q_stems = set(stems(question))
+        windows = [best_window(p.text, lexical.idf, q_stems) for p in top]
+        texts = [f"{p.title}\n{w}" if p.title and p.title != p.doc_id and not w.startswith(p.title) else w for p, w in zip(top, windows)]
+        for p, relevance in zip(top, get_cross_encoder(_settings().rerank_model).scores(question, texts)):
+            p.score += cfg.w_cross * relevance
+        pool[: len(top)] = sorted(top, key=lambda p: -p.score)
+
     def diversify(self, ranked: list[Passage], k: int, stemmed: dict[str, set[str]] | None = None) -> list[Passage]:
         """Drop near-duplicates of better passages; join a hit to an already chosen neighbour in its document.
         ``stemmed``: each passage's stems by chunk_id, when the caller already has them."""
@@ -124,6 +147,12 @@ class Retriever:
             if len(chosen) == k:
                 break
         return chosen
+
+
+def _settings():
+    from qa.settings import get_settings
+
+    return get_settings()
 
 
 def _adjacent(a: Passage, b: Passage) -> bool:

