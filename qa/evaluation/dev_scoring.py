@@ -28,10 +28,19 @@ def normalise(text: str) -> str:
     return " ".join(_MARKER.sub("", text.translate(_TRANSLATE)).lower().split())
 
 
+def holds(text: str, alternative: str) -> bool:
+    """Does the (normalised) text hold the alternative, starting at a word boundary, and ending at one when it ends
+    in a figure?  So "ort" is not found in "support", nor "13" in "2013" or "130"; "precursor" is in "precursors"."""
+    alt = normalise(alternative)
+    start = r"(?<!\w)" if alt[:1].isalnum() or alt[:1] == "_" else ""
+    end = r"(?![\d,.]\d|\d)" if alt[-1:].isdigit() else ""
+    return re.search(start + re.escape(alt) + end, normalise(text)) is not None
+
+
 def groups_present(text: str, groups: Iterable[Sequence[str]]) -> list[bool]:
-    """For each group of alternatives: is one of them in the text?"""
+    """For each group of alternatives: does the text hold one of them (see :func:`holds`)?"""
     held = normalise(text)
-    return [any(normalise(alt) in held for alt in group) for group in groups]
+    return [any(holds(held, alt) for alt in group) for group in groups]
 
 
 def verdict_respected(text: str, verdict: str | None) -> bool:
