@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -140,3 +141,21 @@ def test_report_and_json_name_every_kind():
 @pytest.mark.parametrize("name, expected", [("tests/data/dev_questions.jsonl", True), ("demo", False), ("squad2", False)])
 def test_dev_set_is_recognised_by_suffix(name, expected):
     assert is_dev_set(name) is expected
+
+
+def test_cli_names_a_bad_dataset_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from qa.cli import app
+
+    runner = CliRunner()
+
+    def flat(output: str) -> str:  # the message as typer boxes it, without the box and line breaks
+        return re.sub(r"[\u2500-\u257f\s]", "", output)
+
+    missing = runner.invoke(app, ["eval", "answers", "--dataset", str(tmp_path / "nope.jsonl")])
+    assert missing.exit_code == 2 and "nodevelopmentsetat" in flat(missing.output)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"qid": "x", "question": "q"}\n', encoding="utf-8")
+    bad = runner.invoke(app, ["eval", "answers", "--dataset", str(broken)])
+    assert bad.exit_code == 2 and "broken.jsonl:1:missingfield(s)" in flat(bad.output)
