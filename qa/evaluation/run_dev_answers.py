@@ -18,17 +18,13 @@ import sys
 import time
 from pathlib import Path
 
+from qa.evaluation.datasets import is_dev_set  # noqa: F401 - re-exported for the CLI
 from qa.evaluation.dev_scoring import QuestionResult, judge, summarise_by
 from qa.evaluation.dev_set import KINDS, corpus_dir, load_dev_questions
 from qa.evaluation.metrics import format_table
 
 COLUMNS = ["acceptable", "acceptable_some_allowed", "declined_unanswerable", "wrongly_declined", "citation_precision",
            "p50_ms", "p95_ms", "first_p50_ms", "n_answerable", "n_unanswerable"]
-
-
-def is_dev_set(dataset: str) -> bool:
-    """Is this ``--dataset`` value a development-set file (a path ending in .jsonl) rather than a named set?"""
-    return dataset.endswith(".jsonl")
 
 
 def corpus_store(corpus: str) -> Path:
