@@ -195,7 +195,7 @@ def eval_answers(
     as_json: Annotated[bool, typer.Option("--json", help="Development set: print the figures as JSON.")] = False,
 ):
     """Answer accuracy, citation precision/recall and declining, for one generator; by kind for a .jsonl set."""
-    from qa.evaluation.run_dev_answers import is_dev_set
+    from qa.evaluation.datasets import is_dev_set
 
     if is_dev_set(dataset):
         from qa.evaluation.dev_set import DevSetError

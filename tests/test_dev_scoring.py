@@ -9,7 +9,8 @@ import pytest
 
 from qa.evaluation.dev_scoring import groups_present, holds, judge, normalise, summarise, summarise_by, verdict_respected
 from qa.evaluation.dev_set import parse_question
-from qa.evaluation.run_dev_answers import as_json, is_dev_set, report
+from qa.evaluation.datasets import is_dev_set
+from qa.evaluation.run_dev_answers import as_json, report
 
 
 def question(**overrides):

@@ -18,7 +18,6 @@ import sys
 import time
 from pathlib import Path
 
-from qa.evaluation.datasets import is_dev_set  # noqa: F401 - re-exported for the CLI
 from qa.evaluation.dev_scoring import QuestionResult, judge, summarise_by
 from qa.evaluation.dev_set import KINDS, corpus_dir, load_dev_questions
 from qa.evaluation.metrics import format_table
