@@ -190,7 +190,7 @@ def eval_answers(
     answerable: Annotated[int, typer.Option("--answerable", help="SQuAD: answerable questions sampled.")] = 200,
     unanswerable: Annotated[int, typer.Option("--unanswerable", help="SQuAD: unanswerable questions sampled.")] = 200,
     corpus: Annotated[Optional[str], typer.Option("--corpus", help="Development set: only this corpus's questions (demo, git, bashpdf).")] = None,
-    limit: Annotated[Optional[int], typer.Option("--limit", help="Development set: the first N questions of each kind.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", help="Development set: N questions of each kind, taken in turn from each corpus.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Development set: write one JSON line per question (answer, what was missing).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Development set: print the figures as JSON.")] = False,
 ):

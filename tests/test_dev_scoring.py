@@ -10,7 +10,7 @@ import pytest
 from qa.evaluation.dev_scoring import groups_present, holds, judge, normalise, summarise, summarise_by, verdict_respected
 from qa.evaluation.dev_set import parse_question
 from qa.evaluation.datasets import is_dev_set
-from qa.evaluation.run_dev_answers import as_json, report
+from qa.evaluation.run_dev_answers import as_json, report, sample_per_kind
 
 
 def question(**overrides):
@@ -160,3 +160,12 @@ def test_cli_names_a_bad_dataset_file(tmp_path):
     broken.write_text('{"qid": "x", "question": "q"}\n', encoding="utf-8")
     bad = runner.invoke(app, ["eval", "answers", "--dataset", str(broken)])
     assert bad.exit_code == 2 and "broken.jsonl:1:missingfield(s)" in flat(bad.output)
+
+
+def test_sample_per_kind_spans_every_corpus():
+    qs = [question(qid=f"{c}-{k}-{i}", corpus=c, kind=k) for c in ("demo", "git", "bashpdf") for k in ("list", "lookup") for i in range(3)]
+    picked = sample_per_kind(qs, 4)
+    assert len(picked) == 8
+    assert {(q.corpus, q.kind) for q in picked} == {(c, k) for c in ("demo", "git", "bashpdf") for k in ("list", "lookup")}
+    assert [q.qid for q in picked] == [q.qid for q in qs if q in picked]  # file order kept
+    assert len(sample_per_kind(qs[:2], 5)) == 2

@@ -46,6 +46,24 @@ def index_dev_corpus(corpus: str) -> Path:
     return store
 
 
+def sample_per_kind(questions: list, n: int) -> list:
+    """At most ``n`` questions of each kind, taken in turn from each corpus (first of demo, first of git, first of
+    bashpdf, second of demo, ...), kept in file order: a small subset that still spans every kind and corpus."""
+    keep: set[str] = set()
+    for kind in dict.fromkeys(q.kind for q in questions):
+        by_corpus: dict[str, list] = {}
+        for q in questions:
+            if q.kind == kind:
+                by_corpus.setdefault(q.corpus, []).append(q)
+        queues, picked = list(by_corpus.values()), 0
+        while picked < n and any(queues):
+            for queue in queues:
+                if queue and picked < n:
+                    keep.add(queue.pop(0).qid)
+                    picked += 1
+    return [q for q in questions if q.qid in keep]
+
+
 def ask_and_judge(q, store: Path, generator: str, k: int | None = None) -> QuestionResult:
     """Ask one question (with its history) through the streaming API and score the final Answer."""
     from qa import api
@@ -78,11 +96,10 @@ def ask_and_judge(q, store: Path, generator: str, k: int | None = None) -> Quest
 
 def evaluate_dev_set(path: str | Path, generator: str = "extractive", corpus: str | None = None, limit: int | None = None,
                      k: int | None = None, out: str | Path | None = None, progress: bool = True) -> list[QuestionResult]:
-    """Answer and score the questions of a development-set file (``limit``: the first N of each kind)."""
+    """Answer and score the questions of a development-set file (``limit``: N of each kind, see :func:`sample_per_kind`)."""
     questions = load_dev_questions(path, corpus)
     if limit:
-        taken: dict[str, int] = {}
-        questions = [q for q in questions if taken.setdefault(q.kind, 0) < limit and not taken.update({q.kind: taken[q.kind] + 1})]
+        questions = sample_per_kind(questions, limit)
     stores = {name: index_dev_corpus(name) for name in dict.fromkeys(q.corpus for q in questions)}
     results = []
     sink = open(out, "w", encoding="utf-8") if out else None  # noqa: SIM115 - written line by line as answers come
