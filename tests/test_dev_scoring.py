@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from qa.evaluation.dev_scoring import groups_present, holds, judge, normalise, summarise, summarise_by, verdict_respected
+from qa.evaluation.dev_scoring import citation_support, claims, groups_present, holds, judge, normalise, summarise, summarise_by, verdict_respected
 from qa.evaluation.dev_set import parse_question
 from qa.evaluation.datasets import is_dev_set
 from qa.evaluation.run_dev_answers import as_json, report, sample_per_kind
@@ -169,3 +169,20 @@ def test_sample_per_kind_spans_every_corpus():
     assert {(q.corpus, q.kind) for q in picked} == {(c, k) for c in ("demo", "git", "bashpdf") for k in ("list", "lookup")}
     assert [q.qid for q in picked] == [q.qid for q in qs if q in picked]  # file order kept
     assert len(sample_per_kind(qs[:2], 5)) == 2
+
+
+def test_claims_split_list_items_and_sentences():
+    text = "Two points.\n- Manchin of West Virginia [1]\n* Tester of Montana [2]\n3. Third item [1]. And more [2]."
+    assert claims(text) == ["Two points.", "Manchin of West Virginia [1]", "Tester of Montana [2]", "Third item [1].", "And more [2]."]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("- Joe Manchin of West Virginia [1]\n- Jon Tester of Montana [2]", (2, 2)),  # each item checked against its own passage
+    ("Joe Manchin of West Virginia [1] and Jon Tester of Montana [2].", (0, 2)),  # one sentence: neither passage holds it all
+    ("- Joe Manchin of West Virginia [2]", (0, 1)),  # the wrong passage
+    ("- Manchin of West Virginia voted 17 times [1]", (0, 1)),  # a figure the passage lacks
+    ("Nothing cited here.", (0, 0)),
+])
+def test_citation_support_per_claim(text, expected):
+    passages = {1: "Senator Joe Manchin of West Virginia co-signed.", 2: "Senator Jon Tester of Montana co-signed."}
+    assert citation_support(text, passages) == expected

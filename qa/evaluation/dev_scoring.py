@@ -43,6 +43,37 @@ def groups_present(text: str, groups: Iterable[Sequence[str]]) -> list[bool]:
     return [any(holds(held, alt) for alt in group) for group in groups]
 
 
+_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
+
+
+def claims(text: str) -> list[str]:
+    """The claims of an answer, each with its markers: every line (a list item without its bullet or number) split
+    into sentences, so the items of a list or the points of a summary are checked one by one."""
+    from qa.evaluation.run_answers import answer_sentences
+
+    out: list[str] = []
+    for line in text.splitlines():
+        line = _BULLET.sub("", line).strip()
+        if line:
+            out.extend(answer_sentences(line))
+    return out
+
+
+def citation_support(text: str, passages: dict[int, str]) -> tuple[int, int]:
+    """(citations whose passage supports their claim, citations checked) for an answer text whose ``[n]`` markers
+    point at ``passages[n]``; support is the independent check of ``qa eval answers`` (``run_answers.supports``)."""
+    from qa.evaluation.run_answers import MARKERS, content_words, supports
+
+    good = total = 0
+    for claim in claims(text):
+        if not content_words(MARKERS.sub("", claim)):
+            continue
+        cited = [passages[int(n)] for n in re.findall(r"\[(\d+)\]", claim) if int(n) in passages]
+        ok = [supports(claim, passage) for passage in cited]
+        good, total = good + sum(ok), total + len(ok)
+    return good, total
+
+
 def verdict_respected(text: str, verdict: str | None) -> bool:
     """False only when the answer opens with the opposite word of a yes/no verdict ("No, ..." for a yes)."""
     if verdict is None:
@@ -69,6 +100,7 @@ class QuestionResult:
     derived_missing: list[list[str]] = field(default_factory=list)  # derived groups absent
     verdict_ok: bool = True
     cited_docs: list[str] = field(default_factory=list)  # doc id of each citation, in order
+    cited_passages: dict[int, str] = field(default_factory=dict)  # marker number -> the cited passage's text
     some_allowed: bool = False  # at least one citation is to an allowed document
     all_allowed: bool = False  # at least one citation, and every one is to an allowed document
     acceptable: bool = False  # answered acceptably, every citation allowed (False for unanswerable questions)

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from qa.evaluation.dev_scoring import QuestionResult, judge, summarise_by
+from qa.evaluation.dev_scoring import QuestionResult, citation_support, judge, summarise_by
 from qa.evaluation.dev_set import KINDS, corpus_dir, load_dev_questions
 from qa.evaluation.metrics import format_table
 
@@ -67,7 +67,6 @@ def sample_per_kind(questions: list, n: int) -> list:
 def ask_and_judge(q, store: Path, generator: str, k: int | None = None) -> QuestionResult:
     """Ask one question (with its history) through the streaming API and score the final Answer."""
     from qa import api
-    from qa.evaluation.run_answers import citation_scores
     from qa.types import Answer
 
     started = time.perf_counter()
@@ -86,9 +85,9 @@ def ask_and_judge(q, store: Path, generator: str, k: int | None = None) -> Quest
         return result
     latency = time.perf_counter() - started
     result = judge(q, answer.text, declined=not answer.grounded, cited_docs=[c.doc_id for c in answer.citations])
+    result.cited_passages = {c.n: c.text for c in answer.citations}
     if answer.grounded:
-        good, total, _, _ = citation_scores(answer)
-        result.citations_supported, result.citations_checked = good, total
+        result.citations_supported, result.citations_checked = citation_support(answer.text, result.cited_passages)
     result.answer_kind = getattr(answer, "kind", None)
     result.latency_s, result.first_answer_s = latency, first
     return result
