@@ -162,13 +162,17 @@ def test_cli_names_a_bad_dataset_file(tmp_path):
     assert bad.exit_code == 2 and "broken.jsonl:1:missingfield(s)" in flat(bad.output)
 
 
-def test_sample_per_kind_spans_every_corpus():
+def test_sample_per_kind_spans_every_corpus_and_declining():
     qs = [question(qid=f"{c}-{k}-{i}", corpus=c, kind=k) for c in ("demo", "git", "bashpdf") for k in ("list", "lookup") for i in range(3)]
+    qs += [question(qid=f"{c}-lookup-u", corpus=c, kind="lookup", answerable=False, key_points=[], min_points=0) for c in ("git", "demo")]
     picked = sample_per_kind(qs, 4)
     assert len(picked) == 8
-    assert {(q.corpus, q.kind) for q in picked} == {(c, k) for c in ("demo", "git", "bashpdf") for k in ("list", "lookup")}
+    assert {(q.corpus, q.kind) for q in picked if q.answerable} == {(c, k) for c in ("demo", "git", "bashpdf") for k in ("list", "lookup")}
+    assert len([q for q in picked if not q.answerable and q.kind == "lookup"]) == 1  # the kind's last pick; "list" has none
+    assert all(q.answerable for q in picked if q.kind == "list")
     assert [q.qid for q in picked] == [q.qid for q in qs if q in picked]  # file order kept
     assert len(sample_per_kind(qs[:2], 5)) == 2
+    assert all(q.answerable for q in sample_per_kind(qs, 1))
 
 
 def test_claims_split_list_items_and_sentences():

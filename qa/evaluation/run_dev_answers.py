@@ -47,20 +47,30 @@ def index_dev_corpus(corpus: str) -> Path:
 
 
 def sample_per_kind(questions: list, n: int) -> list:
-    """At most ``n`` questions of each kind, taken in turn from each corpus (first of demo, first of git, first of
-    bashpdf, second of demo, ...), kept in file order: a small subset that still spans every kind and corpus."""
+    """At most ``n`` questions of each kind, kept in file order: answerable ones taken in turn from each corpus (first
+    of demo, first of git, first of bashpdf, second of demo, ..., each kind starting one corpus further), and, when
+    ``n`` >= 2 and the kind has one, its last pick an unanswerable question (likewise in turn): a small subset that spans kinds, corpora and declining."""
     keep: set[str] = set()
-    for kind in dict.fromkeys(q.kind for q in questions):
-        by_corpus: dict[str, list] = {}
-        for q in questions:
-            if q.kind == kind:
-                by_corpus.setdefault(q.corpus, []).append(q)
-        queues, picked = list(by_corpus.values()), 0
-        while picked < n and any(queues):
+
+    def in_turn(pool: list, count: int, start: int) -> list:
+        queues = list({q.corpus: [p for p in pool if p.corpus == q.corpus] for q in pool}.values())
+        if queues:
+            start %= len(queues)
+            queues = queues[start:] + queues[:start]
+        picked: list = []
+        while len(picked) < count and any(queues):
             for queue in queues:
-                if queue and picked < n:
-                    keep.add(queue.pop(0).qid)
-                    picked += 1
+                if queue and len(picked) < count:
+                    picked.append(queue.pop(0))
+        return picked
+
+    for turn, kind in enumerate(dict.fromkeys(q.kind for q in questions)):
+        answerable = [q for q in questions if q.kind == kind and q.answerable]
+        unanswerable = [q for q in questions if q.kind == kind and not q.answerable]
+        n_unanswerable = min(1, len(unanswerable)) if n >= 2 else 0
+        chosen = in_turn(answerable, n - n_unanswerable, turn)
+        chosen += in_turn(unanswerable, n - len(chosen), turn + n)
+        keep.update(q.qid for q in chosen)
     return [q for q in questions if q.qid in keep]
 
 
