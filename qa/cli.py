@@ -255,13 +255,28 @@ def eval_retrieval(
 
 @eval_app.command("answers")
 def eval_answers(
-    dataset: Annotated[str, typer.Option("--dataset", "-d", help="squad2, rgb or demo.")] = "squad2",
+    dataset: Annotated[str, typer.Option("--dataset", "-d", help="squad2, rgb, demo, or a development-set file (.jsonl, e.g. tests/data/dev_questions.jsonl).")] = "squad2",
     generator: Annotated[str, typer.Option("--generator", "-g", help="extractive, local or openai.")] = "extractive",
     split: Annotated[str, typer.Option("--split", help="dev (the held-out split is not for tuning).")] = "dev",
     answerable: Annotated[int, typer.Option("--answerable", help="SQuAD: answerable questions sampled.")] = 200,
     unanswerable: Annotated[int, typer.Option("--unanswerable", help="SQuAD: unanswerable questions sampled.")] = 200,
+    corpus: Annotated[Optional[str], typer.Option("--corpus", help="Development set: only this corpus's questions (demo, git, bashpdf).")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", help="Development set: N questions of each kind, taken in turn from each corpus.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Development set: write one JSON line per question (answer, what was missing).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Development set: print the figures as JSON.")] = False,
 ):
-    """Answer accuracy, citation precision/recall and declining, for one generator."""
+    """Answer accuracy, citation precision/recall and declining, for one generator; by kind for a .jsonl set."""
+    from qa.evaluation.datasets import is_dev_set
+
+    if is_dev_set(dataset):
+        from qa.evaluation.dev_set import DevSetError
+        from qa.evaluation.run_dev_answers import main as run_dev
+
+        try:
+            typer.echo(_run(lambda: run_dev(dataset, generator, corpus, limit, str(out) if out else None, as_json)))
+        except (DevSetError, FileNotFoundError) as exc:
+            raise typer.BadParameter(str(exc), param_hint="--dataset") from None
+        return
     from qa.evaluation.run_answers import main as run
 
     typer.echo(_run(lambda: run(dataset, generator, split, answerable, unanswerable)))

@@ -30,6 +30,12 @@ RGB_ANSWER_LEFT = PROJECT_ROOT / "tests" / "data" / "rgb_answer_left_in_corpus.j
 DATASETS = ("squad2", "rgb", "demo")
 
 
+def is_dev_set(dataset: str) -> bool:
+    """Is ``dataset`` a development-set file of question kinds (a path ending in .jsonl, read by
+    :func:`qa.evaluation.dev_set.load_dev_questions`) rather than one of :data:`DATASETS`?"""
+    return str(dataset).endswith(".jsonl")
+
+
 @dataclass(frozen=True)
 class CorpusRecord:
     """One document of an evaluation corpus, to be ingested as is."""
@@ -237,6 +243,8 @@ def load_dataset(
     """
     if split not in ("dev", "heldout"):
         raise ValueError(f"unknown split {split!r}: use 'dev' or 'heldout'")
+    if is_dev_set(name):
+        raise ValueError(f"{name} is a development set of question kinds: read it with qa.evaluation.dev_set.load_dev_questions")
     if name == "squad2":
         corpus, questions = _load_squad2(resolve_eval_dir(eval_dir), split, allow_heldout)
     elif split == "heldout":
