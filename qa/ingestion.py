@@ -27,6 +27,11 @@ from qa.types import HEADING_SEPARATOR, Chunk, Document, FileProblem, IngestRepo
 
 Progress = Callable[[int, int, str], None]  # (files done, files in all, message)
 
+#: How documents are read and chunked.  Raise it when a change to readers, cleaning or chunking alters the chunks an
+#: unchanged file gives: a document recorded under another version is read again (its unchanged chunks keep their
+#: vectors), so a store built by an older release does not keep answering from its old chunks.
+READING_VERSION = 2  # 2: typed blocks, sections and pages (1: sentence chunks of plain text, recorded without a version)
+
 
 def embedding_text(chunk: Chunk) -> str:
     """What the model embeds for a chunk: its document's title and its section's heading path as context, then the chunk.
@@ -129,10 +134,10 @@ class Ingestion:
             return None, set()
         # file_docs: how many documents the whole file gave (0 = not known yet: a .jsonl file still being read).
         multi = file.path.suffix.lower() == ".jsonl"
-        stamp = {"file": path, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "file_docs": 0 if multi else 1}
+        stamp = {"file": path, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "file_docs": 0 if multi else 1, "reading": READING_VERSION}
         unchanged = self.by_file.get(path, [])
         if unchanged and all(self.records[d].get("size") == stat.st_size and self.records[d].get("mtime_ns") == stat.st_mtime_ns
-                             and self.records[d].get("file_docs", 1) == len(unchanged) for d in unchanged):
+                             and self.records[d].get("file_docs", 1) == len(unchanged) and _read_alike(self.records[d]) for d in unchanged):
             self.report.skipped.extend(sorted(unchanged))
             return None, set(unchanged)
         return stamp, None
@@ -165,7 +170,7 @@ class Ingestion:
 
     def _ingest_document(self, raw: RawDocument, stamp: dict) -> None:
         record = self.records.get(raw.doc_id)
-        if record and record.get("checksum") == raw.checksum:
+        if record and record.get("checksum") == raw.checksum and _read_alike(record):
             self.store.put_document(raw.doc_id, {**record, **stamp})  # touched but same content
             self.report.skipped.append(raw.doc_id)
             return
@@ -257,3 +262,8 @@ def iter_documents(paths: list[str | Path]) -> Iterator[Document | FileProblem]:
             continue
         for item in load(file):
             yield item if isinstance(item, FileProblem) else to_document(item)
+
+
+def _read_alike(record: dict) -> bool:
+    """Was this document recorded by the reading and chunking of this release?"""
+    return record.get("reading", 1) == READING_VERSION

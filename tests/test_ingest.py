@@ -184,3 +184,17 @@ def test_what_is_embedded_for_a_chunk(title, doc_id, text, embedded):
 
     chunk = Chunk(chunk_id=f"{doc_id}::0", doc_id=doc_id, title=title, text=text, index=0, start=0, end=len(text), source=doc_id)
     assert embedding_text(chunk) == embedded
+
+
+def test_a_document_recorded_by_an_older_reading_is_read_again(store, fake_embedder, docs, monkeypatch):
+    """A store built before a change to reading or chunking must not keep its old chunks for unchanged files."""
+    import qa.ingestion
+
+    run(store, fake_embedder, [docs])
+    monkeypatch.setattr(qa.ingestion, "READING_VERSION", qa.ingestion.READING_VERSION + 1)
+    report = run(store, fake_embedder, [docs])
+    assert sorted(report.replaced) == sorted(p.name for p in docs.iterdir()) and report.skipped == []
+    assert report.chunks_embedded == 0  # the same chunk texts keep their vectors
+    assert {m["reading"] for m in store.documents().values()} == {qa.ingestion.READING_VERSION}
+    again = run(store, fake_embedder, [docs])
+    assert again.replaced == [] and sorted(again.skipped) == sorted(report.replaced)
