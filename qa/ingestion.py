@@ -195,11 +195,11 @@ class Ingestion:
         if self._pending:
             batch, self._pending = self._pending, []
             self._queued += sum(len(chunks) for _, chunks, _ in batch)
-            reuse: dict[tuple[str, str], list[float]] = {}
+            reuse: dict[tuple[str, str, str], list[float]] = {}
             for doc, _, _ in batch:
                 if doc.doc_id in self.records:
                     reuse.update(self.store.chunk_vectors(doc.doc_id))
-            todo = [c for _, chunks, _ in batch for c in chunks if (c.title, c.text) not in reuse]
+            todo = [c for _, chunks, _ in batch for c in chunks if _reuse_key(c) not in reuse]
             texts = [embedding_text(c) for c in todo]
             if self._embedding is None:  # called outside run()
                 self._embedding = ThreadPoolExecutor(1, thread_name_prefix="embed")
@@ -220,7 +220,7 @@ class Ingestion:
         if replaced:
             self._forget(self.store.delete_chunks_of(replaced))
         chunks = [c for _, cs, _ in batch for c in cs]
-        self.store.add_chunks(chunks, [fresh[c.chunk_id] if c.chunk_id in fresh else reuse[(c.title, c.text)] for c in chunks])
+        self.store.add_chunks(chunks, [fresh[c.chunk_id] if c.chunk_id in fresh else reuse[_reuse_key(c)] for c in chunks])
         self._added.extend((c.chunk_id, c.text) for c in chunks)
         # Records last: a document is recorded only once all its chunks are stored.
         self.store.put_documents({doc.doc_id: meta for doc, _, meta in batch})
@@ -262,6 +262,11 @@ def iter_documents(paths: list[str | Path]) -> Iterator[Document | FileProblem]:
             continue
         for item in load(file):
             yield item if isinstance(item, FileProblem) else to_document(item)
+
+
+def _reuse_key(chunk: Chunk) -> tuple[str, str, str]:
+    """What a stored vector was made from (besides the model): the chunk's title, heading and text."""
+    return chunk.title, chunk.heading, chunk.text
 
 
 def _read_alike(record: dict) -> bool:

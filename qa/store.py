@@ -169,11 +169,12 @@ class ChromaStore:
             self.chunks.delete(ids=ids[i : i + 5000])
         return ids
 
-    def chunk_vectors(self, doc_id: str) -> dict[tuple[str, str], list[float]]:
-        """(title, text) -> vector of a document's stored chunks (to reuse vectors of unchanged chunks)."""
+    def chunk_vectors(self, doc_id: str) -> dict[tuple[str, str, str], list[float]]:
+        """(title, heading, text) -> vector of a document's stored chunks (to reuse vectors of unchanged chunks: all three
+        are embedded, so a chunk whose section changed is embedded again)."""
         got = self.chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas", "embeddings"])
         vectors = got["embeddings"] if got["embeddings"] is not None else []
-        return {(m["title"], text): list(vec) for text, m, vec in zip(got["documents"] or [], got["metadatas"] or [], vectors)}
+        return {(m["title"], m.get("heading", ""), text): list(vec) for text, m, vec in zip(got["documents"] or [], got["metadatas"] or [], vectors)}
 
     def query(self, embedding: Sequence[float], k: int, documents: Sequence[str] | None = None) -> list[Passage]:
         """The k nearest chunks, best first, scored by cosine similarity; only chunks of ``documents`` (doc_ids) when given."""

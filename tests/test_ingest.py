@@ -198,3 +198,20 @@ def test_a_document_recorded_by_an_older_reading_is_read_again(store, fake_embed
     assert {m["reading"] for m in store.documents().values()} == {qa.ingestion.READING_VERSION}
     again = run(store, fake_embedder, [docs])
     assert again.replaced == [] and sorted(again.skipped) == sorted(report.replaced)
+
+
+def test_a_chunk_whose_section_is_renamed_is_embedded_again(store, fake_embedder, tmp_path):
+    """The heading path is embedded with the chunk, so a vector is reused only for the same title, heading and text."""
+    folder = tmp_path / "md"
+    folder.mkdir()
+    page = folder / "guide.md"
+    body = "Backups run every night at two and keep thirty days of history for every project in the workspace."
+    page.write_text(f"# Guide\n\n## Backups\n\n{body}\n\n## Restores\n\nA restore takes about ten minutes for a typical project.\n", encoding="utf-8")
+    run(store, fake_embedder, [folder])
+    page.write_text(f"# Guide\n\n## Nightly copies\n\n{body}\n\n## Restores\n\nA restore takes about ten minutes for a typical project.\n", encoding="utf-8")
+    report = run(store, fake_embedder, [folder])
+    assert report.replaced == ["guide.md"]
+    got = store.chunks.get(where={"doc_id": "guide.md"}, include=["metadatas", "documents"])
+    renamed = [m["heading"] for m, t in zip(got["metadatas"], got["documents"]) if "Backups run" in t]
+    assert renamed and all("Nightly copies" in h for h in renamed)
+    assert report.chunks_embedded == len(renamed)  # the renamed section's chunk, and only it
