@@ -18,14 +18,20 @@ _stores: dict[tuple[str, str], object] = {}
 _lock = threading.Lock()
 
 
-def _store(store: StorePath, collection: str | None, create: bool = False):
+def _store(store: StorePath, collection: str | None, create: bool = False, refresh: bool = True):
+    """The process's open store for (store, collection); ``refresh``: first catch up with changes another process made
+    (one metadata read; the Chroma client and the BM25 index are reopened only when the revision moved)."""
     from qa.store import open_store
 
     key = (str(store), collection or get_settings().collection)
     with _lock:
         if key not in _stores:
             _stores[key] = open_store(store, collection, create=create)
-        return _stores[key]
+            return _stores[key]
+        st = _stores[key]
+    if refresh:
+        st.refresh()
+    return st
 
 
 def _embedder(model: str):
@@ -73,8 +79,8 @@ def ingest(paths: list[str | Path] | str | Path, *, store: StorePath = None, col
 
     s = get_settings()
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    st = _store(store, collection, create=True)
-    with writing(getattr(st, "folder", None)):  # a full disk: one message naming the folder and the fix
+    st = _store(store, collection, create=True, refresh=False)
+    with st.writing(), writing(getattr(st, "folder", None)):  # writers take turns; a full disk: one message naming the fix
         run = Ingestion(st, _LazyEmbedder(st.embedding_model), chunk_chars=s.chunk_chars, overlap=s.chunk_overlap_sentences,
                         progress=progress, max_file_bytes=int(s.max_file_mb * 2**20))
         return run.run(paths, prune=prune, show_bar=show_progress)
@@ -82,9 +88,13 @@ def ingest(paths: list[str | Path] | str | Path, *, store: StorePath = None, col
 
 def search(question: str, k: int = 5, *, store: StorePath = None, collection: str | None = None) -> list[Passage]:
     """The k passages that best match the question, best first."""
+
+    return _search(_store(store, collection), question, k)
+
+
+def _search(st, question: str, k: int) -> list[Passage]:
     from qa.retrieval import Retriever
 
-    st = _store(store, collection)
     return Retriever(st, _embedder(st.embedding_model)).search(check_question(question), k)
 
 
@@ -173,8 +183,8 @@ def remove_documents(doc_ids: list[str], *, store: StorePath = None, collection:
     """Remove documents (all their chunks); returns the chunks removed."""
     from qa.disk_space import writing
 
-    st = _store(store, collection, create=True)
-    with writing(getattr(st, "folder", None)):
+    st = _store(store, collection, create=True, refresh=False)
+    with st.writing(), writing(getattr(st, "folder", None)):
         return st.remove_documents(doc_ids)
 
 

@@ -39,3 +39,7 @@ class AccessNotConfigured(QAError):
 
 class StoreFull(QAError):
     """The disk holding the store folder has no room for the next write."""
+
+
+class StoreBusy(QAError):
+    """Another process holds the store's write lock for too long."""

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     collection: str = Field(default="default", description="Chroma collection name.")
     chroma_host: str | None = Field(default=None, description="Host of a `chroma run` server; when set, the server is used instead of the embedded store.")
     chroma_port: int = Field(default=8000, description="Port of the Chroma server.")
+    write_lock_timeout: float = Field(default=600.0, description="Seconds a writer (qa ingest, qa remove, an upload) waits for another process's change to the same store before giving up.")
 
     embedding_model: str = Field(default="all-mpnet-base-v2", description="Model that embeds chunks and questions for retrieval, shipped in PyPI packages (see qa.embedding.MODELS). all-mpnet-base-v2 finds more (RGB recall@5 0.98 against 0.90); all-MiniLM-L6-v2 ingests ~6x faster (README, Retrieval). Unset, an existing collection is read with the model that embedded it; set, it must match.")
     sentence_model: str = Field(default="all-MiniLM-L6-v2", description="Model that compares single sentences: the extractive generator's scoring and the citation check.")

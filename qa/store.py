@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from qa.disk_space import ensure_room, full_error, is_disk_full
-from qa.errors import CollectionNotFound, EmbeddingModelMismatch, InvalidCollectionName, StoreUnavailable
+from qa.errors import CollectionNotFound, EmbeddingModelMismatch, InvalidCollectionName, StoreBusy, StoreUnavailable
 from qa.types import Chunk, DocumentInfo, Passage
 
 MANIFEST_SUFFIX = "__docs"
 _PAGE = 5000  # records fetched per get() call
+WRITE_LOCK = ".write.lock"  # the file beside the store that writers (qa ingest, qa remove, the chat) take in turn
+_retired: list = []  # Chroma systems replaced by a reopen: kept alive, as calls already under way may still use them
 
 
 class ChromaStore:
@@ -65,6 +69,8 @@ class ChromaStore:
         else:
             self.lexical_folder = Path(path) / "lexical" / collection
         self._lexical = None
+        self._refresh_lock = threading.Lock()
+        self._seen_revision = (self.chunks.metadata or {}).get("revision")  # what this process last read or wrote
         found = (self.chunks.metadata or {}).get("embedding_model")
         if follow_collection and found:
             self.embedding_model = found
@@ -84,10 +90,70 @@ class ChromaStore:
         except Exception as exc:
             raise CollectionNotFound(f"No collection {name!r} in {self.location}: ingest documents first (`qa ingest corpus/`).") from exc
 
-    # --- revisions and the lexical index -------------------------------------------------------------------
+    # --- revisions, other processes and the lexical index ----------------------------------------------------
     def revision(self) -> str | None:
         """The collection's current revision id (changes with every write)."""
         return (self.client.get_collection(self.name, embedding_function=None).metadata or {}).get("revision")
+
+    def refresh(self) -> bool:
+        """Notice a change made by another process (one metadata read): when the collection's revision is not the one
+        this process last saw, reopen what caches the collection (the embedded Chroma client's in-memory indexes, the
+        BM25 index).  Returns whether anything was reopened."""
+        with self._refresh_lock:
+            current = self.revision()
+            if current == self._seen_revision:
+                return False
+            if self.folder is not None:
+                self._reopen_client()
+            self._lexical = None  # loaded again (or rebuilt) on the next search
+            self._seen_revision = current
+            return True
+
+    def _reopen_client(self) -> None:
+        """A fresh embedded client: the old one's in-memory vector index misses chunks another process added, and
+        still lists chunks it removed ("Error finding id", None metadata)."""
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        identifier = self.client._identifier
+        with SharedSystemClient._refcount_lock:
+            old = SharedSystemClient._identifier_to_system.pop(identifier, None)
+            SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        if old is not None:
+            _retired.append(old)
+        self.client = chromadb.PersistentClient(path=str(self.folder), settings=self.client.get_settings())
+        self.chunks = self._collection(self.name, False)
+        self.manifest = self._collection(self.name + MANIFEST_SUFFIX, False)
+
+    @contextmanager
+    def writing(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the store's write lock (a file beside the store) while changing it, so that writers in several
+        processes take turns; then catch up with what the previous writer changed."""
+        from filelock import FileLock, Timeout
+
+        if timeout is None:
+            from qa.settings import get_settings
+
+            timeout = get_settings().write_lock_timeout
+        path = self.lock_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(path), timeout=timeout)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StoreBusy(
+                f"Another process has been changing {self.location} for over {timeout:g} s (lock file {path}). Wait for it to finish "
+                "and retry, raise QA_WRITE_LOCK_TIMEOUT, or, if no qa process is running, delete the lock file. To let many "
+                "processes write at once, serve the store with `chroma run` and set QA_CHROMA_HOST (docs/robustness.md).") from None
+        try:
+            self.refresh()
+            yield
+        finally:
+            lock.release()
+
+    def lock_path(self) -> Path:
+        """The write lock file: beside the embedded store, or beside the BM25 cache of a server's collection."""
+        return (self.folder if self.folder is not None else self.lexical_folder.parent) / (WRITE_LOCK if self.folder is not None else f"{self.name}{WRITE_LOCK}")
 
     def begin_change(self) -> str:
         """Call before writing: brings the lexical index in step, then gives the collection a new revision, so
@@ -98,13 +164,22 @@ class ChromaStore:
         meta = dict(self.client.get_collection(self.name, embedding_function=None).metadata or {})
         meta["revision"] = revision
         self.chunks.modify(metadata=meta)
+        self._seen_revision = revision
         return revision
 
     def commit_change(self, revision: str, added: Iterable[tuple[str, str]], removed: Iterable[str]) -> None:
-        """Record in the lexical index the chunks added ((id, text) pairs) and removed since ``begin_change``."""
+        """Record in the lexical index the chunks added ((id, text) pairs) and removed since ``begin_change``.
+
+        The collection gets a final revision first, so that a reader in another process that looked while the change
+        was under way sees a revision again and reopens once more."""
         index = self.lexical_index_unchecked()
         index.update(added, removed)
-        index.commit(revision)
+        final = uuid.uuid4().hex
+        meta = dict(self.client.get_collection(self.name, embedding_function=None).metadata or {})
+        meta["revision"] = final
+        self.chunks.modify(metadata=meta)
+        self._seen_revision = final
+        index.commit(final)
 
     def lexical_index_unchecked(self):
         from qa.lexical_index import LexicalIndex
@@ -132,6 +207,7 @@ class ChromaStore:
             if current is None:
                 meta = dict(self.chunks.metadata or {}, revision="empty")
                 self.chunks.modify(metadata=meta)
+                self._seen_revision = "empty"
         return index
 
     # --- chunks -------------------------------------------------------------------------------------------
