@@ -35,10 +35,12 @@ def _store(store: StorePath, collection: str | None, create: bool = False, refre
 
 
 def _embedder(model: str):
+    """The process's model, scheduled: a question's embedding goes ahead of bulk batches (qa.scheduling)."""
     from qa.embedding import get_embedder
+    from qa.scheduling import ScheduledEmbedder
 
     s = get_settings()
-    return get_embedder(model, s.embedding_batch_size, s.embedding_backend)
+    return ScheduledEmbedder(get_embedder(model, s.embedding_batch_size, s.embedding_backend))
 
 
 class _LazyEmbedder:
@@ -116,6 +118,14 @@ def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k
                store: StorePath = None, collection: str | None = None) -> Iterator[str | Answer]:
     """Like ``ask``, but yields the answer's text as it is written, then the final Answer (whose text may
     differ from the streamed draft once its citations are checked)."""
+    from qa.scheduling import GATE
+
+    with GATE.foreground():  # a question in flight: bulk embedding (an upload) waits between its small batches
+        yield from _ask_stream(question, history=history, k=k, generator=generator, store=store, collection=collection)
+
+
+def _ask_stream(question: str, *, history: list[tuple[str, str]] | None, k: int | None, generator: str | None,
+                store: StorePath, collection: str | None) -> Iterator[str | Answer]:
     from qa.conversation import standalone_question
     from qa.errors import GeneratorError
 

@@ -19,6 +19,7 @@ from qa.chunking import chunk_document
 from qa.cleaning import clean_text
 from qa.embedding import Embedder
 from qa.loaders import InputFile, RawDocument, discover, file_problem, load
+from qa.near_duplicates import collapse_near_duplicates
 from qa.store import ChromaStore
 from qa.types import Chunk, Document, FileProblem, IngestReport
 
@@ -130,7 +131,7 @@ class Ingestion:
             self.report.skipped.append(raw.doc_id)
             return
         doc = to_document(raw)
-        chunks = chunk_document(doc, self.chunk_chars, self.overlap)
+        chunks = collapse_near_duplicates(chunk_document(doc, self.chunk_chars, self.overlap))  # repeats embedded once
         if not chunks:
             self.report.failed.append(FileProblem(path=raw.source, reason="no text left after cleaning"))
             return
