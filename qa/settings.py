@@ -64,6 +64,7 @@ class Settings(BaseSettings):
 
     ui_username: str | None = Field(default=None, description="Chat page: user name required to log in (needed to listen on an address other than loopback).")
     ui_password: SecretStr | None = Field(default=None, description="Chat page: password for QA_UI_USERNAME; never printed or logged.")
+    allowed_hosts: str = Field(default="", description="Chat page: more host names it answers to besides loopback and the address it listens on, comma-separated `name` or `name:port` (the public name of a reverse proxy). Other Host or Origin headers get 403.")
     max_upload_mb: float = Field(default=50.0, description="Chat page: largest file accepted by upload.")
 
     min_evidence_score: float = Field(default=0.5, description="Extractive generator: weakest sentence score it will answer from.")

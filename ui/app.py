@@ -19,6 +19,7 @@ import secrets  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -313,5 +314,34 @@ def launch(host: str = "127.0.0.1", port: int = 7860, *, api: Any = None, block:
                 pass
 
         threading.Thread(target=warm, name="warm-up", daemon=True).start()
-    app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=quiet, show_error=True, **access, **launch_options())
+    with _host_check(host, port):
+        app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=quiet, show_error=True, **access, **launch_options())
     return app
+
+
+_create_app_lock = threading.Lock()
+
+
+@contextmanager
+def _host_check(host: str, port: int):
+    """Launch with ui.hosts.HostCheckMiddleware outermost: added right after Gradio builds its FastAPI app (Gradio adds
+    its own CORS middleware there, which would otherwise run first and echo a foreign Origin)."""
+    from gradio.routes import App
+
+    from ui.hosts import HostCheckMiddleware, allowed_hosts
+
+    allowed = allowed_hosts(host, port, get_settings().allowed_hosts)
+    original = App.__dict__["create_app"]
+
+    def create_app(*args: Any, **kwargs: Any):
+        App.create_app = original  # this launch only
+        server = original.__func__(*args, **kwargs)
+        server.add_middleware(HostCheckMiddleware, allowed=allowed)
+        return server
+
+    with _create_app_lock:
+        App.create_app = staticmethod(create_app)
+        try:
+            yield
+        finally:
+            App.create_app = original
