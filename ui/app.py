@@ -60,8 +60,11 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
 
     def ask_json(question: str, history: list[list[str]] | None = None, k: int | None = None, generator: str | None = None) -> dict:
         """Answer a question from the documents; returns the same JSON as `qa ask --json`."""
+        k, pairs = check_k(k), check_history(history)
+        if generator not in (None, "") and generator not in generators:
+            raise gr.Error(f"generator {generator!r} is not offered here: use one of {', '.join(generators)} (or leave it out for {default_gen}).")
         try:
-            answer = api.ask(question, **with_history([(q, a) for q, a in history or []]), k=k, generator=generator or default_gen, **where)
+            answer = api.ask(question, **with_history(pairs), k=k, generator=generator or default_gen, **where)
         except QAError as exc:
             raise gr.Error(str(exc)) from exc
         return answer.model_dump()
@@ -138,6 +141,11 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
         """The indexed documents: doc_id, title, source, chunks."""
         return documents()
 
+    def unreadable_uploads_deleted(report: Any) -> None:
+        """An upload that failed to read is of no use in the uploads folder: deleted (the message says why it failed)."""
+        for problem in getattr(report, "failed", []):
+            _delete_upload(uploads, problem.path)
+
     def ingest_files(files: list[str] | None, progress=gr.Progress()):
         if not files:
             return ("Choose files to add.", *doc_views(), None)
@@ -166,16 +174,24 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
                 report = api.ingest(paths, progress=step, **where)
             except QAError as exc:
                 return (f"**Could not index the files:** {exc}", *doc_views(), None)
+            unreadable_uploads_deleted(report)
         return ("\n\n".join([ingest_summary(report), *refused]), *doc_views(), None)
 
     def remove(doc_ids: list[str] | None):
         if not doc_ids:
             return ("Select documents to remove.", *doc_views())
+        doc_ids = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids)
         with index_lock:
+            known = {d["doc_id"]: d for d in documents()}
+            unknown = [d for d in doc_ids if d not in known]
+            if unknown:
+                return (f"**No such document:** {', '.join(unknown)}. Use an id from the list (the /documents API).", *doc_views())
             try:
-                api.remove_documents(list(doc_ids), **where)
+                api.remove_documents(doc_ids, **where)
             except QAError as exc:
                 return (f"**Could not remove the documents:** {exc}", *doc_views())
+            for d in doc_ids:  # an uploaded file goes with its document
+                _delete_upload(uploads, known[d].get("source", ""))
         return (f"Removed {len(doc_ids)} document{'s' if len(doc_ids) != 1 else ''}: {', '.join(doc_ids)}.", *doc_views())
 
     with gr.Blocks(title=title, analytics_enabled=False) as app:
@@ -209,7 +225,8 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
                 doc_summary = gr.Markdown(elem_id="qa-doc-summary")
                 table = gr.Dataframe(headers=DOC_HEADERS, interactive=False, wrap=True, elem_id="qa-docs", max_height=420)
                 with gr.Row():
-                    to_remove = gr.Dropdown([], multiselect=True, label="Documents to remove", scale=4, elem_id="qa-remove-select")
+                    to_remove = gr.Dropdown([], multiselect=True, allow_custom_value=True, label="Documents to remove", scale=4,
+                                            elem_id="qa-remove-select")  # custom values: /remove works from a new API session
                     remove_btn = gr.Button("Remove", variant="stop", scale=1, elem_id="qa-remove")
 
         chat_events = dict(fn=respond, inputs=[question, conversation, gen, k_slider], outputs=[chatbot, conversation, question],
@@ -236,7 +253,49 @@ def _safe_name(name: str) -> str:
     import re
 
     name = re.sub(r"[^\w.\- ]+", "_", Path(name.replace("\\", "/")).name).strip(" .") or "upload"
-    return name[:150]
+    if len(name) <= 150:
+        return name
+    suffix = Path(name).suffix if len(Path(name).suffix) <= 10 else ""
+    return name[: 150 - len(suffix)].rstrip(" .") + suffix  # a long name keeps its extension: the stem is shortened
+
+
+MAX_K = 50
+
+
+def check_k(k: Any) -> int | None:
+    """``k`` of the /ask API: None (the default) or a whole number from 1 to MAX_K; else a clear error."""
+    if k is None or k == "":
+        return None
+    if isinstance(k, float) and k.is_integer():
+        k = int(k)
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise gr.Error(f"k must be a whole number from 1 to {MAX_K} (how many passages to answer from); got {k!r}.")
+    return k
+
+
+def check_history(history: Any) -> list[tuple[str, str]]:
+    """``history`` of the /ask API: a list of [user message, assistant message] pairs of strings, oldest first."""
+    if history is None or history == "":
+        return []
+    form = "history must be a list of [user message, assistant message] pairs of strings, oldest first"
+    if not isinstance(history, (list, tuple)):
+        raise gr.Error(f"{form}; got {type(history).__name__}.")
+    pairs = []
+    for i, pair in enumerate(history):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2 or not all(isinstance(x, str) for x in pair):
+            raise gr.Error(f"{form}; item {i} is {str(pair)[:80]!r}.")
+        pairs.append((pair[0], pair[1]))
+    return pairs
+
+
+def _delete_upload(uploads: Path, source: str) -> None:
+    """Delete a file of the uploads folder (only there: a document ingested from elsewhere is never touched)."""
+    try:
+        path = Path(str(source).split("#")[0]).resolve()
+        if path.parent == uploads.resolve() and path.is_file():
+            path.unlink()
+    except OSError:
+        log.warning("could not delete the upload %s", source)
 
 
 def _browser_secret(store_dir: Path) -> str | None:
