@@ -24,6 +24,10 @@ from qa.lexical import stems
 STATE = "state.json"
 
 
+class DamagedIndex(Exception):
+    """The saved token file cannot be read (cut mid-line, corrupt): the index must be rebuilt from the collection."""
+
+
 def idf(doc_freq: int, n_docs: int) -> float:
     """BM25's inverse document frequency."""
     return math.log(1 + (n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
@@ -87,10 +91,14 @@ class LexicalIndex:
             self._tokens = {}
             path = self.folder / "tokens.jsonl"
             if path.exists() and self.revision is not None:
-                with path.open(encoding="utf-8") as fh:
-                    for line in fh:
-                        chunk_id, toks = json.loads(line)
-                        self._tokens[chunk_id] = toks
+                try:
+                    with path.open(encoding="utf-8") as fh:
+                        for line in fh:
+                            chunk_id, toks = json.loads(line)
+                            self._tokens[chunk_id] = toks
+                except (ValueError, TypeError, UnicodeDecodeError) as exc:  # cut mid-line, or not ours
+                    self._tokens, self.revision = None, None
+                    raise DamagedIndex(f"the BM25 token file {path} is damaged ({exc})") from exc
         return self._tokens
 
     def update(self, added: Iterable[tuple[str, str]], removed: Iterable[str]) -> None:

@@ -58,8 +58,7 @@ class ChromaStore:
         except Exception as exc:
             if host is None and is_disk_full(exc, path):
                 raise full_error(path, f" ({exc})") from exc
-            where = f"the Chroma server at {host}:{port} (is `chroma run --host {host} --port {port}` running?)" if host else f"the store folder {path} (is it writable?)"
-            raise StoreUnavailable(f"Cannot open {where}: {exc}") from exc
+            raise StoreUnavailable(_open_error(exc, path, host, port)) from exc
         self.name = collection
         self.embedding_model = embedding_model
         self.chunks = self._collection(collection, create)
@@ -172,8 +171,13 @@ class ChromaStore:
 
         The collection gets a final revision first, so that a reader in another process that looked while the change
         was under way sees a revision again and reopens once more."""
+        from qa.lexical_index import DamagedIndex
+
         index = self.lexical_index_unchecked()
-        index.update(added, removed)
+        try:
+            index.update(added, removed)
+        except DamagedIndex:  # its saved tokens are unreadable: rebuilt from the collection, which has every change
+            index.rebuild(self._all_texts())
         final = uuid.uuid4().hex
         meta = dict(self.client.get_collection(self.name, embedding_function=None).metadata or {})
         meta["revision"] = final
@@ -197,7 +201,7 @@ class ChromaStore:
         if index.revision != current:
             index = self._lexical = LexicalIndex.load(self.lexical_folder)  # another process may have saved it
         if index.revision != current or len(index.ids) != self.count():
-            index.rebuild((i, t) for page in self._pages(self.chunks, include=["documents"]) for i, t in zip(page["ids"], page["documents"]))
+            index.rebuild(self._all_texts())
             try:
                 index.commit(current or "empty")
             except OSError as exc:  # a full disk: answer from the index in memory; the next write saves it
@@ -209,6 +213,10 @@ class ChromaStore:
                 self.chunks.modify(metadata=meta)
                 self._seen_revision = "empty"
         return index
+
+    def _all_texts(self) -> Iterator[tuple[str, str]]:
+        """(chunk id, text) of every chunk in the collection."""
+        return ((i, t) for page in self._pages(self.chunks, include=["documents"]) for i, t in zip(page["ids"], page["documents"]))
 
     # --- chunks -------------------------------------------------------------------------------------------
     def remove_documents(self, doc_ids: Sequence[str]) -> int:
@@ -328,6 +336,22 @@ def _passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Pa
     page = meta.get("page")
     return Passage(doc_id=meta["doc_id"], title=meta["title"], chunk_id=chunk_id, text=text, score=score, start=int(meta["start"]),
                    end=int(meta["end"]), source=meta.get("source", ""), page=int(page) if page is not None else None, heading=meta.get("heading", ""))
+
+
+def _open_error(exc: Exception, path: str | Path | None, host: str | None, port: int) -> str:
+    """Why a store could not be opened, with the fix that fits: a server not running, a folder this process may not
+    write, a path that is not a folder, or a damaged database."""
+    if host:
+        return f"Cannot open the Chroma server at {host}:{port} (is `chroma run --host {host} --port {port}` running?): {exc}"
+    text = str(exc).lower()
+    if isinstance(exc, PermissionError) or "permission denied" in text or "readonly" in text or "read-only" in text or "not writable" in text:
+        return f"Cannot open the store folder {path} (is it writable? give this user write access, or set QA_STORE to another folder): {exc}"
+    if Path(path).exists() and not Path(path).is_dir():
+        return f"Cannot open the store folder {path}: it is a file, not a folder. Set QA_STORE (or --store) to a folder: {exc}"
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return (f"Cannot open the store folder {path}: its database {Path(path) / 'chroma.sqlite3'} is damaged ({exc}). Move the folder "
+                "aside and ingest your documents again (`qa ingest FOLDER`), or restore the folder from a backup.")
+    return f"Cannot open the store folder {path}: {exc}. If the folder is damaged, move it aside and ingest your documents again."
 
 
 def open_store(store: str | Path | None = None, collection: str | None = None, *, create: bool = True) -> ChromaStore:
