@@ -85,7 +85,11 @@ def ingest(paths: list[str | Path] | str | Path, *, store: StorePath = None, col
     with st.writing(), writing(getattr(st, "folder", None)):  # writers take turns; a full disk: one message naming the fix
         run = Ingestion(st, _LazyEmbedder(st.embedding_model), chunk_chars=s.chunk_chars, overlap=s.chunk_overlap_sentences,
                         progress=progress, max_file_bytes=int(s.max_file_mb * 2**20))
-        return run.run(paths, prune=prune, show_bar=show_progress)
+        report = run.run(paths, prune=prune, show_bar=show_progress)
+    from qa.duplicates import duplicate_warnings
+
+    report.warnings += duplicate_warnings(run.records, report.added + report.replaced)
+    return report
 
 
 def search(question: str, k: int = 5, *, store: StorePath = None, collection: str | None = None) -> list[Passage]:

@@ -48,6 +48,8 @@ def ingest(
     )
     for problem in report.failed:
         typer.secho(f"skipped {problem.path}: {problem.reason}", fg="yellow", err=True)
+    for warning in report.warnings:
+        typer.secho(f"warning: {warning}", fg="yellow", err=True)
 
 
 @app.command()

@@ -143,3 +143,4 @@ class IngestReport(BaseModel):
     chunks_embedded: int = Field(default=0, description="Chunks that needed the embedding model (unchanged text reuses vectors).")
     chunks_removed: int = 0
     seconds: float = 0.0
+    warnings: list[str] = Field(default_factory=list, description="Things to check, e.g. a new document with the same title as another but different content.")

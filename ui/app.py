@@ -329,6 +329,8 @@ def ingest_summary(report: Any) -> str:
     out = f"{line} ({report.chunks_added} passage{'s' if report.chunks_added != 1 else ''} indexed)."
     if report.failed:
         out += "\n\n" + "\n".join(f"**Could not read** {Path(p.path).name}: {p.reason}" for p in report.failed)
+    for warning in getattr(report, "warnings", []):
+        out += f"\n\n**Check:** {render.md_text(warning)}"
     return out
 
 
