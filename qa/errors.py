@@ -43,3 +43,7 @@ class StoreFull(QAError):
 
 class StoreBusy(QAError):
     """Another process holds the store's write lock for too long."""
+
+
+class StoreDamaged(QAError):
+    """Part of the store (the vector index, the manifest) cannot be read; the message names the repair."""

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from qa.disk_space import ensure_room, full_error, is_disk_full
-from qa.errors import CollectionNotFound, EmbeddingModelMismatch, InvalidCollectionName, StoreBusy, StoreUnavailable
+from qa.errors import CollectionNotFound, EmbeddingModelMismatch, InvalidCollectionName, StoreBusy, StoreDamaged, StoreUnavailable
 from qa.types import Chunk, DocumentInfo, Passage
 
 MANIFEST_SUFFIX = "__docs"
@@ -262,7 +262,12 @@ class ChromaStore:
         """The k nearest chunks, best first, scored by cosine similarity."""
         if k <= 0:
             return []
-        got = self.chunks.query(query_embeddings=[list(embedding)], n_results=k, include=["documents", "metadatas", "distances"])
+        try:
+            got = self.chunks.query(query_embeddings=[list(embedding)], n_results=k, include=["documents", "metadatas", "distances"])
+        except Exception as exc:
+            raise self._damaged(exc) from exc
+        if any(m is None or t is None for m, t in zip(got["metadatas"][0], got["documents"][0])):
+            raise self._damaged(RuntimeError("a chunk listed by the vector index is not in the collection"))
         return [
             _passage(cid, text, m, 1.0 - float(dist))
             for cid, text, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
@@ -272,13 +277,24 @@ class ChromaStore:
         """These chunks as passages (in the order given), scored by cosine similarity to the query vector."""
         if not ids:
             return []
-        got = self.chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        try:
+            got = self.chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        except Exception as exc:
+            raise self._damaged(exc) from exc
         q = np.asarray(query_embedding, dtype=np.float32)
         found = {
             cid: _passage(cid, text, m, float(np.dot(np.asarray(e, dtype=np.float32), q)))
             for cid, text, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
         }
         return [found[i] for i in ids if i in found]
+
+    def _damaged(self, exc: Exception) -> Exception:
+        """A read of the vectors failed: the index folders were deleted or damaged (or another process changed the
+        store under a client that was not reopened).  Names the repair."""
+        if not type(exc).__module__.startswith("chromadb") and not isinstance(exc, RuntimeError):
+            return exc
+        return StoreDamaged(f"The vector index of collection {self.name!r} in {self.location} is missing or damaged ({exc}). Repair it with "
+                            f"`qa doctor --repair{'' if self.name == 'default' else ' --collection ' + self.name}` (re-embeds the stored chunks; no file is read again).")
 
     def count(self) -> int:
         return self.chunks.count()
