@@ -19,7 +19,6 @@ import secrets  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -28,6 +27,7 @@ import gradio as gr  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.settings import get_settings  # noqa: E402
 from ui import render  # noqa: E402
+from ui.api_checks import check_history, check_k  # noqa: E402
 from ui.assets import CSS, HEAD, OPEN_SOURCE_JS, theme  # noqa: E402
 from ui.feedback import FeedbackStore  # noqa: E402
 
@@ -259,35 +259,6 @@ def _safe_name(name: str) -> str:
     return name[: 150 - len(suffix)].rstrip(" .") + suffix  # a long name keeps its extension: the stem is shortened
 
 
-MAX_K = 50
-
-
-def check_k(k: Any) -> int | None:
-    """``k`` of the /ask API: None (the default) or a whole number from 1 to MAX_K; else a clear error."""
-    if k is None or k == "":
-        return None
-    if isinstance(k, float) and k.is_integer():
-        k = int(k)
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise gr.Error(f"k must be a whole number from 1 to {MAX_K} (how many passages to answer from); got {k!r}.")
-    return k
-
-
-def check_history(history: Any) -> list[tuple[str, str]]:
-    """``history`` of the /ask API: a list of [user message, assistant message] pairs of strings, oldest first."""
-    if history is None or history == "":
-        return []
-    form = "history must be a list of [user message, assistant message] pairs of strings, oldest first"
-    if not isinstance(history, (list, tuple)):
-        raise gr.Error(f"{form}; got {type(history).__name__}.")
-    pairs = []
-    for i, pair in enumerate(history):
-        if not isinstance(pair, (list, tuple)) or len(pair) != 2 or not all(isinstance(x, str) for x in pair):
-            raise gr.Error(f"{form}; item {i} is {str(pair)[:80]!r}.")
-        pairs.append((pair[0], pair[1]))
-    return pairs
-
-
 def _delete_upload(uploads: Path, source: str) -> None:
     """Delete a file of the uploads folder (only there: a document ingested from elsewhere is never touched)."""
     try:
@@ -375,34 +346,8 @@ def launch(host: str = "127.0.0.1", port: int = 7860, *, api: Any = None, block:
                 pass
 
         threading.Thread(target=warm, name="warm-up", daemon=True).start()
-    with _host_check(host, port):
+    from ui.hosts import host_check
+
+    with host_check(host, port, get_settings().allowed_hosts):
         app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=quiet, show_error=True, **access, **launch_options())
     return app
-
-
-_create_app_lock = threading.Lock()
-
-
-@contextmanager
-def _host_check(host: str, port: int):
-    """Launch with ui.hosts.HostCheckMiddleware outermost: added right after Gradio builds its FastAPI app (Gradio adds
-    its own CORS middleware there, which would otherwise run first and echo a foreign Origin)."""
-    from gradio.routes import App
-
-    from ui.hosts import HostCheckMiddleware, allowed_hosts
-
-    allowed = allowed_hosts(host, port, get_settings().allowed_hosts)
-    original = App.__dict__["create_app"]
-
-    def create_app(*args: Any, **kwargs: Any):
-        App.create_app = original  # this launch only
-        server = original.__func__(*args, **kwargs)
-        server.add_middleware(HostCheckMiddleware, allowed=allowed)
-        return server
-
-    with _create_app_lock:
-        App.create_app = staticmethod(create_app)
-        try:
-            yield
-        finally:
-            App.create_app = original

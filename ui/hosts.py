@@ -11,6 +11,8 @@ proxy).  Anything else gets 403 before Gradio (and its CORS headers) sees the re
 from __future__ import annotations
 
 import socket
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -98,3 +100,30 @@ class HostCheckMiddleware:
             if parts.scheme not in ("http", "https") or not self.allowed.allows(parts.netloc):
                 return f"Origin {origin!r} is not an address of this app. {hint}"
         return None
+
+
+_create_app_lock = threading.Lock()
+
+
+@contextmanager
+def host_check(host: str, port: int, extra: str = ""):
+    """Launch with ui.hosts.HostCheckMiddleware outermost: added right after Gradio builds its FastAPI app (Gradio adds
+    its own CORS middleware there, which would otherwise run first and echo a foreign Origin)."""
+    from gradio.routes import App
+
+    allowed = allowed_hosts(host, port, extra)
+    original = App.__dict__["create_app"]
+
+    def create_app(*args: object, **kwargs: object):
+        App.create_app = original  # this launch only
+        server = original.__func__(*args, **kwargs)
+        server.add_middleware(HostCheckMiddleware, allowed=allowed)
+        return server
+
+    with _create_app_lock:
+        App.create_app = staticmethod(create_app)
+        try:
+            yield
+        finally:
+            App.create_app = original
+
