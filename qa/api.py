@@ -11,28 +11,36 @@ from qa.citations import build_citations
 from qa.errors import InvalidQuestion
 from qa.generation import Draft, get_generator
 from qa.settings import get_settings
-from qa.types import NOT_FOUND, Answer, DocumentInfo, IngestReport, Passage
+from qa.types import NOT_FOUND, Answer, DocumentInfo, FileProblem, IngestReport, Passage
 
 StorePath = str | Path | None
 _stores: dict[tuple[str, str], object] = {}
 _lock = threading.Lock()
 
 
-def _store(store: StorePath, collection: str | None, create: bool = False):
+def _store(store: StorePath, collection: str | None, create: bool = False, refresh: bool = True):
+    """The process's open store for (store, collection); ``refresh``: first catch up with changes another process made
+    (one metadata read; the Chroma client and the BM25 index are reopened only when the revision moved)."""
     from qa.store import open_store
 
     key = (str(store), collection or get_settings().collection)
     with _lock:
         if key not in _stores:
             _stores[key] = open_store(store, collection, create=create)
-        return _stores[key]
+            return _stores[key]
+        st = _stores[key]
+    if refresh:
+        st.refresh()
+    return st
 
 
 def _embedder(model: str):
+    """The process's model, scheduled: a question's embedding goes ahead of bulk batches (qa.scheduling)."""
     from qa.embedding import get_embedder
+    from qa.scheduling import ScheduledEmbedder
 
     s = get_settings()
-    return get_embedder(model, s.embedding_batch_size, s.embedding_backend)
+    return ScheduledEmbedder(get_embedder(model, s.embedding_batch_size, s.embedding_backend))
 
 
 class _LazyEmbedder:
@@ -73,11 +81,16 @@ def ingest(paths: list[str | Path] | str | Path, *, store: StorePath = None, col
 
     s = get_settings()
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    st = _store(store, collection, create=True)
-    with writing(getattr(st, "folder", None)):  # a full disk: one message naming the folder and the fix
+    st = _store(store, collection, create=True, refresh=False)
+    with st.writing(), writing(getattr(st, "folder", None)):  # writers take turns; a full disk: one message naming the fix
         run = Ingestion(st, _LazyEmbedder(st.embedding_model), chunk_chars=s.chunk_chars, overlap=s.chunk_overlap_sentences,
                         progress=progress, max_file_bytes=int(s.max_file_mb * 2**20))
-        return run.run(paths, prune=prune, show_bar=show_progress)
+        report = run.run(paths, prune=prune, show_bar=show_progress)
+    from qa.duplicates import duplicate_warnings
+
+    report.warnings += [FileProblem(path=run.records.get(doc_id, {}).get("source", doc_id), reason=warning)
+                        for doc_id, warning in duplicate_warnings(run.records, report.added + report.replaced)]
+    return report
 
 
 def search(question: str, k: int = 5, *, documents: list[str] | None = None, store: StorePath = None, collection: str | None = None) -> list[Passage]:
@@ -122,6 +135,14 @@ def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k
                documents: list[str] | None = None, store: StorePath = None, collection: str | None = None) -> Iterator[str | Answer]:
     """Like ``ask``, but yields the answer's text as it is written, then the final Answer (whose text may
     differ from the streamed draft once its citations are checked)."""
+    from qa.scheduling import GATE
+
+    with GATE.foreground():  # a question in flight: bulk embedding (an upload) waits between its small batches
+        yield from _ask_stream(question, history=history, k=k, generator=generator, documents=documents, store=store, collection=collection)
+
+
+def _ask_stream(question: str, *, history: list[tuple[str, str]] | None, k: int | None, generator: str | None,
+                documents: list[str] | None, store: StorePath, collection: str | None) -> Iterator[str | Answer]:
     from qa.conversation import standalone_question
     from qa.errors import GeneratorError
 
@@ -194,8 +215,8 @@ def remove_documents(doc_ids: list[str], *, store: StorePath = None, collection:
     """Remove documents (all their chunks); returns the chunks removed."""
     from qa.disk_space import writing
 
-    st = _store(store, collection, create=True)
-    with writing(getattr(st, "folder", None)):
+    st = _store(store, collection, create=True, refresh=False)
+    with st.writing(), writing(getattr(st, "folder", None)):
         return st.remove_documents(doc_ids)
 
 

@@ -299,5 +299,37 @@ def main() -> None:
     app()
 
 
+@app.command()
+def doctor(
+    repair: Annotated[bool, typer.Option("--repair", help="Repair what is found, from the stored chunks (no file is read again).")] = False,
+    store: StoreOpt = None,
+    collection: CollectionOpt = None,
+    as_json: JsonOpt = False,
+):
+    """Check the store against its document records and its BM25 index; with --repair, fix what is found."""
+    from qa import api
+    from qa import doctor as checks
+
+    def run():
+        st = api._store(store, collection)
+        return checks.repair(st, api._LazyEmbedder(st.embedding_model)) if repair else checks.check(st)
+
+    report = _run(run)
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        typer.echo(f"{report.location}, collection {report.collection!r}: {report.documents} document(s), {report.chunks} chunks")
+        for line in report.repaired:
+            typer.secho(f"repaired: {line}", fg="green")
+        for f in report.findings:
+            typer.secho(f"problem: {f.detail}{': ' + ', '.join(f.doc_ids[:10]) if f.doc_ids else ''}. Fix: {f.fix}", fg="yellow")
+        if report.healthy:
+            typer.echo("no problem found")
+        elif not repair:
+            typer.echo("run `qa doctor --repair` to fix these")
+    if not report.healthy:
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -43,3 +43,11 @@ class StoreFull(QAError):
 
 class UnknownDocument(QAError, ValueError):
     """A document filter names a doc_id the collection does not hold."""
+
+
+class StoreBusy(QAError):
+    """Another process holds the store's write lock for too long."""
+
+
+class StoreDamaged(QAError):
+    """Part of the store (the vector index, the manifest) cannot be read; the message names the repair."""

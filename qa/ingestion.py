@@ -22,6 +22,7 @@ from qa.cleaning import clean_blocks
 from qa.embedding import Embedder
 from qa.ingest_pipeline import ChunkBar, read_ahead, reader
 from qa.loaders import InputFile, RawDocument, discover, file_problem, load
+from qa.near_duplicates import collapse_near_duplicates
 from qa.store import ChromaStore
 from qa.types import HEADING_SEPARATOR, Chunk, Document, FileProblem, IngestReport
 
@@ -177,7 +178,7 @@ class Ingestion:
         self.report.warnings.extend(FileProblem(path=raw.source, reason=w) for w in raw.warnings)
         doc = to_document(raw)
         try:
-            chunks = chunks_of(doc, self.chunk_chars, self.overlap)
+            chunks = collapse_near_duplicates(chunks_of(doc, self.chunk_chars, self.overlap))  # repeats embedded once
         except DocumentTooLarge as exc:
             self.report.failed.append(FileProblem(path=raw.source, reason=str(exc)))
             return

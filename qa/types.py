@@ -141,7 +141,7 @@ class IngestReport(BaseModel):
     skipped: list[str] = Field(default_factory=list, description="doc_ids unchanged since the last ingestion.")
     removed: list[str] = Field(default_factory=list, description="doc_ids pruned because their file is gone.")
     failed: list[FileProblem] = Field(default_factory=list, description="Inputs that were unreadable or of an unknown type.")
-    warnings: list[FileProblem] = Field(default_factory=list, description="Ingested inputs with something a user should know, e.g. 'no text on pages 3-7: scanned?'.")
+    warnings: list[FileProblem] = Field(default_factory=list, description="Ingested inputs with something a user should know, e.g. 'no text on pages 3-7: scanned?', or a new document with the same title as another but different content.")
     chunks_added: int = Field(default=0, description="Chunks written to the store.")
     chunks_embedded: int = Field(default=0, description="Chunks that needed the embedding model (unchanged text reuses vectors).")
     chunks_removed: int = 0

@@ -27,6 +27,7 @@ import gradio as gr  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.settings import get_settings  # noqa: E402
 from ui import render  # noqa: E402
+from ui.api_checks import check_history, check_k  # noqa: E402
 from ui.assets import CSS, HEAD, OPEN_SOURCE_JS, theme  # noqa: E402
 from ui.feedback import FeedbackStore  # noqa: E402
 
@@ -60,9 +61,12 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
     def ask_json(question: str, history: list[list[str]] | None = None, k: int | None = None, generator: str | None = None,
                  documents: list[str] | None = None) -> dict:
         """Answer a question from the documents (only from ``documents``, doc_ids, when given); the JSON of `qa ask --json`."""
+        k, pairs = check_k(k), check_history(history)
+        if generator not in (None, "") and generator not in generators:
+            raise gr.Error(f"generator {generator!r} is not offered here: use one of {', '.join(generators)} (or leave it out for {default_gen}).")
         scope = {**where, **({"documents": list(documents)} if documents else {})}
         try:
-            answer = api.ask(question, **with_history([(q, a) for q, a in history or []]), k=k, generator=generator or default_gen, **scope)
+            answer = api.ask(question, **with_history(pairs), k=k, generator=generator or default_gen, **scope)
         except QAError as exc:
             raise gr.Error(str(exc)) from exc
         return answer.model_dump()
@@ -156,6 +160,11 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
         """The indexed documents: doc_id, title, source, chunks."""
         return documents()
 
+    def unreadable_uploads_deleted(report: Any) -> None:
+        """An upload that failed to read is of no use in the uploads folder: deleted (the message says why it failed)."""
+        for problem in getattr(report, "failed", []):
+            _delete_upload(uploads, problem.path)
+
     def ingest_files(files: list[str] | None, progress=gr.Progress()):
         if not files:
             return ("Choose files to add.", *doc_views(), None)
@@ -184,16 +193,24 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
                 report = api.ingest(paths, progress=step, **where)
             except QAError as exc:
                 return (f"**Could not index the files:** {exc}", *doc_views(), None)
+            unreadable_uploads_deleted(report)
         return ("\n\n".join([ingest_summary(report), *refused]), *doc_views(), None)
 
     def remove(doc_ids: list[str] | None):
         if not doc_ids:
             return ("Select documents to remove.", *doc_views())
+        doc_ids = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids)
         with index_lock:
+            known = {d["doc_id"]: d for d in documents()}
+            unknown = [d for d in doc_ids if d not in known]
+            if unknown:
+                return (f"**No such document:** {', '.join(unknown)}. Use an id from the list (the /documents API).", *doc_views())
             try:
-                api.remove_documents(list(doc_ids), **where)
+                api.remove_documents(doc_ids, **where)
             except QAError as exc:
                 return (f"**Could not remove the documents:** {exc}", *doc_views())
+            for d in doc_ids:  # an uploaded file goes with its document
+                _delete_upload(uploads, known[d].get("source", ""))
         return (f"Removed {len(doc_ids)} document{'s' if len(doc_ids) != 1 else ''}: {', '.join(doc_ids)}.", *doc_views())
 
     with gr.Blocks(title=title, analytics_enabled=False) as app:
@@ -231,7 +248,8 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
                 doc_summary = gr.Markdown(elem_id="qa-doc-summary")
                 table = gr.Dataframe(headers=DOC_HEADERS, interactive=False, wrap=True, elem_id="qa-docs", max_height=420)
                 with gr.Row():
-                    to_remove = gr.Dropdown([], multiselect=True, label="Documents to remove", scale=4, elem_id="qa-remove-select")
+                    to_remove = gr.Dropdown([], multiselect=True, allow_custom_value=True, label="Documents to remove", scale=4,
+                                            elem_id="qa-remove-select")  # custom values: /remove works from a new API session
                     remove_btn = gr.Button("Remove", variant="stop", scale=1, elem_id="qa-remove")
 
         chat_events = dict(fn=respond, inputs=[question, conversation, gen, k_slider, collection_pick, docs_pick],
@@ -263,7 +281,20 @@ def _safe_name(name: str) -> str:
     import re
 
     name = re.sub(r"[^\w.\- ]+", "_", Path(name.replace("\\", "/")).name).strip(" .") or "upload"
-    return name[:150]
+    if len(name) <= 150:
+        return name
+    suffix = Path(name).suffix if len(Path(name).suffix) <= 10 else ""
+    return name[: 150 - len(suffix)].rstrip(" .") + suffix  # a long name keeps its extension: the stem is shortened
+
+
+def _delete_upload(uploads: Path, source: str) -> None:
+    """Delete a file of the uploads folder (only there: a document ingested from elsewhere is never touched)."""
+    try:
+        path = Path(str(source).split("#")[0]).resolve()
+        if path.parent == uploads.resolve() and path.is_file():
+            path.unlink()
+    except OSError:
+        log.warning("could not delete the upload %s", source)
 
 
 def _browser_secret(store_dir: Path) -> str | None:
@@ -297,6 +328,8 @@ def ingest_summary(report: Any) -> str:
     out = f"{line} ({report.chunks_added} passage{'s' if report.chunks_added != 1 else ''} indexed)."
     if report.failed:
         out += "\n\n" + "\n".join(f"**Could not read** {Path(p.path).name}: {p.reason}" for p in report.failed)
+    for warning in report.warnings:
+        out += f"\n\n**Check:** {render.md_text(warning.reason)}"
     return out
 
 
@@ -341,5 +374,8 @@ def launch(host: str = "127.0.0.1", port: int = 7860, *, api: Any = None, block:
                 pass
 
         threading.Thread(target=warm, name="warm-up", daemon=True).start()
-    app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=quiet, show_error=True, **access, **launch_options())
+    from ui.hosts import host_check
+
+    with host_check(host, port, get_settings().allowed_hosts):
+        app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=quiet, show_error=True, **access, **launch_options())
     return app

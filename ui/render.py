@@ -227,26 +227,39 @@ def render_source_panel(citation: dict | None, turn: int | None = None) -> str:
     )
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MARKER = re.compile(r"\\\[(\d+)\\\](?![(:\[])")  # an escaped [n] not followed by what would make it a link
+_MD_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])", re.MULTILINE)
+
+
+def md_text(text: str, *, one_line: bool = True) -> str:
+    """Text quoted into Markdown as text: HTML escaped (a viewer that renders raw HTML shows it, never runs it) and
+    every Markdown marker backslash-escaped; ``one_line`` joins lines, so a title cannot start a heading or a list."""
+    text = " ".join(str(text or "").split()) if one_line else "\n".join(" ".join(line.split()) for line in str(text or "").splitlines())
+    return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)))
+
+
 def export_markdown(conversation: list[Turn], title: str = "Conversation", now: datetime | None = None) -> str:
-    """The conversation as Markdown: each question, its answer with markers, and the numbered sources with quotes."""
+    """The conversation as Markdown: each question, its answer with markers, and the numbered sources with quotes.
+    Everything quoted (questions, answers, titles, ids, quotes) is escaped: it is text, never markup."""
     now = now or datetime.now(timezone.utc)
-    lines = [f"# {title}", "", f"_Exported {now.strftime('%Y-%m-%d %H:%M UTC')}_", ""]
+    lines = [f"# {md_text(title)}", "", f"_Exported {now.strftime('%Y-%m-%d %H:%M UTC')}_", ""]
     for i, turn in enumerate(conversation or [], start=1):
         answer = turn.get("answer", {})
-        lines += [f"## {i}. {turn.get('question', '').strip()}", ""]
+        lines += [f"## {i}. {md_text(turn.get('question', ''))}", ""]
         if is_declined(answer):
-            lines += [f"_{answer.get('text') or NOT_FOUND}_", ""]
+            lines += [f"_{md_text(answer.get('text') or NOT_FOUND)}_", ""]
             continue
-        lines += [answer.get("text", "").strip(), ""]
+        lines += [_MARKER.sub(r"[\1]", md_text(answer.get("text", "").strip(), one_line=False)), ""]  # markers [n] kept readable
         if answer.get("unverified_sentences"):
             lines += [f"> ⚠ {answer['unverified_sentences']} sentence(s) could not be verified against the sources.", ""]
         citations = sorted(answer.get("citations", []), key=lambda c: c["n"])
         if citations:
             lines += ["**Sources**", ""]
             for c in citations:
-                quote = " ".join(c.get("quote", "").split())
-                where = location(c)
-                lines.append(f"[{c['n']}] **{c.get('title', '')}** (`{c.get('doc_id', '')}`{', ' + where if where else ''}): “{quote}”")
+                doc_id = str(c.get("doc_id", "")).replace("`", "'")  # a code span shows its text as is: only a backtick could end it
+                where = md_text(location(c))
+                lines.append(f"[{c['n']}] **{md_text(c.get('title', ''))}** (`{doc_id}`{', ' + where if where else ''}): “{md_text(c.get('quote', ''))}”")
                 lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

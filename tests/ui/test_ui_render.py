@@ -164,3 +164,18 @@ def test_exactly_the_unverified_sentences_are_marked_and_the_notice_shown():
     html = render_answer(answer, 0)
     assert html.count('class="qa-unverified"') == 1 and "Made-up claim." in html.split('class="qa-unverified"')[1][:200]
     assert "extractive generator instead" in html
+
+
+def test_export_escapes_what_it_quotes():
+    payload = '<img src=x onerror=alert(1)>'
+    conv = [{"question": f"# Heading {payload}\n- item", "answer": {
+        "text": f"Deaths were 48,422 [1]. See [2](javascript:alert(1)) and {payload} **bold**.", "grounded": True,
+        "citations": [{"n": 1, "doc_id": "a`b<i>.txt", "title": f"[click](javascript:alert(1)) {payload}", "quote": f"{payload} 48,422", "text": "",
+                       "quote_start": 0, "quote_end": 1, "start": 0, "end": 1}]}}]
+    md = render.export_markdown(conv, title=f"Chat {payload}")
+    assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt;" in md
+    assert "[click](" not in md and "\\[click\\](javascript" in md  # no link: the brackets are escaped
+    assert "[2](" not in md and "\\[2\\](javascript" in md
+    assert "48,422 [1]." in md  # the answer's own markers stay readable
+    assert "## 1. \\# Heading" in md and "\\*\\*bold\\*\\*" in md
+    assert "(`a'b<i>.txt`)" in md  # inside a code span: shown as is, a backtick cannot end it early
