@@ -27,6 +27,6 @@ def duplicate_warnings(records: dict[str, dict[str, Any]], changed: list[str]) -
             if same_content:
                 warnings.append((doc_id, f"{doc_id} has the same content as {other_id}: remove one of them (`qa remove ID`) unless both are meant to be kept."))
             elif same_title:
-                warnings.append(f"{doc_id} has the same title as {other_id} (\u201c{title}\u201d) but different content: check which is right; "
-                                "answers may cite either, and where their figures differ they say the sources disagree."))
+                warnings.append((doc_id, f"{doc_id} has the same title as {other_id} (\u201c{title}\u201d) but different content: check which is right; "
+                                          "answers may cite either, and where their figures differ they say the sources disagree."))
     return warnings

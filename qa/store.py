@@ -264,17 +264,13 @@ class ChromaStore:
         """The k nearest chunks, best first, scored by cosine similarity; only chunks of ``documents`` (doc_ids) when given."""
         if k <= 0:
             return []
-<<<<<<< HEAD
         where = {"doc_id": {"$in": list(documents)}} if documents else None
-        got = self.chunks.query(query_embeddings=[list(embedding)], n_results=k, where=where, include=["documents", "metadatas", "distances"])
-=======
         try:
-            got = self.chunks.query(query_embeddings=[list(embedding)], n_results=k, include=["documents", "metadatas", "distances"])
+            got = self.chunks.query(query_embeddings=[list(embedding)], n_results=k, where=where, include=["documents", "metadatas", "distances"])
         except Exception as exc:
             raise self._damaged(exc) from exc
         if any(m is None or t is None for m, t in zip(got["metadatas"][0], got["documents"][0])):
             raise self._damaged(RuntimeError("a chunk listed by the vector index is not in the collection"))
->>>>>>> issue-16
         return [
             _passage(cid, text, m, 1.0 - float(dist))
             for cid, text, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
