@@ -108,6 +108,7 @@ def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k
     differ from the streamed draft once its citations are checked)."""
     from qa.conversation import standalone_question
     from qa.errors import GeneratorError
+    from qa.question_kinds import classify
 
     s = get_settings()
     question = check_question(question)
@@ -129,6 +130,7 @@ def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k
         draft, used = fallback.generate(standalone, passages), fallback.name
     answer = compose_answer(standalone, passages, draft, used)
     answer.question, answer.notice = question, notice
+    answer.kind = classify(standalone).kind
     answer.standalone_question = standalone if standalone != question else None
     yield answer
 
