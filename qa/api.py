@@ -80,12 +80,13 @@ def ingest(paths: list[str | Path] | str | Path, *, store: StorePath = None, col
         return run.run(paths, prune=prune, show_bar=show_progress)
 
 
-def search(question: str, k: int = 5, *, store: StorePath = None, collection: str | None = None) -> list[Passage]:
-    """The k passages that best match the question, best first."""
+def search(question: str, k: int = 5, *, store: StorePath = None, collection: str | None = None,
+           documents: list[str] | None = None) -> list[Passage]:
+    """The k passages that best match the question, best first; only from ``documents`` (doc_ids) when given."""
     from qa.retrieval import Retriever
 
     st = _store(store, collection)
-    return Retriever(st, _embedder(st.embedding_model)).search(check_question(question), k)
+    return Retriever(st, _embedder(st.embedding_model)).search(check_question(question), k, documents=documents)
 
 
 def ask(question: str, *, history: list[tuple[str, str]] | None = None, k: int | None = None, generator: str | None = None,
@@ -116,7 +117,8 @@ def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k
     gen = get_generator(generator or s.generator, st)
     rewriter = getattr(gen, "complete", None)
     standalone = standalone_question(question, history, rewriter)
-    passages = search(standalone, k or s.top_k, store=store, collection=collection)
+    kind = classify(standalone)
+    passages = read_evidence(standalone, kind, k or s.top_k, st, store=store, collection=collection)
     draft, notice, used = Draft(text="", declined=True), None, gen.name
     try:
         for piece in gen.stream(standalone, passages):
@@ -130,9 +132,22 @@ def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k
         draft, used = fallback.generate(standalone, passages), fallback.name
     answer = compose_answer(standalone, passages, draft, used)
     answer.question, answer.notice = question, notice
-    answer.kind = classify(standalone).kind
+    answer.kind = kind.kind
     answer.standalone_question = standalone if standalone != question else None
     yield answer
+
+
+def read_evidence(question: str, kind, k: int, st, *, store: StorePath = None, collection: str | None = None) -> list[Passage]:
+    """The passages the question's kind calls for (qa.evidence): more for a summary or a list, a whole document
+    for a summary of one, the best of each source for a comparison, only the document the question names."""
+    from qa.evidence import gather, plan_evidence
+
+    def find(query: str, n: int, documents: list[str] | None = None) -> list[Passage]:
+        return search(query, n, store=store, collection=collection, documents=documents)
+
+    documents = st.list_documents() if kind.document_hint or kind.kind == "summary" else []
+    plan = plan_evidence(question, kind, documents, k, find)
+    return gather(plan, find, getattr(st, "document_passages", None))
 
 
 def compose_answer(question: str, passages: list[Passage], draft: Draft, generator: str) -> Answer:

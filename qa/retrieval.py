@@ -53,20 +53,23 @@ class Retriever:
         self.embedder = embedder
         self.config = config or RetrievalConfig()
 
-    def search(self, question: str, k: int = 5) -> list[Passage]:
-        """The k best passages for the question, best first."""
+    def search(self, question: str, k: int = 5, documents: Sequence[str] | None = None) -> list[Passage]:
+        """The k best passages for the question, best first; only from ``documents`` (doc_ids) when given."""
         cfg = self.config
         qvec = self.embedder.embed(question)
         if cfg.mode == "dense":
-            return self.store.query(qvec, k)
+            return self.store.query(qvec, k, documents)
         lexical = self.store.lexical()
-        bm25 = dict(lexical.search(question, cfg.candidates))
+        bm25 = dict(lexical.search(question, cfg.candidates if not documents else cfg.candidates * 4))
+        if documents:  # BM25 ids are chunk ids '<doc_id>::<index>'
+            allowed = set(documents)
+            bm25 = {i: v for i, v in bm25.items() if i.rsplit("::", 1)[0] in allowed}
         if cfg.mode == "lexical":
             ranked = self.store.get_passages(list(bm25), qvec)
             for p in ranked:
                 p.score = bm25[p.chunk_id]
             return ranked[:k]
-        dense = self.store.query(qvec, cfg.candidates)
+        dense = self.store.query(qvec, cfg.candidates, documents)
         fused = rrf([[p.chunk_id for p in dense], list(bm25)], cfg.rrf_k)
         by_id = {p.chunk_id: p for p in dense}
         missing = [i for i in fused if i not in by_id]

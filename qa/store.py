@@ -174,11 +174,12 @@ class ChromaStore:
         vectors = got["embeddings"] if got["embeddings"] is not None else []
         return {(m["title"], text): list(vec) for text, m, vec in zip(got["documents"] or [], got["metadatas"] or [], vectors)}
 
-    def query(self, embedding: Sequence[float], k: int) -> list[Passage]:
-        """The k nearest chunks, best first, scored by cosine similarity."""
+    def query(self, embedding: Sequence[float], k: int, documents: Sequence[str] | None = None) -> list[Passage]:
+        """The k nearest chunks, best first, scored by cosine similarity; only chunks of ``documents`` when given."""
         if k <= 0:
             return []
-        got = self.chunks.query(query_embeddings=[list(embedding)], n_results=k, include=["documents", "metadatas", "distances"])
+        where = {"doc_id": {"$in": list(documents)}} if documents else None
+        got = self.chunks.query(query_embeddings=[list(embedding)], n_results=k, where=where, include=["documents", "metadatas", "distances"])
         return [
             _passage(cid, text, m, 1.0 - float(dist))
             for cid, text, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
@@ -195,6 +196,12 @@ class ChromaStore:
             for cid, text, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
         }
         return [found[i] for i in ids if i in found]
+
+    def document_passages(self, doc_id: str) -> list[Passage]:
+        """Every chunk of one document as passages, in document order (score 0: nothing was asked)."""
+        got = self.chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        found = [_passage(cid, text, m, 0.0) for cid, text, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])]
+        return sorted(found, key=lambda p: p.start)
 
     def count(self) -> int:
         return self.chunks.count()

@@ -1,0 +1,138 @@
+"""How much to read, and how, for each kind of question: the evidence plan.
+
+A look-up reads the top few passages.  A summary of one document reads that whole document, in order; a topic
+summary or a list reads more passages across documents; a comparison takes the best evidence from each source;
+a document named in the question ("the opinion piece", "the article about Biden's meeting with Xi", "in the FAQ")
+restricts retrieval to it when its title (or, failing that, its text) matches clearly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from qa.lexical import stems
+from qa.question_kinds import QuestionKind, summary_topic
+from qa.types import DocumentInfo, Passage
+
+#: Passages read per kind (a look-up uses the caller's k).
+READ_K = {"summary": 14, "list": 12, "comparison": 12, "multi_step": 8, "howto": 6, "explanation": 6, "opinion": 6}
+MAX_WHOLE_DOCUMENT_CHUNKS = 40  # a summary of a very long document reads its first 40 chunks
+_GENERIC = set(stems("the this that a an article piece op-ed oped editorial essay post blog report document page manual man guide "
+                     "tutorial chapter section letter paper story interview book handbook file text about on titled called named from "
+                     "by which describing discussing covering regarding in according to"))
+_SYNONYMS = {"opinion": "opinion perspective view commentary editorial op-ed column", "faq": "faq frequently asked questions",
+             "blog": "blog post", "interview": "interview q&a"}
+
+Search = Callable[..., list[Passage]]  # (question, k, documents=None) -> passages
+
+
+@dataclass
+class EvidencePlan:
+    """What to read for one question."""
+
+    kind: str  # the question's kind (qa.question_kinds.KINDS)
+    query: str  # what retrieval searches for (a summary's topic rather than 'summarize ...')
+    k: int  # passages to read
+    documents: list[str] | None = None  # doc_ids retrieval is restricted to; None: the whole collection
+    whole_document: str | None = None  # doc_id read whole and in order (a summary of one document)
+    per_source: int = 0  # comparison: best passages kept from each document
+    notes: list[str] = field(default_factory=list)  # why the plan is what it is (for debugging and the docs)
+
+
+def hint_words(hint: str) -> list[str]:
+    """The stems of a document's description that can match a title ('the article about Biden's meeting' -> biden, meet)."""
+    words = [s for s in stems(hint) if s not in _GENERIC]
+    for key, more in _SYNONYMS.items():
+        if key in hint.lower():
+            words += [s for s in stems(more) if s not in words]
+    return words
+
+
+def title_matches(hint: str, documents: Sequence[DocumentInfo]) -> list[tuple[float, str]]:
+    """(share of the hint's words in the document's title and file name, doc_id), best first."""
+    words = set(hint_words(hint))
+    if not words:
+        return []
+    base = set(stems(hint)) - _GENERIC  # synonyms may match, but the share is of the hint's own words
+    scored = []
+    for d in documents:
+        have = set(stems(f"{d.title} {d.doc_id} {re.sub(r'[_./-]', ' ', d.source.rsplit('/', 1)[-1])}"))
+        hit = words & have
+        share = len({w for w in base if w in have} or hit) / max(1, len(base))
+        if hit:
+            scored.append((min(1.0, share if base & have else 0.5), d.doc_id))
+    return sorted(scored, reverse=True)
+
+
+def match_document(hint: str, documents: Sequence[DocumentInfo], search: Search | None = None) -> str | None:
+    """The one document the phrase names, or None when no title (or text) matches it clearly."""
+    if not hint or not documents:
+        return None
+    if len(documents) == 1:
+        return documents[0].doc_id
+    scored = title_matches(hint, documents)
+    if scored and scored[0][0] >= 0.5 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+        return scored[0][1]
+    words = [w for w in re.findall(r"[\w'’-]+", hint) if w.lower() not in _GENERIC and stems(w)]
+    if search is not None and len(words) >= 2:  # 'the article about Biden's meeting with Xi': whose text it is about
+        hits = search(" ".join(words), 3)
+        ids = [p.doc_id for p in hits]
+        if ids and ids.count(ids[0]) >= 2 and (not scored or ids[0] in {d for _, d in scored[:2]} or scored[0][0] < 0.5):
+            return ids[0]
+    return None
+
+
+def plan_evidence(question: str, kind: QuestionKind, documents: Sequence[DocumentInfo], k: int, search: Search | None = None) -> EvidencePlan:
+    """The plan for one question: its query, how many passages, and from which documents."""
+    plan = EvidencePlan(kind=kind.kind, query=question, k=max(k, READ_K.get(kind.kind, k)))
+    named = match_document(kind.document_hint, documents, search) if kind.document_hint else None
+    if named:
+        plan.documents = [named]
+        plan.notes.append(f"restricted to {named} (named as {kind.document_hint!r})")
+    if kind.kind == "summary":
+        if kind.scope == "document" and named:
+            plan.whole_document = named
+        elif kind.scope == "everything" and len(documents) == 1:
+            plan.whole_document = documents[0].doc_id
+        plan.query = summary_topic(question)
+    if kind.kind == "comparison":
+        plan.per_source = 2
+    return plan
+
+
+def gather(plan: EvidencePlan, search: Search, document_passages: Callable[[str], list[Passage]] | None = None) -> list[Passage]:
+    """Carry out a plan: the passages to answer from."""
+    if plan.whole_document and document_passages is not None:
+        whole = document_passages(plan.whole_document)[:MAX_WHOLE_DOCUMENT_CHUNKS]
+        if whole:
+            return _merge_in_order(whole)
+    passages = search(plan.query, plan.k, documents=plan.documents)
+    if plan.documents and not passages:  # the named document holds nothing on it: read everything rather than nothing
+        passages = search(plan.query, plan.k)
+    if plan.per_source:
+        passages = best_per_source(passages, plan.per_source)
+    return passages
+
+
+def best_per_source(passages: Sequence[Passage], per_source: int, max_sources: int = 4) -> list[Passage]:
+    """The best ``per_source`` passages of each document (best documents first), so every source is heard."""
+    by_doc: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    chosen = [p for doc in list(by_doc)[:max_sources] for p in by_doc[doc][:per_source]]
+    return sorted(chosen, key=lambda p: -p.score)
+
+
+def _merge_in_order(chunks: list[Passage]) -> list[Passage]:
+    """A document's chunks, overlapping sentences dropped: each passage starts where the previous one ended."""
+    out: list[Passage] = []
+    for p in chunks:
+        if out and p.start < out[-1].end:
+            cut = out[-1].end - p.start
+            if cut >= len(p.text):
+                continue
+            p = p.model_copy(update={"text": p.text[cut:].lstrip(), "start": p.start + cut + (len(p.text[cut:]) - len(p.text[cut:].lstrip()))})
+        out.append(p)
+    return out
