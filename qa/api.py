@@ -147,7 +147,7 @@ def read_evidence(question: str, kind, k: int, st, *, store: StorePath = None, c
 
     documents = st.list_documents() if kind.document_hint or kind.kind == "summary" else []
     plan = plan_evidence(question, kind, documents, k, find)
-    return gather(plan, find, getattr(st, "document_passages", None))
+    return gather(plan, find, getattr(st, "document_passages", None), [d.doc_id for d in documents])
 
 
 def compose_answer(question: str, passages: list[Passage], draft: Draft, generator: str) -> Answer:

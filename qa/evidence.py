@@ -18,7 +18,8 @@ from qa.types import DocumentInfo, Passage
 
 #: Passages read per kind (a look-up uses the caller's k).
 READ_K = {"summary": 14, "list": 12, "comparison": 12, "multi_step": 8, "howto": 6, "explanation": 6, "opinion": 6}
-MAX_WHOLE_DOCUMENT_CHUNKS = 40  # a summary of a very long document reads its first 40 chunks
+MAX_WHOLE_DOCUMENT_CHUNKS = 40
+MAX_LEAD_DOCUMENTS = 12  # an overview of everything reads the opening of this many documents  # a summary of a very long document reads its first 40 chunks
 _GENERIC = set(stems("the this that a an article piece op-ed oped editorial essay post blog report document page manual man guide "
                      "tutorial chapter section letter paper story interview book handbook file text about on titled called named from "
                      "by which describing discussing covering regarding in according to"))
@@ -37,12 +38,15 @@ class EvidencePlan:
     k: int  # passages to read
     documents: list[str] | None = None  # doc_ids retrieval is restricted to; None: the whole collection
     whole_document: str | None = None  # doc_id read whole and in order (a summary of one document)
+    leads: bool = False  # an overview of everything: the opening passages of every document
+    sub_queries: list[str] = field(default_factory=list)  # a multi-step question: each part searched on its own too
     per_source: int = 0  # comparison: best passages kept from each document
     notes: list[str] = field(default_factory=list)  # why the plan is what it is (for debugging and the docs)
 
 
 def hint_words(hint: str) -> list[str]:
     """The stems of a document's description that can match a title ('the article about Biden's meeting' -> biden, meet)."""
+    hint = re.sub(r"(?<=\w)-(?=\w)", " ", hint)
     words = [s for s in stems(hint) if s not in _GENERIC]
     for key, more in _SYNONYMS.items():
         if key in hint.lower():
@@ -55,7 +59,7 @@ def title_matches(hint: str, documents: Sequence[DocumentInfo]) -> list[tuple[fl
     words = set(hint_words(hint))
     if not words:
         return []
-    base = set(stems(hint)) - _GENERIC  # synonyms may match, but the share is of the hint's own words
+    base = set(stems(re.sub(r"(?<=\w)-(?=\w)", " ", hint))) - _GENERIC  # synonyms may match, but the share is of the hint's own words
     scored = []
     for d in documents:
         have = set(stems(f"{d.title} {d.doc_id} {re.sub(r'[_./-]', ' ', d.source.rsplit('/', 1)[-1])}"))
@@ -87,28 +91,54 @@ def match_document(hint: str, documents: Sequence[DocumentInfo], search: Search 
 def plan_evidence(question: str, kind: QuestionKind, documents: Sequence[DocumentInfo], k: int, search: Search | None = None) -> EvidencePlan:
     """The plan for one question: its query, how many passages, and from which documents."""
     plan = EvidencePlan(kind=kind.kind, query=question, k=max(k, READ_K.get(kind.kind, k)))
-    named = match_document(kind.document_hint, documents, search) if kind.document_hint else None
+    hints = kind.document_hints or ((kind.document_hint,) if kind.document_hint else ())
+    named = [d for d in dict.fromkeys(match_document(h, documents, search) for h in hints) if d]
     if named:
-        plan.documents = [named]
-        plan.notes.append(f"restricted to {named} (named as {kind.document_hint!r})")
+        plan.documents = named
+        plan.notes.append(f"restricted to {', '.join(named)} (named as {', '.join(hints)})")
     if kind.kind == "summary":
-        if kind.scope == "document" and named:
-            plan.whole_document = named
+        if kind.scope == "document" and len(named) == 1:
+            plan.whole_document = named[0]
         elif kind.scope == "everything" and len(documents) == 1:
             plan.whole_document = documents[0].doc_id
+        elif kind.scope == "everything":
+            plan.leads = True
         plan.query = summary_topic(question)
+    if kind.kind == "multi_step":
+        plan.sub_queries = split_question(question)
     if kind.kind == "comparison":
         plan.per_source = 2
     return plan
 
 
-def gather(plan: EvidencePlan, search: Search, document_passages: Callable[[str], list[Passage]] | None = None) -> list[Passage]:
-    """Carry out a plan: the passages to answer from."""
+_MONTH = r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a question asking two things: 'X in 2023 and 2024?' -> one per year; 'A, and what B?' -> A, B."""
+    for period in (r"\b(?:19|20)\d\d\b", _MONTH):
+        found = re.findall(period, question)
+        if len(set(found)) >= 2:
+            rest = re.sub(rf"(\s*\b(in|for|and|or)\b|\s*,)*\s*{period}", "", question)
+            rest = re.sub(r"(,|;)?\s+and (how many|what) is that in all|\s+(together|in all|in total|combined)", "", rest, flags=re.I).strip(" ?")
+            return [f"{rest} in {p}?" for p in dict.fromkeys(found)]
+    parts = re.split(r"(?:,|;)?\s+and\s+(?=(?:what|how|to what|which|who|when|where|by how)\b)|\s+and\s+in\s+", question, flags=re.I)
+    return [p.strip() for p in parts if len(p.split()) >= 3] if len(parts) > 1 else []
+
+
+def gather(plan: EvidencePlan, search: Search, document_passages: Callable[[str], list[Passage]] | None = None,
+           list_ids: Sequence[str] = ()) -> list[Passage]:
+    """Carry out a plan: the passages to answer from (``list_ids``: every document's id, for an overview)."""
     if plan.whole_document and document_passages is not None:
         whole = document_passages(plan.whole_document)[:MAX_WHOLE_DOCUMENT_CHUNKS]
         if whole:
             return _merge_in_order(whole)
+    if plan.leads and document_passages is not None and list_ids:
+        return [p for doc in list_ids[:MAX_LEAD_DOCUMENTS] for p in _merge_in_order(document_passages(doc)[:2])]
     passages = search(plan.query, plan.k, documents=plan.documents)
+    for sub in plan.sub_queries:  # each fact of a multi-step question found on its own
+        have = {p.chunk_id for p in passages}
+        passages += [p for p in search(sub, 3, documents=plan.documents) if p.chunk_id not in have]
     if plan.documents and not passages:  # the named document holds nothing on it: read everything rather than nothing
         passages = search(plan.query, plan.k)
     if plan.per_source:
