@@ -60,13 +60,15 @@ def compose_list(question: str, ranked: Sequence, passages: Sequence[Passage], f
     return "\n".join(bullet(s.text, s.passage) for s in items)
 
 
-def compose_summary(ranked: Sequence, vectors: dict, topic_vec: Sequence[float], floor: float, points: int = 5, balance: float = 0.7) -> str:
-    """3-6 central, diverse cited points in document order: maximal marginal relevance over sentence embeddings."""
-    pool = [s for s in ranked[:60] if s.score >= floor]
+def compose_summary(ranked: Sequence, vectors: dict, topic_vec: Sequence[float], floor: float, points: int = 5, balance: float = 0.7,
+                    bonus: dict | None = None) -> str:
+    """3-6 central, diverse cited points in document order: maximal marginal relevance over sentence embeddings
+    (``bonus``: extra relevance by sentence id, e.g. for a document's lead)."""
+    pool = [s for s in ranked[:80] if s.score >= floor]
     chosen: list = []
     while pool and len(chosen) < points:
         def mmr(s):
-            rel = _dot(vectors[id(s)], topic_vec)
+            rel = _dot(vectors[id(s)], topic_vec) + (bonus or {}).get(id(s), 0.0)
             red = max((_dot(vectors[id(s)], vectors[id(c)]) for c in chosen), default=0.0)
             return balance * rel - (1 - balance) * red
         best = max(pool, key=mmr)
@@ -120,11 +122,16 @@ def _claim_of(question: str) -> str:
     return re.sub(r"^\s*(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|may|might|must)\s+", "", question.strip().rstrip("?"), flags=re.I)
 
 
-def compose_explanation(question: str, ranked: Sequence, floor: float, limit: int = 3) -> str:
-    """The sentences that give causes ('because', 'due to', 'led to') first among the best, cited."""
+def compose_explanation(question: str, ranked: Sequence, floor: float, following: dict | None = None, limit: int = 3) -> str:
+    """The sentences that give causes ('because', 'due to', 'led to') first among the best, and the sentences that
+    follow the best one in its passage when they go on with it, cited."""
     top = [s for s in ranked[:12] if s.score >= floor]
     causal = sorted(top, key=lambda s: -(s.score + (0.1 if _CAUSAL.search(s.text) else 0.0)))
     chosen = distinct(causal, limit, floor)
+    if chosen and following:
+        for s in following.get(id(chosen[0]), [])[:2]:
+            if len(chosen) < limit + 1 and s not in chosen and s.score >= floor - 0.2:
+                chosen.append(s)
     return " ".join(cite(s.text, s.passage) for s in in_document_order(chosen))
 
 

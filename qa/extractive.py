@@ -132,18 +132,19 @@ class ExtractiveGenerator(Generator):
             return False
         return best.dense < PARAPHRASE_DENSE  # words missing, but a sentence says it in other words ('fall'/'plummeted')
 
-    def broad_evidence_is_weak(self, question: str, kind: str, ranked: Sequence[ScoredSentence], passages: Sequence[Passage]) -> bool:
+    def broad_evidence_is_weak(self, question: str, kind: str, ranked: Sequence[ScoredSentence], passages: Sequence[Passage],
+                               kind_scope: str = "topic") -> bool:
         """For the kinds that gather from several passages (summary, list, comparison, explanation, ...): decline only
         when the passages hold nothing on the question; a summary of a document named in it never declines."""
         best = ranked[0]
         expansions = acronyms_in([p.text for p in passages], question_acronyms(question))
         read = with_expansions(" ".join(p.text for p in passages), expansions)
-        if kind == "summary" and not named_documents(question) and self.topic_is_absent(summary_topic(question), read):
+        if kind == "summary" and kind_scope == "topic" and not named_documents(question) and self.topic_is_absent(summary_topic(question), read):
             return True  # a rare word of the topic is nowhere in what was read ('the fentanyl crisis in Europe')
         if kind != "summary" and self.name_is_absent(question, read):
             return True  # 'Which Chinese companies ... in Europe?': a name the passages never mention
-        if kind == "summary":
-            return best.score < self.min_score - 0.25
+        if kind == "summary":  # of a named document or of everything: there is always something to summarise
+            return kind_scope == "topic" and best.score < self.min_score - 0.25
         if kind == "yes_no":  # the claim's rare words must be there; its verb may be paraphrased ('agree to resume' / 'back on track')
             if self.topic_is_absent(question, read, 0.25):
                 return True
@@ -181,7 +182,7 @@ class ExtractiveGenerator(Generator):
         if not ranked:
             return Draft(text="", declined=True)
         if kind.kind in BROAD_KINDS:  # answered from several passages: declined only when they hold nothing on it
-            if self.broad_evidence_is_weak(question, kind.kind, ranked, passages):
+            if self.broad_evidence_is_weak(question, kind.kind, ranked, passages, kind.scope):
                 return Draft(text="", declined=True)
         elif self.evidence_is_weak(question, ranked[0], passages):  # one fact asked: declined when it is absent
             return Draft(text="", declined=True)
@@ -222,13 +223,17 @@ class ExtractiveGenerator(Generator):
             if kind.scope == "everything" and len({p.doc_id for p in passages}) > 1:
                 return compose_overview(ranked, passages, vectors)
             topic_vec = self.embedder.embed(summary_topic(question)) if kind.scope == "topic" else centroid([s.vector for s in ranked])
-            return compose_summary(ranked, vectors, topic_vec, self.min_score - 0.3 if kind.scope == "topic" else -1.0)
+            if kind.scope == "topic":
+                return compose_summary(ranked, vectors, topic_vec, self.min_score - 0.3)
+            order = sorted(ranked, key=lambda s: (s.passage, s.start))  # a document: its lead sentences weigh a little more
+            lead = {id(s): 0.1 * (1 - i / max(1, len(order))) for i, s in enumerate(order)}
+            return compose_summary(ranked, vectors, topic_vec, -1.0, points=6, bonus=lead)
         if kind.kind == "list":
             return compose_list(question, ranked, passages, floor)
         if kind.kind == "yes_no":
             return compose_yes_no(question, ranked, reverses)
         if kind.kind == "explanation":
-            return compose_explanation(question, ranked, floor)
+            return compose_explanation(question, ranked, floor, self.following(ranked, passages))
         if kind.kind == "opinion":
             return compose_opinion(question, ranked, floor)
         if kind.kind == "comparison":
@@ -238,6 +243,20 @@ class ExtractiveGenerator(Generator):
         if kind.kind == "howto":
             return compose_howto(question, ranked, passages)
         return ""
+
+    @staticmethod
+    def following(ranked: Sequence[ScoredSentence], passages: Sequence[Passage]) -> dict[int, list[ScoredSentence]]:
+        """For each sentence (by id), the sentences after it in its passage, in order (an explanation often follows
+        the sentence that names what is explained)."""
+        by_passage: dict[int, list[ScoredSentence]] = {}
+        for s in ranked:
+            by_passage.setdefault(s.passage, []).append(s)
+        out = {}
+        for group in by_passage.values():
+            group.sort(key=lambda s: s.start)
+            for i, s in enumerate(group):
+                out[id(s)] = group[i + 1 :]
+        return out
 
     def disagreement(self, question: str, ranked: Sequence[ScoredSentence], passages: Sequence[Passage], margin: float = 0.4) -> ScoredSentence | None:
         """A sentence of another document, nearly as good as the best, that gives a different figure of the same
