@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str):
     # Imported on first use, so `import qa` and `qa --help` stay fast.
-    if name in ("ingest", "search", "ask", "ask_stream", "list_documents", "remove_documents", "available_generators"):
+    if name in ("ingest", "search", "ask", "ask_stream", "list_documents", "remove_documents", "available_generators", "answer_structure"):
         from qa import api
 
         return getattr(api, name)

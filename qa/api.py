@@ -106,7 +106,11 @@ def ask(question: str, *, history: list[tuple[str, str]] | None = None, k: int |
 def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k: int | None = None, generator: str | None = None,
                store: StorePath = None, collection: str | None = None) -> Iterator[str | Answer]:
     """Like ``ask``, but yields the answer's text as it is written, then the final Answer (whose text may
-    differ from the streamed draft once its citations are checked)."""
+    differ from the streamed draft once its citations are checked).
+
+    With a language model (``local``, ``openai``) a checked extractive Answer comes first, at once (its ``notice``
+    says it is preliminary); the model's text pieces follow, then its checked Answer, which replaces it.  The last
+    Answer yielded is the answer."""
     from qa.conversation import standalone_question
     from qa.errors import GeneratorError
     from qa.question_kinds import classify
@@ -119,6 +123,13 @@ def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k
     standalone = standalone_question(question, history, rewriter)
     kind = classify(standalone)
     passages = read_evidence(standalone, kind, k or s.top_k, st, store=store, collection=collection)
+    kind_name = kind.kind
+    preliminary = None
+    if gen.name != "extractive":  # a cited answer at once, from the extractive generator; the model's replaces it
+        quick = get_generator("extractive", st)
+        preliminary = compose_answer(standalone, passages, quick.generate(standalone, passages), quick.name)
+        _finish(preliminary, question, standalone, kind_name, PRELIMINARY_NOTICE.format(generator=gen.name))
+        yield preliminary
     draft, notice, used = Draft(text="", declined=True), None, gen.name
     try:
         for piece in gen.stream(standalone, passages):
@@ -131,10 +142,19 @@ def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k
         fallback = get_generator("extractive", st)
         draft, used = fallback.generate(standalone, passages), fallback.name
     answer = compose_answer(standalone, passages, draft, used)
-    answer.question, answer.notice = question, notice
-    answer.kind = kind.kind
-    answer.standalone_question = standalone if standalone != question else None
+    if preliminary is not None and preliminary.grounded and not answer.grounded and notice is None:
+        answer = preliminary  # nothing the model wrote could be verified: the checked extractive answer stands
+        notice = f"Nothing in the {gen.name} generator's answer could be verified against the passages; this is the extractive answer."
+    _finish(answer, question, standalone, kind_name, notice)
     yield answer
+
+
+PRELIMINARY_NOTICE = "Preliminary answer from the extractive generator; the {generator} generator's answer follows."
+
+
+def _finish(answer: Answer, question: str, standalone: str, kind: str, notice: str | None) -> None:
+    answer.question, answer.notice, answer.kind = question, notice, kind
+    answer.standalone_question = standalone if standalone != question else None
 
 
 def read_evidence(question: str, kind, k: int, st, *, store: StorePath = None, collection: str | None = None) -> list[Passage]:
@@ -179,6 +199,13 @@ def not_covered(question: str, cited_texts: list[str]) -> list[str]:
 
     held = set().union(*(numbers(t) for t in cited_texts)) if cited_texts else set()
     return [w for w in dict.fromkeys(words(question)) if w[0].isdigit() and w.replace(",", "").rstrip("%") not in held]
+
+
+def answer_structure(answer: Answer) -> list[dict]:
+    """The answer's blocks: paragraphs, list items, code blocks, arithmetic lines, each with the sources it cites."""
+    from qa.structure import answer_structure as structure
+
+    return structure(answer)
 
 
 def list_documents(*, store: StorePath = None, collection: str | None = None) -> list[DocumentInfo]:

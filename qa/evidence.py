@@ -18,6 +18,7 @@ from qa.types import DocumentInfo, Passage
 
 #: Passages read per kind (a look-up uses the caller's k).
 READ_K = {"summary": 14, "list": 12, "comparison": 12, "multi_step": 8, "howto": 6, "explanation": 6, "opinion": 6}
+TITLE_MATCH = 0.6  # share of a description's words a title must hold ('the State Department report' is not 'the United States ...')
 MAX_WHOLE_DOCUMENT_CHUNKS = 40
 MAX_LEAD_DOCUMENTS = 12  # an overview of everything reads the opening of this many documents  # a summary of a very long document reads its first 40 chunks
 _GENERIC = set(stems("the this that a an article piece op-ed oped editorial essay post blog report document page manual man guide "
@@ -55,18 +56,22 @@ def hint_words(hint: str) -> list[str]:
 
 
 def title_matches(hint: str, documents: Sequence[DocumentInfo]) -> list[tuple[float, str]]:
-    """(share of the hint's words in the document's title and file name, doc_id), best first."""
-    words = set(hint_words(hint))
-    if not words:
+    """(share of the hint's words found in the document's title and file name, doc_id), best first; a word also
+    counts as found when one of its synonyms is ('opinion' / 'perspective')."""
+    base = list(dict.fromkeys(s for s in stems(re.sub(r"(?<=\w)-(?=\w)", " ", hint)) if s not in _GENERIC))
+    if not base:
         return []
-    base = set(stems(re.sub(r"(?<=\w)-(?=\w)", " ", hint))) - _GENERIC  # synonyms may match, but the share is of the hint's own words
+    alternatives = {w: {w} for w in base}
+    for key, more in _SYNONYMS.items():
+        for w in base:
+            if stems(key) and w == stems(key)[0]:
+                alternatives[w] |= set(stems(more))
     scored = []
     for d in documents:
         have = set(stems(f"{d.title} {d.doc_id} {re.sub(r'[_./-]', ' ', d.source.rsplit('/', 1)[-1])}"))
-        hit = words & have
-        share = len({w for w in base if w in have} or hit) / max(1, len(base))
-        if hit:
-            scored.append((min(1.0, share if base & have else 0.5), d.doc_id))
+        found = sum(1 for w in base if alternatives[w] & have)
+        if found:
+            scored.append((found / len(base), d.doc_id))
     return sorted(scored, reverse=True)
 
 
@@ -77,13 +82,14 @@ def match_document(hint: str, documents: Sequence[DocumentInfo], search: Search 
     if len(documents) == 1:
         return documents[0].doc_id
     scored = title_matches(hint, documents)
-    if scored and scored[0][0] >= 0.5 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+    if scored and scored[0][0] >= TITLE_MATCH and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][1]
     words = [w for w in re.findall(r"[\w'’-]+", hint) if w.lower() not in _GENERIC and stems(w)]
-    if search is not None and len(words) >= 2:  # 'the article about Biden's meeting with Xi': whose text it is about
+    about = re.search(r"\b(about|on|regarding|covering|discussing|describing)\b", hint, re.I)
+    if search is not None and about and len(words) >= 2:  # 'the article about Biden's meeting with Xi': whose text it is about
         hits = search(" ".join(words), 3)
         ids = [p.doc_id for p in hits]
-        if ids and ids.count(ids[0]) >= 2 and (not scored or ids[0] in {d for _, d in scored[:2]} or scored[0][0] < 0.5):
+        if ids and ids.count(ids[0]) >= 2 and (not scored or ids[0] in {d for _, d in scored[:2]} or scored[0][0] < TITLE_MATCH):
             return ids[0]
     return None
 

@@ -88,3 +88,8 @@ def test_search_and_document_passages_on_a_real_store(store, fake_embedder, tmp_
     assert found and {p.doc_id for p in found} == {only}
     whole = store.document_passages(only)
     assert [p.start for p in whole] == sorted(p.start for p in whole) and len(whole) == next(d.chunks for d in store.list_documents() if d.doc_id == only)
+
+
+def test_a_report_mentioned_in_a_text_is_not_a_title_match():
+    """'the State Department report' shares only 'state' with 'The Chinese regime ... the United States'."""
+    assert match_document("the State Department report", DOCS) is None
