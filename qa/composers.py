@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from qa.citations import place_marks
 from qa.lexical import stems
 from qa.types import Passage
+from qa.verification import unit_after
 
 _CAUSAL = re.compile(r"\b(because|due to|so that|led to|leads to|lead to|leading to|caused|causes|as a result|result(ed|s)? in|"
                      r"therefore|thus|since|owing to|thanks to|in order to|reason|driven by|contributed to|helped|after)\b", re.I)
@@ -175,7 +176,7 @@ def compose_multi_step(question: str, ranked: Sequence, floor: float) -> str:
     a, b = in_document_order([first, second])
     text = f"{cite(a.text, a.passage)} {cite(b.text, b.passage)}"
     fa, fb = new_figures(question, a.text), new_figures(question, b.text)
-    if len(fa) == 1 and len(fb) == 1:
+    if len(fa) == 1 and len(fb) == 1 and unit_after(a.text, _figure_text(a.text, fa[0])) == unit_after(b.text, _figure_text(b.text, fb[0])) != "":
         x, y = fa[0], fb[0]
         marks = f"[{a.passage}]" + (f"[{b.passage}]" if b.passage != a.passage else "")
         if _LESS.search(question):
@@ -198,6 +199,14 @@ def new_figures(question: str, sentence: str) -> list[float]:
         if w.lower() not in question.lower():
             found.append(float(_WORD_NUMBERS[w.lower()]))
     return found
+
+
+def _figure_text(sentence: str, value: float) -> str:
+    """How the sentence writes a figure ('76,226', '13'; a number word is written back as digits)."""
+    for m in _NUMBER.finditer(sentence):
+        if float(m.group(0).replace(",", "")) == value:
+            return m.group(0)
+    return _fmt(value)
 
 
 def _after_month(sentence: str, at: int) -> bool:

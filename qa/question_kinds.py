@@ -26,8 +26,9 @@ _HOWTO = re.compile(
     r"^\s*(how (do|can|should|would|could|might) (i|we|you|one)|how to|what (are|is) the steps?|what steps|which steps|"
     r"what (command|option|flag|setting)s? (do|should|can|would) (i|we|you))\b|\bsteps? (to|for)\b|\bshow me how\b", _I)
 _MULTI = re.compile(
-    r"\b(in all|in total|total(led)?|combined|altogether|all together|add(ed)? (up|together)|sum of|how many more|how much more|"
-    r"how many fewer|how much (higher|lower|larger|smaller)|difference between (the )?(numbers?|figures?|counts?|totals?|amounts?)|"
+    r"\b(in all|in total|total(led)?|combined|altogether|all together|add(ed)? (up|together)|sum of|"
+    r"how (many|much) (more|fewer|higher|lower|larger|smaller|less)\b.*\bthan (in|on|during|at|for) |"
+    r"difference between (the )?(numbers?|figures?|counts?|totals?|amounts?)|"
     r"(numerical|arithmetic) difference|plus|minus|together|counting both|both (parties|sides|years)|"
     r"(,|;) and (what|how|to what|which|who|when|where|by how)|and how many)\b", _I)
 _COMPARISON = re.compile(
@@ -51,7 +52,7 @@ _LIST = re.compile(
     r"benefits|causes|components|parts|requirements|rules|items|names|tools|policies|things|points|categories|properties|fields|values)\b|"
     r"\bwhat (\w+ ){0,2}(\w+s) (has|have|did|does|do) .+ (taken|done|made|used|imposed|listed|named|mentioned|included|provide|support)\b|"
     r"\b(what|which) (other )?(\w+ )?(actions|measures|steps|ways|chemicals|countries|senators|members|commands|options|people|sources|methods|tools|agencies|companies|groups)\b", _I)
-_WHICH_PLURAL = re.compile(r"^\s*(which|what) (?!is\b|was\b|does\b|did\b)(\w+[- ]){0,2}?(\w{3,}(?<!ss)(?<!us)(?<!is)s)\s+(\w+)\b", _I)
+_WHICH_PLURAL = re.compile(r"^\s*(which|what) (?!is\b|was\b|does\b|did\b)(\w+[- ])?(\w{3,}(?<!ss)(?<!us)(?<!is)s)\s+(\w+)\b", _I)
 _NOT_PLURAL = {"has", "does", "is", "was", "this", "its", "his", "us", "news", "series", "analysis", "basis", "process", "status", "address", "access", "class"}
 
 _DOC_NOUNS = r"(article|piece|op-?ed|opinion piece|editorial|essay|post|blog post|blog|report|document|page|manual|man page|guide|faq|tutorial|chapter|section|letter|paper|story|interview|book|handbook|readme|file|text)"

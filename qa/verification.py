@@ -89,6 +89,19 @@ def _holds_figure(sentence: str, figure: str) -> bool:
     return any(value == v and re.search(rf"\b{w}\b", sentence, re.I) for w, v in _WORDS.items())
 
 
+def unit_after(sentence: str, figure: str) -> str:
+    """The stem of the first content word after a figure in a sentence ('13 fentanyl precursor chemicals' -> 'fentanyl';
+    '23 times higher' -> 'time'); '' when the figure is not there.  Two figures are only added up when these agree."""
+    value = _number(figure)
+    words = [w for w, v in _WORDS.items() if v == value]
+    pattern = rf"(?<![\d,.])(?:{re.escape(figure)}{''.join('|' + w for w in words)})(?![\d,]*\d)\b"
+    m = re.search(pattern, sentence, re.I)
+    if not m:
+        return ""
+    after = stems(sentence[m.end():])
+    return after[0] if after else ""
+
+
 def _sentences(p: Passage) -> list[tuple[str, int, int]]:
     return [(p.text[s.start - p.start : s.end - p.start], s.start, s.end) for s in sentence_spans(p.text, offset=p.start)]
 
@@ -254,6 +267,9 @@ class Verifier:
                 out.unverified.append(body)
                 return None
             targets.append(found)
+        if unit_after(targets[0][1], m.group(1)) != unit_after(targets[1][1], m.group(3)):  # 23 times and 76,226 deaths
+            out.unverified.append(body)
+            return None
         out.verified += 1
         claim = f"{prefix}{m.group(1)} {op} {m.group(3)} = {m.group(4)}"
         return place_marks(claim + ".", self._marks(out, passages, targets))

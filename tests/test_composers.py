@@ -99,3 +99,12 @@ def test_extractive_generator_uses_the_kind(fake_embedder):
                        "The weather was fine.")]
     draft = gen.generate("List the chemicals China restricted and controlled.", passages)
     assert draft.text.startswith("- ") and all(line.endswith("].") for line in draft.text.splitlines())
+
+
+def test_figures_of_different_units_are_not_combined():
+    ranked = [S(1, "Fatal overdoses were 23 times higher in 2021 than in 2013."), S(2, "The crisis was linked to 76,226 deaths in 2022.", 0.7)]
+    text = compose_multi_step("How much higher was the number of overdoses in 2021 than in 2013?", ranked, floor=0.4)
+    assert "=" not in text and "[1]" in text and "[2]" in text
+    checked = Verifier(FakeEmbedder()).check("The difference: 76,226 - 23 = 76,203 [1][2].",
+                                             [P("a", ranked[0].text), P("b", ranked[1].text)], "How much higher?")
+    assert checked.text == "" and checked.unverified
