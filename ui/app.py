@@ -84,10 +84,11 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
                     shown = render.render_answer(answer.model_dump(), len(conversation)) if answer is not None else ""
                     messages[-1] = {"role": "assistant", "content": shown + render.render_draft(draft)}
                     yield messages, gr.skip(), gr.skip()
-                else:  # a checked answer: the first (extractive) at once, the model's replaces it
+                else:  # a checked answer; an early extractive one (a model was asked) is shown at once, the model's replaces it
                     answer, draft = item, ""
-                    messages[-1] = {"role": "assistant", "content": render.render_answer(answer.model_dump(), len(conversation))}
-                    yield messages, gr.skip(), gr.skip()
+                    if item.generator != (gen or default_gen):
+                        messages[-1] = {"role": "assistant", "content": render.render_answer(answer.model_dump(), len(conversation))}
+                        yield messages, gr.skip(), gr.skip()
         except Exception as exc:  # noqa: BLE001 - shown in the chat; QAErrors carry a message meant for people
             if not isinstance(exc, QAError):
                 log.exception("answering %r failed", question)
