@@ -107,7 +107,7 @@ def compose_yes_no(question: str, ranked: Sequence, reverses) -> str:
     best = ranked[0]
     said = claim_share(question, best.text)
     evidence = cite(best.text, best.passage)
-    if said >= 0.6:
+    if said >= 0.6 and not re.match(r"^\s*[$#>]", best.text):  # a command line states nothing
         opposite = reverses(_claim_of(question), best.text)
         return ("No. " if opposite else "Yes. ") + evidence
     return evidence

@@ -155,11 +155,22 @@ def reverses(claim: str, sentence: str) -> bool:
     if not _PAIRS:
         _PAIRS.extend(_stem_pairs())
     mine, theirs = set(stems(claim)), set(stems(sentence))
+    flips = [b for a, b in _PAIRS if a in mine and b in theirs and a not in theirs and b not in mine]
+    if flips:  # an antonym: reversed unless a negation near it turns it back ('not limited'), or the claim negates too
+        near = any(_negated_near(sentence, b) for b in flips)
+        return bool(_NEGATION.search(claim)) == near
     negated = bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence))
-    flipped = any(a in mine and b in theirs and a not in theirs and b not in mine for a, b in _PAIRS)
-    if negated and word_share(claim, sentence) < 0.5:
-        negated = False  # a 'not' somewhere else in a long sentence says nothing about this claim
-    return negated != flipped
+    return negated and word_share(claim, sentence) >= 0.5  # a 'not' elsewhere in a long sentence says nothing of the claim
+
+
+def _negated_near(sentence: str, stem: str, window: int = 4) -> bool:
+    """Is there a negation among the few words before the word whose stem is ``stem``?"""
+    tokens = re.findall(r"[\w'’]+", sentence)
+    for i, t in enumerate(tokens):
+        if stems(t) and stems(t)[0] == stem:
+            if any(_NEGATION.search(w) for w in tokens[max(0, i - window) : i]):
+                return True
+    return False
 
 
 def word_share(claim: str, sentence: str) -> float:

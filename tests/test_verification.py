@@ -107,3 +107,14 @@ def test_a_claim_reversing_its_cited_sentence_is_not_verified(fake_embedder):
     bad = Verifier(fake_embedder).check("China has a large domestic opioid abuse problem [1].", [p])
     good = Verifier(fake_embedder).check("China has a limited domestic opioid abuse problem [1].", [p])
     assert bad.verified == 0 and bad.unverified and good.verified == 1
+
+
+@pytest.mark.parametrize("claim, sentence, reversed_", [
+    ("China has a large domestic opioid abuse problem",
+     "In China, where there's no shortage of the drug, there's comparatively limited opioid abuse, experts say.", True),
+    ("China has a large domestic opioid abuse problem", "China's opioid abuse problem is not limited, experts say.", False),
+])
+def test_a_negation_elsewhere_in_the_sentence_does_not_undo_an_antonym(claim, sentence, reversed_):
+    from qa.verification import reverses
+
+    assert reverses(claim, sentence) is reversed_
