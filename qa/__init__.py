@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str):
     # Imported on first use, so `import qa` and `qa --help` stay fast.
-    if name in ("ingest", "search", "ask", "ask_stream", "list_documents", "remove_documents", "available_generators", "list_collections"):
+    if name in ("ingest", "search", "ask", "ask_stream", "list_documents", "remove_documents", "available_generators", "list_collections", "answer_structure"):
         from qa import api
 
         return getattr(api, name)

@@ -134,7 +134,11 @@ def ask(question: str, *, history: list[tuple[str, str]] | None = None, k: int |
 def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k: int | None = None, generator: str | None = None,
                documents: list[str] | None = None, store: StorePath = None, collection: str | None = None) -> Iterator[str | Answer]:
     """Like ``ask``, but yields the answer's text as it is written, then the final Answer (whose text may
-    differ from the streamed draft once its citations are checked)."""
+    differ from the streamed draft once its citations are checked).
+
+    With a language model (``local``, ``openai``) a checked extractive Answer comes first, at once (its ``notice``
+    says it is preliminary); the model's text pieces follow, then its checked Answer, which replaces it.  The last
+    Answer yielded is the answer."""
     from qa.scheduling import GATE
 
     with GATE.foreground():  # a question in flight: bulk embedding (an upload) waits between its small batches
@@ -145,6 +149,7 @@ def _ask_stream(question: str, *, history: list[tuple[str, str]] | None, k: int 
                 documents: list[str] | None, store: StorePath, collection: str | None) -> Iterator[str | Answer]:
     from qa.conversation import standalone_question
     from qa.errors import GeneratorError
+    from qa.question_kinds import classify
 
     s = get_settings()
     question = check_question(question)
@@ -152,7 +157,15 @@ def _ask_stream(question: str, *, history: list[tuple[str, str]] | None, k: int 
     gen = get_generator(generator or s.generator, st)
     rewriter = getattr(gen, "complete", None)
     standalone = standalone_question(question, history, rewriter)
-    passages = search(standalone, k or s.top_k, documents=documents, store=store, collection=collection)
+    kind = classify(standalone)
+    passages = read_evidence(standalone, kind, k or s.top_k, st, check_documents(st, documents), store=store, collection=collection)
+    kind_name = kind.kind
+    preliminary = None
+    if gen.name != "extractive":  # a cited answer at once, from the extractive generator; the model's replaces it
+        quick = get_generator("extractive", st)
+        preliminary = compose_answer(standalone, passages, quick.generate(standalone, passages), quick.name)
+        _finish(preliminary, question, standalone, kind_name, PRELIMINARY_NOTICE.format(generator=gen.name))
+        yield preliminary
     draft, notice, used = Draft(text="", declined=True), None, gen.name
     try:
         for piece in gen.stream(standalone, passages):
@@ -165,9 +178,39 @@ def _ask_stream(question: str, *, history: list[tuple[str, str]] | None, k: int 
         fallback = get_generator("extractive", st)
         draft, used = fallback.generate(standalone, passages), fallback.name
     answer = compose_answer(standalone, passages, draft, used)
-    answer.question, answer.notice = question, notice
-    answer.standalone_question = standalone if standalone != question else None
+    if preliminary is not None and preliminary.grounded and not answer.grounded and notice is None:
+        answer = preliminary  # nothing the model wrote could be verified: the checked extractive answer stands
+        notice = f"Nothing in the {gen.name} generator's answer could be verified against the passages; this is the extractive answer."
+    _finish(answer, question, standalone, kind_name, notice)
     yield answer
+
+
+PRELIMINARY_NOTICE = "Preliminary answer from the extractive generator; the {generator} generator's answer follows."
+
+
+def _finish(answer: Answer, question: str, standalone: str, kind: str, notice: str | None) -> None:
+    answer.question, answer.notice, answer.kind = question, notice, kind
+    answer.standalone_question = standalone if standalone != question else None
+
+
+def read_evidence(question: str, kind, k: int, st, allowed: list[str] | None = None, *, store: StorePath = None,
+                  collection: str | None = None) -> list[Passage]:
+    """The passages the question's kind calls for (qa.evidence): more for a summary or a list, a whole document
+    for a summary of one, the best of each source for a comparison, only the document the question names.
+    ``allowed``: the caller's document filter (doc_ids); nothing outside it is ever read."""
+    from qa.evidence import gather, plan_evidence
+
+    def find(query: str, n: int, documents: list[str] | None = None) -> list[Passage]:
+        scope = documents or allowed
+        if documents and allowed:  # the plan's choice, within the caller's filter
+            scope = [d for d in documents if d in allowed] or allowed
+        return search(query, n, store=store, collection=collection, documents=scope)
+
+    documents = st.list_documents() if kind.document_hint or kind.kind == "summary" else []
+    if allowed:
+        documents = [d for d in documents if d.doc_id in allowed]
+    plan = plan_evidence(question, kind, documents, k, find)
+    return gather(plan, find, getattr(st, "document_passages", None), [d.doc_id for d in documents])
 
 
 def compose_answer(question: str, passages: list[Passage], draft: Draft, generator: str) -> Answer:
@@ -199,6 +242,13 @@ def not_covered(question: str, cited_texts: list[str]) -> list[str]:
 
     held = set().union(*(numbers(t) for t in cited_texts)) if cited_texts else set()
     return [w for w in dict.fromkeys(words(question)) if w[0].isdigit() and w.replace(",", "").rstrip("%") not in held]
+
+
+def answer_structure(answer: Answer) -> list[dict]:
+    """The answer's blocks: paragraphs, list items, code blocks, arithmetic lines, each with the sources it cites."""
+    from qa.structure import answer_structure as structure
+
+    return structure(answer)
 
 
 def list_documents(*, store: StorePath = None, collection: str | None = None) -> list[DocumentInfo]:

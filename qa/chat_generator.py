@@ -14,6 +14,7 @@ from qa.errors import GeneratorError
 from qa.extractive import ExtractiveGenerator
 from qa.generation import Draft, Generator
 from qa.prompts import render
+from qa.question_kinds import classify
 from qa.types import NOT_FOUND, Passage
 
 
@@ -34,17 +35,26 @@ class ChatGenerator(Generator):
                           max_tokens=max_tokens or self.max_tokens, timeout=self.timeout, max_retries=1, streaming=True)
 
     def prompt(self, question: str, passages: Sequence[Passage]) -> str | None:
-        """The filled answer prompt, or None when the evidence is too weak to ask the model at all."""
-        ranked = self.scorer.score_sentences(question, passages)
-        if not ranked or self.scorer.evidence_is_weak(question, ranked[0], passages):
+        """The filled answer prompt for the question's kind, or None when the evidence is too weak to ask the model.
+
+        The model sees compressed evidence: the sentences and blocks the extractive generator selected for this kind
+        of question (a lookup's best few, a summary's points, a list's items, each source's best for a comparison),
+        grouped by the passage they come from, not whole chunks: the prompt stays short."""
+        kind = classify(question).kind
+        draft = self.scorer.generate(question, passages)
+        if draft.declined or not draft.text.strip():
             return None
-        keep = sorted(ranked[: self.sentences], key=lambda s: (s.passage, s.start))
+        evidence = selected_evidence(draft.text)
+        if kind == "lookup":  # a look-up: a few more of the best sentences, in case the first ones miss the point
+            for s in self.scorer.score_sentences(question, passages)[: self.sentences]:
+                if s.text not in evidence.get(s.passage, []):
+                    evidence.setdefault(s.passage, []).append(s.text)
         blocks = []
-        for n in dict.fromkeys(s.passage for s in keep):
+        for n in sorted(evidence):
             p = passages[n - 1]
-            body = _quoted(" ".join(s.text for s in keep if s.passage == n))
+            body = _quoted("\n".join(evidence[n]))
             blocks.append(f'<passage number="{n}" title="{_attr(p.title)}">\n{body}\n</passage>')
-        return render("answer", passages="\n".join(blocks), question=question)
+        return render(prompt_name(kind), passages="\n".join(blocks), question=question)
 
     def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Draft]:
         text = self.prompt(question, passages)
@@ -91,6 +101,34 @@ class ChatGenerator(Generator):
         else:
             hint = "the request failed"
         return f"The {self.name} generator failed: {hint}. ({message[:300]})"
+
+
+def prompt_name(kind: str) -> str:
+    """prompts/answer_<kind>.md when the kind has its own instructions, else prompts/answer.md."""
+    from qa.prompts import PROMPTS_DIR
+
+    return f"answer_{kind}" if (PROMPTS_DIR / f"answer_{kind}.md").exists() else "answer"
+
+
+def selected_evidence(draft_text: str) -> dict[int, list[str]]:
+    """Passage number -> the sentences and blocks an extractive draft quotes from it, in the draft's order."""
+    from qa.citations import MARKER
+    from qa.verification import split_claims, split_lines
+
+    found: dict[int, list[str]] = {}
+    for prefix, body, kind in split_lines(draft_text):
+        if kind == "sum":
+            continue
+        if kind == "code":
+            numbers = [int(n) for n in MARKER.findall(draft_text[draft_text.find(body) + len(body):][:12])] or []
+            for n in numbers[:1]:
+                found.setdefault(n, []).append(body)
+            continue
+        for claim in split_claims(body):
+            for n in claim.cited:
+                if claim.text and claim.text not in found.get(n, []):
+                    found.setdefault(n, []).append(claim.text)
+    return found
 
 
 def _attr(text: str) -> str:

@@ -89,8 +89,11 @@ def ask(
 
     answer = _run(lambda: qa.ask(question, k=k, generator=generator, documents=doc, store=store, collection=collection))
     if as_json:
-        typer.echo(answer.model_dump_json(indent=2))
+        from qa.structure import answer_structure
+
+        typer.echo(json.dumps({**answer.model_dump(mode="json"), "structure": answer_structure(answer)}, indent=2, ensure_ascii=False))
         return
+    typer.secho(f"({answer.kind} question)", dim=True)
     if answer.notice:
         typer.secho(answer.notice, fg="yellow", err=True)
     if answer.standalone_question:

@@ -15,7 +15,16 @@ from qa.citations import place_marks
 from qa.embedding import Embedder
 from qa.generation import Draft, Generator
 from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date, stems, years
+from qa.acronyms import acronyms_in, question_acronyms, with_expansions
+from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step, compose_opinion,
+                          compose_summary, compose_yes_no)
+from qa.question_kinds import QuestionKind, classify, named_documents, summary_topic
 from qa.types import Passage
+from qa.verification import reverses
+
+BROAD_KINDS = ("summary", "list", "comparison", "howto", "explanation", "opinion", "yes_no")
+_COMMON_CAPITALS = {"the", "what", "which", "how", "why", "who", "when", "where", "compare", "list", "summarize", "does", "did"}  # kinds whose answer gathers from several passages
+PARAPHRASE_DENSE = 0.62  # a sentence this close in meaning answers even when the question's words are not in it
 
 _ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large)\b", re.I)
 _ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)\b", re.I)
@@ -31,6 +40,8 @@ class ScoredSentence:
     end: int
     text: str
     score: float
+    dense: float = 0.0  # closeness in meaning to the question alone
+    vector: list[float] | None = None  # the sentence's embedding (summaries pick diverse points with it)
 
 
 def answer_type_fit(question: str, sentence: str) -> float:
@@ -101,6 +112,7 @@ class ExtractiveGenerator(Generator):
         q_stems = stems(question)
         for s, v in zip(found, rest):
             dense = sum(a * b for a, b in zip(q, v))
+            s.dense, s.vector = dense, list(v)
             s.score = (0.5 * dense + 0.5 * term_overlap(q_stems, s.text, self.term_weight) + answer_type_fit(question, s.text)
                        + period_fit(question, s.text))
         return sorted(found, key=lambda s: -s.score)
@@ -116,12 +128,69 @@ class ExtractiveGenerator(Generator):
             return True
         if _NEGATION.search(question) and not _NEGATION.search(best.text):
             return True  # "Which city was not ...?" cannot be answered by a sentence that negates nothing
-        return term_overlap(stems(question), passage, self.term_weight) < self.min_coverage
+        expansions = acronyms_in([p.text for p in passages], question_acronyms(question))  # 'CDC' held by 'Centers for Disease Control'
+        if term_overlap(stems(question), with_expansions(passage, expansions), self.term_weight) >= self.min_coverage:
+            return False
+        return best.dense < PARAPHRASE_DENSE  # words missing, but a sentence says it in other words ('fall'/'plummeted')
+
+    def broad_evidence_is_weak(self, question: str, kind: str, ranked: Sequence[ScoredSentence], passages: Sequence[Passage],
+                               kind_scope: str = "topic") -> bool:
+        """For the kinds that gather from several passages (summary, list, comparison, explanation, ...): decline only
+        when the passages hold nothing on the question; a summary of a document named in it never declines."""
+        best = ranked[0]
+        expansions = acronyms_in([p.text for p in passages], question_acronyms(question))
+        read = with_expansions(" ".join(p.text for p in passages), expansions)
+        if kind == "summary" and kind_scope == "topic" and not named_documents(question) and self.topic_is_absent(summary_topic(question), read):
+            return True  # a rare word of the topic is nowhere in what was read ('the fentanyl crisis in Europe')
+        if kind != "summary" and self.name_is_absent(question, read):
+            return True  # 'Which Chinese companies ... in Europe?': a name the passages never mention
+        if kind == "summary":  # of a named document or of everything: there is always something to summarise
+            return kind_scope == "topic" and best.score < self.min_score - 0.25
+        if kind == "yes_no":  # the claim's rare words must be there; its verb may be paraphrased ('agree to resume' / 'back on track')
+            if self.topic_is_absent(question, read, 0.25):
+                return True
+            return best.score < self.min_score - 0.1 and best.dense < PARAPHRASE_DENSE
+        if best.score < self.min_score - 0.1:
+            return True
+        asked = numbers(question)
+        if asked and not asked & set().union(*(numbers(p.text) for p in passages)):
+            return True
+        held = max(term_overlap(stems(question), with_expansions(" ".join(passages[s.passage - 1].text for s in ranked[:3]), expansions), self.term_weight), 0.0)
+        return held < self.min_coverage * 0.75 and best.dense < PARAPHRASE_DENSE
+
+    def name_is_absent(self, question: str, read: str) -> bool:
+        """Is a name of the question (a capitalised word other than the first) nowhere in what was read?"""
+        have = set(stems(read))
+        names = [w for w in re.findall(r"(?<!^)(?<![.?!] )\b[A-Z][a-z]{2,}\b", question.strip()) if w.lower() not in _COMMON_CAPITALS]
+        return any(stems(w) and stems(w)[0] not in have for w in names)
+
+    def topic_is_absent(self, topic: str, read: str, share: float = 0.3) -> bool:
+        """Do the words of the topic that no passage read holds carry at least ``share`` of its weight (rarity)?"""
+        mine = list(dict.fromkeys(stems(topic)))
+        if not mine or self.term_weight is None:
+            return False
+        have = set(stems(read))
+        weights = {w: self.term_weight(w) for w in mine}
+        total = sum(weights.values()) or 1.0
+        return sum(v for w, v in weights.items() if w not in have) / total >= share
 
     def generate(self, question: str, passages: Sequence[Passage]) -> Draft:
-        ranked = self.score_sentences(question, passages)
-        if not ranked or self.evidence_is_weak(question, ranked[0], passages):
+        kind = classify(question)
+        if kind.kind == "summary":  # rank the sentences against the topic, not against 'summarize ...'
+            ranked = self.score_sentences(summary_topic(question) if kind.scope != "everything" else question, passages)
+        else:
+            ranked = self.score_sentences(question, passages)
+        if not ranked:
             return Draft(text="", declined=True)
+        if kind.kind in BROAD_KINDS:  # answered from several passages: declined only when they hold nothing on it
+            if self.broad_evidence_is_weak(question, kind.kind, ranked, passages, kind.scope):
+                return Draft(text="", declined=True)
+        elif self.evidence_is_weak(question, ranked[0], passages):  # one fact asked: declined when it is absent
+            return Draft(text="", declined=True)
+        if kind.kind != "lookup":
+            text = self.compose(question, kind, ranked, passages)
+            if text:
+                return Draft(text=text)
         best = ranked[0]
         rival = self.disagreement(question, ranked, passages)
         if rival is not None:  # two sources give different figures for the same fact: say so, cite both
@@ -145,6 +214,50 @@ class ExtractiveGenerator(Generator):
         text = " ".join(with_marker(s.text, s.passage) for s in chosen)
         return Draft(text=text, quotes=quotes)
 
+
+    def compose(self, question: str, kind: QuestionKind, ranked: list[ScoredSentence], passages: Sequence[Passage]) -> str:
+        """The answer text for a kind other than a look-up ('' to answer as a look-up)."""
+        floor = self.min_score - 0.1
+        if kind.kind == "summary":
+            ranked = [s for s in ranked if s.text.strip() not in passages[s.passage - 1].title]  # the headline is no point
+            vectors = {id(s): s.vector for s in ranked}
+            if kind.scope == "everything" and len({p.doc_id for p in passages}) > 1:
+                return compose_overview(ranked, passages, vectors)
+            topic_vec = self.embedder.embed(summary_topic(question)) if kind.scope == "topic" else centroid([s.vector for s in ranked])
+            if kind.scope == "topic":
+                return compose_summary(ranked, vectors, topic_vec, self.min_score - 0.3)
+            order = sorted(ranked, key=lambda s: (s.passage, s.start))  # a document: its lead sentences weigh a little more
+            lead = {id(s): 0.1 * (1 - i / max(1, len(order))) for i, s in enumerate(order)}
+            return compose_summary(ranked, vectors, topic_vec, -1.0, points=6, bonus=lead)
+        if kind.kind == "list":
+            return compose_list(question, ranked, passages, floor)
+        if kind.kind == "yes_no":
+            return compose_yes_no(question, ranked, reverses)
+        if kind.kind == "explanation":
+            return compose_explanation(question, ranked, floor, self.following(ranked, passages))
+        if kind.kind == "opinion":
+            return compose_opinion(question, ranked, floor)
+        if kind.kind == "comparison":
+            return compose_comparison(ranked, passages, floor)
+        if kind.kind == "multi_step":
+            return compose_multi_step(question, ranked, floor)
+        if kind.kind == "howto":
+            return compose_howto(question, ranked, passages)
+        return ""
+
+    @staticmethod
+    def following(ranked: Sequence[ScoredSentence], passages: Sequence[Passage]) -> dict[int, list[ScoredSentence]]:
+        """For each sentence (by id), the sentences after it in its passage, in order (an explanation often follows
+        the sentence that names what is explained)."""
+        by_passage: dict[int, list[ScoredSentence]] = {}
+        for s in ranked:
+            by_passage.setdefault(s.passage, []).append(s)
+        out = {}
+        for group in by_passage.values():
+            group.sort(key=lambda s: s.start)
+            for i, s in enumerate(group):
+                out[id(s)] = group[i + 1 :]
+        return out
 
     def disagreement(self, question: str, ranked: Sequence[ScoredSentence], passages: Sequence[Passage], margin: float = 0.4) -> ScoredSentence | None:
         """A sentence of another document, nearly as good as the best, that gives a different figure of the same

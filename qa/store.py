@@ -299,6 +299,12 @@ class ChromaStore:
         return StoreDamaged(f"The vector index of collection {self.name!r} in {self.location} is missing or damaged ({exc}). Repair it with "
                             f"`qa doctor --repair{'' if self.name == 'default' else ' --collection ' + self.name}` (re-embeds the stored chunks; no file is read again).")
 
+    def document_passages(self, doc_id: str) -> list[Passage]:
+        """Every chunk of one document as passages, in document order (score 0: nothing was asked)."""
+        got = self.chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        found = [_passage(cid, text, m, 0.0) for cid, text, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])]
+        return sorted(found, key=lambda p: p.start)
+
     def count(self) -> int:
         return self.chunks.count()
 

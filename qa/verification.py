@@ -44,6 +44,68 @@ class Checked:
     removed: int = 0  # citations dropped
 
 
+_BULLET = re.compile(r"^(\s*(?:[-*•]|\d{1,2}[.)])\s+)")
+_LABEL = re.compile(r"^((?:[-*•]\s+)?In “[^”\n]{1,200}”:\s+)")
+_SUM_LINE = re.compile(r"^((?:[-*•]\s+)?(?:In all|The difference|Together|In total):\s+)(.*)$")
+_SUM = re.compile(r"^\s*([\d,]+(?:\.\d+)?)\s*([+-])\s*([\d,]+(?:\.\d+)?)\s*=\s*([\d,]+(?:\.\d+)?)")
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+
+def split_lines(text: str) -> list[tuple[str, str, str]]:
+    """A draft's lines as (prefix kept as written, body, kind): kind 'text' (sentences to check), 'code' (a fenced
+    block, checked whole) or 'sum' (an arithmetic line).  Prefixes are list bullets and source labels."""
+    out: list[tuple[str, str, str]] = []
+    parts = re.split(r"(```.*?```)", text, flags=re.S)
+    for part in parts:
+        if part.startswith("```") and part.endswith("```") and len(part) > 6:
+            out.append(("", part, "code"))
+            continue
+        for line in part.split("\n"):
+            if not line.strip():
+                continue
+            if re.fullmatch(r"\s*(\[\d+\]\s*)+", line) and out:  # the markers after a code block cite it
+                continue
+            m = _SUM_LINE.match(line.strip())
+            if m:
+                out.append((m.group(1), m.group(2), "sum"))
+                continue
+            m = _LABEL.match(line) or _BULLET.match(line)
+            prefix = m.group(1) if m else ""
+            out.append((prefix, line[len(prefix):], "text"))
+    return out
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _holds_figure(sentence: str, figure: str) -> bool:
+    value = _number(figure)
+    if re.search(rf"(?<![\d,.]){re.escape(figure)}(?![\d,]*\d)", sentence):
+        return True
+    return any(value == v and re.search(rf"\b{w}\b", sentence, re.I) for w, v in _WORDS.items())
+
+
+def unit_after(sentence: str, figure: str) -> str:
+    """The stem of the first content word after a figure in a sentence ('13 fentanyl precursor chemicals' -> 'fentanyl';
+    '23 times higher' -> 'time'); '' when the figure is not there.  Two figures are only added up when these agree."""
+    value = _number(figure)
+    words = [w for w, v in _WORDS.items() if v == value]
+    pattern = rf"(?<![\d,.])(?:{re.escape(figure)}{''.join('|' + w for w in words)})(?![\d,]*\d)\b"
+    m = re.search(pattern, sentence, re.I)
+    if not m:
+        return ""
+    after = stems(sentence[m.end():])
+    return after[0] if after else ""
+
+
+def _sentences(p: Passage) -> list[tuple[str, int, int]]:
+    return [(p.text[s.start - p.start : s.end - p.start], s.start, s.end) for s in sentence_spans(p.text, offset=p.start)]
+
+
 def split_claims(text: str) -> list[Claim]:
     """Sentences of an answer with the markers each carries ('… 48,422 [1].' and '… 48,422. [1]' alike)."""
     claims: list[Claim] = []
@@ -56,6 +118,59 @@ def split_claims(text: str) -> list[Claim]:
             continue
         claims.append(Claim(bare, list(dict.fromkeys(cited))))
     return claims
+
+
+_NEGATION = re.compile(r"\b(not|never|no|none|neither|nor|cannot|without|n't|refused?|denied|denies|failed to)\b|n't\b", re.I)
+#: Pairs of words that reverse a statement ("a large problem" / "a limited problem"), as stems.
+ANTONYMS = [("large", "limited"), ("large", "small"), ("big", "small"), ("increase", "decrease"), ("increase", "fall"), ("increase", "decline"),
+            ("increase", "drop"), ("rise", "fall"), ("rise", "decline"), ("rise", "drop"), ("rose", "fell"), ("grow", "shrink"), ("higher", "lower"),
+            ("more", "less"), ("more", "fewer"), ("major", "minor"), ("strong", "weak"), ("gain", "loss"), ("success", "failure"),
+            ("agree", "refuse"), ("accept", "reject"), ("allow", "ban"), ("allow", "forbid"), ("legal", "illegal"), ("easy", "difficult"),
+            ("easy", "hard"), ("true", "false"), ("before", "after"), ("increase", "plummet"), ("rise", "plummet"), ("surge", "plummet"),
+            ("expand", "restrict"), ("rose", "plummet"), ("rose", "drop"), ("rose", "decline"), ("rose", "fall"), ("climb", "fall"), ("soar", "plummet"), ("lift", "impose"), ("win", "lose"), ("support", "oppose"), ("safe", "dangerous"), ("always", "never")]
+
+
+_IRREGULAR = {"fall": ("fell", "fallen"), "rise": ("rose", "risen"), "grow": ("grew", "grown"), "win": ("won",), "lose": ("lost",),
+              "shrink": ("shrank", "shrunk")}
+
+
+def _stem_pairs() -> list[tuple[str, str]]:
+    pairs = []
+    for a, b in ANTONYMS:
+        for x in (a, *_IRREGULAR.get(a, ())):
+            for y in (b, *_IRREGULAR.get(b, ())):
+                sa, sb = stems(x), stems(y)
+                if sa and sb:
+                    pairs += [(sa[0], sb[0]), (sb[0], sa[0])]
+    return pairs
+
+
+_PAIRS: list[tuple[str, str]] = []
+
+
+def reverses(claim: str, sentence: str) -> bool:
+    """Does the claim say the opposite of the sentence?  One of them negates where the other does not, or the claim
+    uses a word whose antonym the sentence uses instead ('large' for 'limited', 'increase' for 'fall'), but not both
+    ('did not rise' against 'fell' agrees).  Only judged when they share most of the claim's words."""
+    if not _PAIRS:
+        _PAIRS.extend(_stem_pairs())
+    mine, theirs = set(stems(claim)), set(stems(sentence))
+    flips = [b for a, b in _PAIRS if a in mine and b in theirs and a not in theirs and b not in mine]
+    if flips:  # an antonym: reversed unless a negation near it turns it back ('not limited'), or the claim negates too
+        near = any(_negated_near(sentence, b) for b in flips)
+        return bool(_NEGATION.search(claim)) == near
+    negated = bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence))
+    return negated and word_share(claim, sentence) >= 0.5  # a 'not' elsewhere in a long sentence says nothing of the claim
+
+
+def _negated_near(sentence: str, stem: str, window: int = 4) -> bool:
+    """Is there a negation among the few words before the word whose stem is ``stem``?"""
+    tokens = re.findall(r"[\w'’]+", sentence)
+    for i, t in enumerate(tokens):
+        if stems(t) and stems(t)[0] == stem:
+            if any(_NEGATION.search(w) for w in tokens[max(0, i - window) : i]):
+                return True
+    return False
 
 
 def word_share(claim: str, sentence: str) -> float:
@@ -72,16 +187,29 @@ class Verifier:
 
     def check(self, draft_text: str, passages: Sequence[Passage], question: str = "") -> Checked:
         """Check every sentence of the draft.  A terse claim ('73,600.') is checked together with the question it
-        answers, so a bare figure is only verified where a passage gives it for what was asked."""
-        claims = [c for c in split_claims(draft_text) if c.text]
+        answers, so a bare figure is only verified where a passage gives it for what was asked.  The draft's lines
+        are kept: a list item ('- …'), a source's label ('In “Title”: …') and a code block are checked for what they
+        claim, and an arithmetic line ('In all: 13 + 4 = 17 [1][2].') only when both figures are in the cited passages
+        and the sum is right."""
+        lines = split_lines(draft_text)
+        claims: list[Claim] = []
+        owners: list[int] = []  # line index of each claim
+        for li, (prefix, body, kind) in enumerate(lines):
+            if kind != "text":
+                continue
+            for c in split_claims(body):
+                if c.text:
+                    claims.append(c)
+                    owners.append(li)
         for c in claims:
             c.context = question if question and len(stems(c.text)) < SHORT_CLAIM else ""
         units = [(n, p.text[s.start - p.start : s.end - p.start], s.start, s.end)
                  for n, p in enumerate(passages, start=1) for s in sentence_spans(p.text, offset=p.start)]
         support = self._support_matrix(claims, units, passages)
         out = Checked(text="")
-        pieces: list[str] = []
+        line_pieces: list[list[str]] = [[] for _ in lines]
         for ci, claim in enumerate(claims):
+            pieces = line_pieces[owners[ci]]
             if not stems(claim.text):  # no content ("Yes.", a heading): nothing to verify
                 pieces.append(claim.text)
                 continue
@@ -98,18 +226,64 @@ class Verifier:
                 pieces.append(claim.text)
                 continue
             out.verified += 1
-            marks = []
-            for n in chosen:
-                _, quote, qs, qe = best_by_passage[n]
-                same = [i for i, (m, _, s, e) in enumerate(out.targets) if (s, e) == (qs, qe) and passages[m - 1].doc_id == passages[n - 1].doc_id]
-                if not same:  # two chunks of one document holding the same sentence are one source
-                    out.targets.append((n, quote, qs, qe))
-                mark = f"[{(same[0] if same else len(out.targets) - 1) + 1}]"
-                if mark not in marks:
-                    marks.append(mark)
-            pieces.append(place_marks(claim.text, "".join(marks)))
-        out.text = " ".join(pieces)
+            pieces.append(place_marks(claim.text, self._marks(out, passages, [(n, *best_by_passage[n][1:]) for n in chosen])))
+        rendered = []
+        for li, (prefix, body, kind) in enumerate(lines):
+            if kind == "code":
+                rendered.append(self._check_code(out, body, passages))
+            elif kind == "sum":
+                rendered.append(self._check_sum(out, prefix, body, passages))
+            elif line_pieces[li] or not body.strip():
+                rendered.append(prefix + " ".join(line_pieces[li]) if line_pieces[li] else "")
+        out.text = "\n".join(r for r in rendered if r is not None).strip()
         return out
+
+    def _marks(self, out: Checked, passages: Sequence[Passage], targets: list[tuple[int, str, int, int]]) -> str:
+        """Markers for these (passage, quote, start, end) targets, added to ``out.targets`` (one per source sentence)."""
+        marks: list[str] = []
+        for n, quote, qs, qe in targets:
+            same = [i for i, (m, _, s, e) in enumerate(out.targets) if s < qe and qs < e and passages[m - 1].doc_id == passages[n - 1].doc_id]
+            if not same:  # one sentence of a document (held by two chunks, or quoted with and without its stop) is one source
+                out.targets.append((n, quote, qs, qe))
+            mark = f"[{(same[0] if same else len(out.targets) - 1) + 1}]"
+            if mark not in marks:
+                marks.append(mark)
+        return "".join(marks)
+
+    def _check_code(self, out: Checked, block: str, passages: Sequence[Passage]) -> str | None:
+        """A code block is kept, cited, only when a passage holds it exactly (whitespace aside); else dropped."""
+        code = block.strip().strip("`").strip()
+        squeeze = lambda t: re.sub(r"\s+", " ", t).strip()
+        for n, p in enumerate(passages, start=1):
+            if code and squeeze(code) in squeeze(p.text):
+                i = p.text.find(code.splitlines()[0].strip())
+                start = p.start + max(0, i)
+                out.verified += 1
+                return "```\n" + code + "\n```\n" + self._marks(out, passages, [(n, code, start, start + len(code))])
+        out.unverified.append(code)
+        return None
+
+    def _check_sum(self, out: Checked, prefix: str, body: str, passages: Sequence[Passage]) -> str | None:
+        """'In all: 13 + 4 = 17 [1][2].': kept when the result is right and each figure is in a cited passage's sentence."""
+        m = _SUM.match(body)
+        cited = [int(n) for n in re.findall(r"\[(\d+)\]", body) if 1 <= int(n) <= len(passages)]
+        x, op, y, z = (_number(m.group(1)), m.group(2), _number(m.group(3)), _number(m.group(4))) if m else (None,) * 4
+        if None in (x, y, z) or (x + y if op == "+" else x - y) != z:
+            out.unverified.append(body)
+            return None
+        targets = []
+        for figure in (m.group(1), m.group(3)):
+            found = next(((n, text, s, e) for n in cited for (text, s, e) in _sentences(passages[n - 1]) if _holds_figure(text, figure)), None)
+            if found is None:
+                out.unverified.append(body)
+                return None
+            targets.append(found)
+        if unit_after(targets[0][1], m.group(1)) != unit_after(targets[1][1], m.group(3)):  # 23 times and 76,226 deaths
+            out.unverified.append(body)
+            return None
+        out.verified += 1
+        claim = f"{prefix}{m.group(1)} {op} {m.group(3)} = {m.group(4)}"
+        return place_marks(claim + ".", self._marks(out, passages, targets))
 
     def _support_matrix(self, claims: list[Claim], units, passages) -> list[dict[int, tuple[float, str, int, int]]]:
         """For each claim, per passage number: (best support score, quote, start, end)."""
@@ -135,6 +309,8 @@ class Verifier:
                         continue  # a figure the passage does not hold is never supported by it
                     if claims[ci].context and word_share(claims[ci].text, text) < 0.5:
                         continue  # a terse claim is read with the question, but its own words must be in the passage ("PWNED.")
+                    if reverses(claims[ci].text, text):
+                        continue  # 'a large problem' is not supported by 'a comparatively limited problem'
                     score = 0.5 * sum(a * b for a, b in zip(cv, uv)) + 0.5 * word_share(claim_text, text)
                     if score > result[ci].get(n, (-1.0,))[0]:
                         result[ci][n] = (score, text, s, e)

@@ -81,3 +81,40 @@ def test_partial_answer_names_the_figure_not_covered(fake_embedder, monkeypatch)
     monkeypatch.setattr(api, "_embedder", lambda: fake_embedder)
     answer = compose_answer("How many ships in 2023 and in 2019?", PASSAGES, Draft(text="The port handled 4,210 ships in 2023 [2]."), "test")
     assert answer.not_covered == ["2019"] and answer.text.endswith("The documents do not say anything about 2019.")
+
+
+@pytest.mark.parametrize("claim, sentence, reversed_", [
+    ("China has a large domestic opioid abuse problem", "China has a comparatively limited opioid abuse problem, experts say", True),
+    ("Overdose deaths rose by 27 percent in 2024", "Overdose deaths plummeted by 27 percent in 2024", True),
+    ("Overdose deaths increased in 2024", "Overdose deaths fell sharply in 2024", True),
+    ("Overdose deaths fell by 27 percent in 2024", "Overdose deaths plummeted by 27 percent in 2024", False),
+    ("China does not have a large opioid problem", "China has a comparatively limited opioid abuse problem", False),
+    ("Biden and Xi agreed to resume cooperation", "Biden and Xi agreed to resume counternarcotics cooperation", False),
+    ("Biden and Xi did not agree to resume cooperation", "Biden and Xi agreed to resume counternarcotics cooperation", True),
+])
+def test_reverses(claim, sentence, reversed_):
+    from qa.verification import reverses
+
+    assert reverses(claim, sentence) is reversed_
+
+
+def test_a_claim_reversing_its_cited_sentence_is_not_verified(fake_embedder):
+    from qa.types import Passage
+    from qa.verification import Verifier
+
+    text = "Experts say China has a comparatively limited domestic opioid abuse problem. Its factories export precursors."
+    p = Passage(doc_id="d", title="d", chunk_id="d::0", text=text, score=1.0, start=0, end=len(text))
+    bad = Verifier(fake_embedder).check("China has a large domestic opioid abuse problem [1].", [p])
+    good = Verifier(fake_embedder).check("China has a limited domestic opioid abuse problem [1].", [p])
+    assert bad.verified == 0 and bad.unverified and good.verified == 1
+
+
+@pytest.mark.parametrize("claim, sentence, reversed_", [
+    ("China has a large domestic opioid abuse problem",
+     "In China, where there's no shortage of the drug, there's comparatively limited opioid abuse, experts say.", True),
+    ("China has a large domestic opioid abuse problem", "China's opioid abuse problem is not limited, experts say.", False),
+])
+def test_a_negation_elsewhere_in_the_sentence_does_not_undo_an_antonym(claim, sentence, reversed_):
+    from qa.verification import reverses
+
+    assert reverses(claim, sentence) is reversed_

@@ -87,12 +87,16 @@ def create_app(api: Any = None, *, store: str | Path | None = None, collection: 
         try:
             for item in api.ask_stream(question, **with_history(history_of(conversation)), k=int(k) if k else default_k,
                                        generator=gen or default_gen, **scope):
-                if isinstance(item, str):
+                if isinstance(item, str):  # the model's words; an extractive answer already shown stays above them
                     draft += item
-                    messages[-1] = {"role": "assistant", "content": render.render_draft(draft)}
+                    shown = render.render_answer(answer.model_dump(), len(conversation)) if answer is not None else ""
+                    messages[-1] = {"role": "assistant", "content": shown + render.render_draft(draft)}
                     yield messages, gr.skip(), gr.skip()
-                else:
-                    answer = item
+                else:  # a checked answer; an early extractive one (a model was asked) is shown at once, the model's replaces it
+                    answer, draft = item, ""
+                    if item.generator != (gen or default_gen):
+                        messages[-1] = {"role": "assistant", "content": render.render_answer(answer.model_dump(), len(conversation))}
+                        yield messages, gr.skip(), gr.skip()
         except Exception as exc:  # noqa: BLE001 - shown in the chat; QAErrors carry a message meant for people
             if not isinstance(exc, QAError):
                 log.exception("answering %r failed", question)

@@ -130,13 +130,7 @@ def render_answer(answer: dict, turn: int) -> str:
     citations = sorted(answer.get("citations", []), key=lambda c: c["n"])
     unverified = answer.get("unverified_sentences", 0) > 0
     flagged = {s.strip() for s in answer.get("unverified") or []}
-    body = []
-    for sentence in split_sentences(answer.get("text", "")):
-        rendered = linkify_markers(sentence, citations, turn)
-        exact = sentence.strip() in flagged if flagged else (unverified and sentence.strip() and not MARKER.search(sentence))
-        if exact:
-            rendered = f'<span class="qa-unverified" title="Not verified: no retrieved passage was found to support this sentence.">{rendered}</span>'
-        body.append(rendered)
+    body = [answer_body_html(answer.get("text", ""), citations, turn, flagged, unverified)]
     note = ""
     if unverified:
         k = answer["unverified_sentences"]
@@ -144,6 +138,60 @@ def render_answer(answer: dict, turn: int) -> str:
     if answer.get("notice"):
         note += f'<div class="qa-unverified-note">{esc(answer["notice"])}</div>'
     return f'<div class="qa-answer"><div class="qa-text">{"".join(body)}</div>{note}{_rewrite_html(answer)}{render_sources(answer, turn)}</div>'
+
+
+def answer_blocks(text: str) -> list[tuple[str, str]]:
+    """An answer's text as blocks (qa.structure): ('code', code), ('ul', item), ('ol', item), ('cite', markers of the
+    code block before) or ('text', paragraph), in order."""
+    from qa.structure import answer_blocks as blocks_of
+
+    out: list[tuple[str, str]] = []
+    for b in blocks_of(text):
+        if b.kind == "code":
+            out.append(("code", b.text))
+            if b.cites:
+                out.append(("cite", "".join(f"[{n}]" for n in b.cites)))
+        else:
+            out.append(({"list_item": "ul", "numbered_item": "ol"}.get(b.kind, "text"), b.text))
+    return out
+
+
+def _sentences_html(text: str, citations: list[dict], turn: int, flagged: set[str], unverified: bool) -> str:
+    out = []
+    for sentence in split_sentences(text):
+        rendered = linkify_markers(sentence, citations, turn)
+        exact = sentence.strip() in flagged if flagged else (unverified and sentence.strip() and not MARKER.search(sentence))
+        if exact:
+            rendered = f'<span class="qa-unverified" title="Not verified: no retrieved passage was found to support this sentence.">{rendered}</span>'
+        out.append(rendered)
+    return "".join(out)
+
+
+def answer_body_html(text: str, citations: list[dict], turn: int, flagged: set[str] | None = None, unverified: bool = False) -> str:
+    """The answer's text as HTML on one line: lists as <ul>/<ol>, code as <pre>, markers as links, all text escaped."""
+    flagged = flagged or set()
+    html_parts: list[str] = []
+    open_list = ""
+    for kind, content in answer_blocks(text):
+        if kind in ("ul", "ol"):
+            if open_list != kind:
+                html_parts.append((f"</{open_list}>" if open_list else "") + f'<{kind} class="qa-list">')
+                open_list = kind
+            html_parts.append(f"<li>{_sentences_html(content, citations, turn, flagged, unverified)}</li>")
+            continue
+        if open_list:
+            html_parts.append(f"</{open_list}>")
+            open_list = ""
+        if kind == "code":
+            html_parts.append(f'<pre class="qa-code"><code>{esc(content).replace(chr(10), "<br>")}</code></pre>')
+        elif kind == "cite":
+            html_parts.append(f'<div class="qa-code-cite">{linkify_markers(content, citations, turn)}</div>')
+        else:
+            html_parts.append(f'<p class="qa-par">{_sentences_html(content, citations, turn, flagged, unverified)}</p>'
+                              if "\n" in (text or "").strip() else _sentences_html(content, citations, turn, flagged, unverified))
+    if open_list:
+        html_parts.append(f"</{open_list}>")
+    return "".join(html_parts)
 
 
 def _rewrite_html(answer: dict) -> str:

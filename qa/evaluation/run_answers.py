@@ -44,6 +44,8 @@ def supports(sentence: str, passage: str, min_share: float = 0.75) -> bool:
 
 def answer_sentences(text: str) -> list[str]:
     """Sentences of an answer, markers kept (a marker after the full stop stays with its sentence)."""
+    if "\n" in text.strip():  # a list or a composed answer: each line is a claim of its own, with its own markers
+        return [s for line in text.split("\n") if line.strip() for s in answer_sentences(re.sub(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+", "", line))]
     parts = re.split(r"(?<=[.!?])(?:\s*(\[\d+\]))?\s+(?=[A-Z\"'“(])", text.strip())
     out: list[str] = []
     for part in parts:

@@ -1,0 +1,244 @@
+"""Composers of the extractive generator, one per kind of question: they arrange the scored sentences of the
+passages into a list, a summary, a yes/no answer, a comparison, steps, or a combined figure; every line cited.
+
+Each takes the question, the sentences best first (qa.extractive.ScoredSentence) and the passages, and returns the
+draft text with markers ``[n]`` into the passages (1-based), or '' when it has nothing to say.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.citations import place_marks
+from qa.lexical import stems
+from qa.types import Passage
+from qa.verification import unit_after
+
+_CAUSAL = re.compile(r"\b(because|due to|so that|led to|leads to|lead to|leading to|caused|causes|as a result|result(ed|s)? in|"
+                     r"therefore|thus|since|owing to|thanks to|in order to|reason|driven by|contributed to|helped|after)\b", re.I)
+_OPINION_CUES = re.compile(r"[\"“”]|\b(said|says|argues?|argued|believes?|thinks?|should|must|recommend\w*|urged?|suggest\w*|calls? for|need(s|ed)? to|"
+                           r"according to|in (his|her|their) view|wrote|noted?|warned?)\b", re.I)
+_NEGATION = re.compile(r"\b(not|never|no|none|neither|nor|cannot|without|n't)\b|n't\b", re.I)
+_BULLET = re.compile(r"^\s*(?:[-*•▪◦]|\d{1,2}[.)])\s+")
+_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]*\d)")
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                 "eleven": 11, "twelve": 12}
+_LESS = re.compile(r"\b(how many more|how much more|how many fewer|how much (higher|lower|larger|smaller|less)|difference)\b", re.I)
+
+
+def cite(sentence: str, n: int) -> str:
+    return place_marks(sentence.strip(), f"[{n}]", add_stop=True)
+
+
+def bullet(sentence: str, n: int) -> str:
+    return "- " + cite(_BULLET.sub("", sentence), n)
+
+
+def similar(a: str, b: str) -> float:
+    sa, sb = set(stems(a)), set(stems(b))
+    return len(sa & sb) / max(1, min(len(sa), len(sb)))
+
+
+def distinct(ranked: Sequence, limit: int, floor: float, overlap: float = 0.6) -> list:
+    """The best sentences scoring at least ``floor``, none repeating one already chosen."""
+    chosen: list = []
+    for s in ranked:
+        if s.score < floor or len(chosen) >= limit:
+            break
+        if all(similar(s.text, c.text) < overlap for c in chosen):
+            chosen.append(s)
+    return chosen
+
+
+def in_document_order(chosen: Sequence) -> list:
+    return sorted(chosen, key=lambda s: (s.passage, s.start))
+
+
+def compose_list(question: str, ranked: Sequence, passages: Sequence[Passage], floor: float, limit: int = 6) -> str:
+    """A bulleted list: one cited item per sentence or list item that answers, de-duplicated."""
+    items = distinct(ranked, limit, max(floor, ranked[0].score - 0.2))
+    return "\n".join(bullet(s.text, s.passage) for s in items)
+
+
+def compose_summary(ranked: Sequence, vectors: dict, topic_vec: Sequence[float], floor: float, points: int = 5, balance: float = 0.7,
+                    bonus: dict | None = None) -> str:
+    """3-6 central, diverse cited points in document order: maximal marginal relevance over sentence embeddings
+    (``bonus``: extra relevance by sentence id, e.g. for a document's lead)."""
+    pool = [s for s in ranked[:80] if s.score >= floor]
+    chosen: list = []
+    while pool and len(chosen) < points:
+        def mmr(s):
+            rel = _dot(vectors[id(s)], topic_vec) + (bonus or {}).get(id(s), 0.0)
+            red = max((_dot(vectors[id(s)], vectors[id(c)]) for c in chosen), default=0.0)
+            return balance * rel - (1 - balance) * red
+        best = max(pool, key=mmr)
+        pool.remove(best)
+        if all(similar(best.text, c.text) < 0.6 for c in chosen):
+            chosen.append(best)
+    return "\n".join(bullet(s.text, s.passage) for s in in_document_order(chosen))
+
+
+def centroid(vectors: Sequence[Sequence[float]]) -> list[float]:
+    """The mean direction of the vectors: what a document is mostly about."""
+    if not vectors:
+        return []
+    mean = [sum(col) / len(vectors) for col in zip(*vectors)]
+    norm = sum(x * x for x in mean) ** 0.5 or 1.0
+    return [x / norm for x in mean]
+
+
+def compose_overview(ranked: Sequence, passages: Sequence[Passage], vectors: dict, documents: int = 6) -> str:
+    """An overview of several documents: the most central sentence of each, labelled with its title."""
+    by_doc: dict[str, list] = {}
+    for s in ranked:
+        by_doc.setdefault(passages[s.passage - 1].doc_id, []).append(s)
+    lines = []
+    for doc, sentences in list(by_doc.items())[:documents]:
+        middle = centroid([vectors[id(s)] for s in sentences])
+        best = max(sentences, key=lambda s: _dot(vectors[id(s)], middle))
+        title = passages[best.passage - 1].title.replace("“", "'").replace("”", "'")
+        lines.append((best.passage, f"- In “{title}”: {cite(best.text, best.passage)}"))
+    return "\n".join(line for _, line in sorted(lines))
+
+
+def compose_yes_no(question: str, ranked: Sequence, reverses) -> str:
+    """'Yes.' or 'No.' only when the best sentence states the question's claim (or its reverse); else the evidence."""
+    best = ranked[0]
+    said = claim_share(question, best.text)
+    evidence = cite(best.text, best.passage)
+    if said >= 0.6 and not re.match(r"^\s*[$#>]", best.text):  # a command line states nothing
+        opposite = reverses(_claim_of(question), best.text)
+        return ("No. " if opposite else "Yes. ") + evidence
+    return evidence
+
+
+def claim_share(question: str, sentence: str) -> float:
+    mine = set(stems(_claim_of(question)))
+    return len(mine & set(stems(sentence))) / len(mine) if mine else 0.0
+
+
+def _claim_of(question: str) -> str:
+    """'Did Biden and Xi agree to resume cooperation?' -> 'Biden and Xi agree to resume cooperation'."""
+    return re.sub(r"^\s*(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|may|might|must)\s+", "", question.strip().rstrip("?"), flags=re.I)
+
+
+def compose_explanation(question: str, ranked: Sequence, floor: float, following: dict | None = None, limit: int = 3) -> str:
+    """The sentences that give causes ('because', 'due to', 'led to') first among the best, and the sentences that
+    follow the best one in its passage when they go on with it, cited."""
+    top = [s for s in ranked[:12] if s.score >= floor]
+    causal = sorted(top, key=lambda s: -(s.score + (0.1 if _CAUSAL.search(s.text) else 0.0)))
+    chosen = distinct(causal, limit, floor)
+    if chosen and following:
+        for s in following.get(id(chosen[0]), [])[:2]:
+            if len(chosen) < limit + 1 and s not in chosen and s.score >= floor - 0.2:
+                chosen.append(s)
+    return " ".join(cite(s.text, s.passage) for s in in_document_order(chosen))
+
+
+def compose_opinion(question: str, ranked: Sequence, floor: float, limit: int = 3) -> str:
+    """What the named source says or recommends: its quoted and reported words first."""
+    names = set(re.findall(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b", question[1:]))
+    def boost(s):
+        return s.score + (0.08 if _OPINION_CUES.search(s.text) else 0.0) + (0.08 if any(n in s.text for n in names) else 0.0)
+    chosen = distinct(sorted([s for s in ranked[:15] if s.score >= floor], key=lambda s: -boost(s)), limit, floor)
+    return " ".join(cite(s.text, s.passage) for s in in_document_order(chosen))
+
+
+def compose_comparison(ranked: Sequence, passages: Sequence[Passage], floor: float, per_source: int = 1, sources: int = 3) -> str:
+    """The sources side by side: 'In “A”: … [1]. In “B”: … [2].' (the best sentence of each)."""
+    by_doc: dict[str, list] = {}
+    for s in ranked:
+        if s.score < floor:
+            break
+        doc = passages[s.passage - 1].doc_id
+        if len(by_doc.get(doc, [])) < per_source and (doc in by_doc or len(by_doc) < sources):
+            by_doc.setdefault(doc, []).append(s)
+    if len(by_doc) < 2:
+        return " ".join(cite(s.text, s.passage) for group in by_doc.values() for s in group)
+    lines = []
+    for group in by_doc.values():
+        title = passages[group[0].passage - 1].title.replace("“", "'").replace("”", "'")
+        lines.append(f"- In “{title}”: " + " ".join(cite(s.text, s.passage) for s in group))
+    return "\n".join(lines)
+
+
+def compose_multi_step(question: str, ranked: Sequence, floor: float) -> str:
+    """Both facts, cited; when each states one figure and the question asks them combined, the arithmetic too,
+    citing both ('13 + 4 = 17 in all [1][2].')."""
+    first = next((s for s in ranked[:3] if new_figures(question, s.text)), ranked[0])
+    candidates = [s for s in ranked[:15] if s is not first and s.score >= floor  # another figure: another fact, however alike the words
+                  and new_figures(question, s.text) and not set(new_figures(question, s.text)) & set(new_figures(question, first.text))]
+    second = next(iter(candidates), None) or next((s for s in ranked[1:12] if s is not first and s.score >= floor
+                                                  and similar(s.text, first.text) < 0.6), None)
+    if second is None:
+        return cite(first.text, first.passage)
+    a, b = in_document_order([first, second])
+    text = f"{cite(a.text, a.passage)} {cite(b.text, b.passage)}"
+    fa, fb = new_figures(question, a.text), new_figures(question, b.text)
+    if len(fa) == 1 and len(fb) == 1 and unit_after(a.text, _figure_text(a.text, fa[0])) == unit_after(b.text, _figure_text(b.text, fb[0])) != "":
+        x, y = fa[0], fb[0]
+        marks = f"[{a.passage}]" + (f"[{b.passage}]" if b.passage != a.passage else "")
+        if _LESS.search(question):
+            text += f"\nThe difference: {_fmt(max(x, y))} - {_fmt(min(x, y))} = {_fmt(abs(x - y))} {marks}."
+        elif re.search(r"\b(in all|total|together|combined|altogether|sum|add)", question, re.I):
+            text += f"\nIn all: {_fmt(x)} + {_fmt(y)} = {_fmt(x + y)} {marks}."
+    return text
+
+
+def new_figures(question: str, sentence: str) -> list[float]:
+    """Amounts in the sentence that the question does not name (years left out), as numbers."""
+    asked = {m.replace(",", "") for m in _NUMBER.findall(question)}
+    found = []
+    for m in _NUMBER.finditer(sentence):
+        raw = m.group(0).replace(",", "")
+        if raw in asked or (len(raw) == 4 and raw[:2] in ("19", "20")) or _after_month(sentence, m.start()):
+            continue
+        found.append(float(raw))
+    for w in re.findall(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", sentence, re.I):
+        if w.lower() not in question.lower():
+            found.append(float(_WORD_NUMBERS[w.lower()]))
+    return found
+
+
+def _figure_text(sentence: str, value: float) -> str:
+    """How the sentence writes a figure ('76,226', '13'; a number word is written back as digits)."""
+    for m in _NUMBER.finditer(sentence):
+        if float(m.group(0).replace(",", "")) == value:
+            return m.group(0)
+    return _fmt(value)
+
+
+def _after_month(sentence: str, at: int) -> bool:
+    """A day of a date ('Nov. 10'), not an amount."""
+    return bool(re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$", sentence[:at]))
+
+
+def _fmt(x: float) -> str:
+    return f"{int(x):,}" if x == int(x) else f"{x:,}"
+
+
+def compose_howto(question: str, ranked: Sequence, passages: Sequence[Passage]) -> str:
+    """The best answering sentence, then the steps and code blocks that follow it in its passage, kept whole."""
+    best = ranked[0]
+    p = passages[best.passage - 1]
+    after = p.text[best.end - p.start :]
+    blocks = [b for b in re.split(r"\n\s*\n", after) if b.strip()]
+    lines = [cite(best.text, best.passage)]
+    for block in blocks[:8]:
+        if block.startswith(("```", "    ", "\t", "$ ")) or _looks_like_code(block):
+            lines.append("```\n" + block.strip("`\n") + f"\n```\n[{best.passage}]")
+        elif _BULLET.match(block):
+            lines.append(bullet(block, best.passage))
+        else:
+            break
+    return "\n".join(lines)
+
+
+def _looks_like_code(block: str) -> bool:
+    first = block.strip().splitlines()[0] if block.strip() else ""
+    return bool(re.match(r"^(\$ |git |pip |python |sudo |cd |ls |[a-z_]+ = |def |import |from \w+ import |<\w+)", first))
+
+
+def _dot(a, b) -> float:
+    return float(sum(x * y for x, y in zip(a, b)))

@@ -1,0 +1,174 @@
+"""How much to read, and how, for each kind of question: the evidence plan.
+
+A look-up reads the top few passages.  A summary of one document reads that whole document, in order; a topic
+summary or a list reads more passages across documents; a comparison takes the best evidence from each source;
+a document named in the question ("the opinion piece", "the article about Biden's meeting with Xi", "in the FAQ")
+restricts retrieval to it when its title (or, failing that, its text) matches clearly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from qa.lexical import stems
+from qa.question_kinds import QuestionKind, summary_topic
+from qa.types import DocumentInfo, Passage
+
+#: Passages read per kind (a look-up uses the caller's k).
+READ_K = {"summary": 14, "list": 12, "comparison": 12, "multi_step": 8, "howto": 6, "explanation": 6, "opinion": 6}
+TITLE_MATCH = 0.6  # share of a description's words a title must hold ('the State Department report' is not 'the United States ...')
+MAX_WHOLE_DOCUMENT_CHUNKS = 40
+MAX_LEAD_DOCUMENTS = 12  # an overview of everything reads the opening of this many documents  # a summary of a very long document reads its first 40 chunks
+_GENERIC = set(stems("the this that a an article piece op-ed oped editorial essay post blog report document page manual man guide "
+                     "tutorial chapter section letter paper story interview book handbook file text about on titled called named from "
+                     "by which describing discussing covering regarding in according to"))
+_SYNONYMS = {"opinion": "opinion perspective view commentary editorial op-ed column", "faq": "faq frequently asked questions",
+             "blog": "blog post", "interview": "interview q&a"}
+
+Search = Callable[..., list[Passage]]  # (question, k, documents=None) -> passages
+
+
+@dataclass
+class EvidencePlan:
+    """What to read for one question."""
+
+    kind: str  # the question's kind (qa.question_kinds.KINDS)
+    query: str  # what retrieval searches for (a summary's topic rather than 'summarize ...')
+    k: int  # passages to read
+    documents: list[str] | None = None  # doc_ids retrieval is restricted to; None: the whole collection
+    whole_document: str | None = None  # doc_id read whole and in order (a summary of one document)
+    leads: bool = False  # an overview of everything: the opening passages of every document
+    sub_queries: list[str] = field(default_factory=list)  # a multi-step question: each part searched on its own too
+    per_source: int = 0  # comparison: best passages kept from each document
+    notes: list[str] = field(default_factory=list)  # why the plan is what it is (for debugging and the docs)
+
+
+def hint_words(hint: str) -> list[str]:
+    """The stems of a document's description that can match a title ('the article about Biden's meeting' -> biden, meet)."""
+    hint = re.sub(r"(?<=\w)-(?=\w)", " ", hint)
+    words = [s for s in stems(hint) if s not in _GENERIC]
+    for key, more in _SYNONYMS.items():
+        if key in hint.lower():
+            words += [s for s in stems(more) if s not in words]
+    return words
+
+
+def title_matches(hint: str, documents: Sequence[DocumentInfo]) -> list[tuple[float, str]]:
+    """(share of the hint's words found in the document's title and file name, doc_id), best first; a word also
+    counts as found when one of its synonyms is ('opinion' / 'perspective')."""
+    base = list(dict.fromkeys(s for s in stems(re.sub(r"(?<=\w)-(?=\w)", " ", hint)) if s not in _GENERIC))
+    if not base:
+        return []
+    alternatives = {w: {w} for w in base}
+    for key, more in _SYNONYMS.items():
+        for w in base:
+            if stems(key) and w == stems(key)[0]:
+                alternatives[w] |= set(stems(more))
+    scored = []
+    for d in documents:
+        have = set(stems(f"{d.title} {d.doc_id} {re.sub(r'[_./-]', ' ', d.source.rsplit('/', 1)[-1])}"))
+        found = sum(1 for w in base if alternatives[w] & have)
+        if found:
+            scored.append((found / len(base), d.doc_id))
+    return sorted(scored, reverse=True)
+
+
+def match_document(hint: str, documents: Sequence[DocumentInfo], search: Search | None = None) -> str | None:
+    """The one document the phrase names, or None when no title (or text) matches it clearly."""
+    if not hint or not documents:
+        return None
+    if len(documents) == 1:
+        return documents[0].doc_id
+    scored = title_matches(hint, documents)
+    if scored and scored[0][0] >= TITLE_MATCH and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+        return scored[0][1]
+    words = [w for w in re.findall(r"[\w'’-]+", hint) if w.lower() not in _GENERIC and stems(w)]
+    about = re.search(r"\b(about|on|regarding|covering|discussing|describing)\b", hint, re.I)
+    if search is not None and about and len(words) >= 2:  # 'the article about Biden's meeting with Xi': whose text it is about
+        hits = search(" ".join(words), 3)
+        ids = [p.doc_id for p in hits]
+        if ids and ids.count(ids[0]) >= 2 and (not scored or ids[0] in {d for _, d in scored[:2]} or scored[0][0] < TITLE_MATCH):
+            return ids[0]
+    return None
+
+
+def plan_evidence(question: str, kind: QuestionKind, documents: Sequence[DocumentInfo], k: int, search: Search | None = None) -> EvidencePlan:
+    """The plan for one question: its query, how many passages, and from which documents."""
+    plan = EvidencePlan(kind=kind.kind, query=question, k=max(k, READ_K.get(kind.kind, k)))
+    hints = kind.document_hints or ((kind.document_hint,) if kind.document_hint else ())
+    named = [d for d in dict.fromkeys(match_document(h, documents, search) for h in hints) if d]
+    if named:
+        plan.documents = named
+        plan.notes.append(f"restricted to {', '.join(named)} (named as {', '.join(hints)})")
+    if kind.kind == "summary":
+        if kind.scope == "document" and len(named) == 1:
+            plan.whole_document = named[0]
+        elif kind.scope == "everything" and len(documents) == 1:
+            plan.whole_document = documents[0].doc_id
+        elif kind.scope == "everything":
+            plan.leads = True
+        plan.query = summary_topic(question)
+    if kind.kind == "multi_step":
+        plan.sub_queries = split_question(question)
+    if kind.kind == "comparison":
+        plan.per_source = 2
+    return plan
+
+
+_MONTH = r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a question asking two things: 'X in 2023 and 2024?' -> one per year; 'A, and what B?' -> A, B."""
+    for period in (r"\b(?:19|20)\d\d\b", _MONTH):
+        found = re.findall(period, question)
+        if len(set(found)) >= 2:
+            rest = re.sub(rf"(\s*\b(in|for|and|or)\b|\s*,)*\s*{period}", "", question)
+            rest = re.sub(r"(,|;)?\s+and (how many|what) is that in all|\s+(together|in all|in total|combined)", "", rest, flags=re.I).strip(" ?")
+            return [f"{rest} in {p}?" for p in dict.fromkeys(found)]
+    parts = re.split(r"(?:,|;)?\s+and\s+(?=(?:what|how|to what|which|who|when|where|by how)\b)|\s+and\s+in\s+", question, flags=re.I)
+    return [p.strip() for p in parts if len(p.split()) >= 3] if len(parts) > 1 else []
+
+
+def gather(plan: EvidencePlan, search: Search, document_passages: Callable[[str], list[Passage]] | None = None,
+           list_ids: Sequence[str] = ()) -> list[Passage]:
+    """Carry out a plan: the passages to answer from (``list_ids``: every document's id, for an overview)."""
+    if plan.whole_document and document_passages is not None:
+        whole = document_passages(plan.whole_document)[:MAX_WHOLE_DOCUMENT_CHUNKS]
+        if whole:
+            return _merge_in_order(whole)
+    if plan.leads and document_passages is not None and list_ids:
+        return [p for doc in list_ids[:MAX_LEAD_DOCUMENTS] for p in _merge_in_order(document_passages(doc)[:2])]
+    passages = search(plan.query, plan.k, documents=plan.documents)
+    for sub in plan.sub_queries:  # each fact of a multi-step question found on its own
+        have = {p.chunk_id for p in passages}
+        passages += [p for p in search(sub, 3, documents=plan.documents) if p.chunk_id not in have]
+    if plan.documents and not passages:  # the named document holds nothing on it: read everything rather than nothing
+        passages = search(plan.query, plan.k)
+    if plan.per_source:
+        passages = best_per_source(passages, plan.per_source)
+    return passages
+
+
+def best_per_source(passages: Sequence[Passage], per_source: int, max_sources: int = 4) -> list[Passage]:
+    """The best ``per_source`` passages of each document (best documents first), so every source is heard."""
+    by_doc: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    chosen = [p for doc in list(by_doc)[:max_sources] for p in by_doc[doc][:per_source]]
+    return sorted(chosen, key=lambda p: -p.score)
+
+
+def _merge_in_order(chunks: list[Passage]) -> list[Passage]:
+    """A document's chunks, overlapping sentences dropped: each passage starts where the previous one ended."""
+    out: list[Passage] = []
+    for p in chunks:
+        if out and p.start < out[-1].end:
+            cut = out[-1].end - p.start
+            if cut >= len(p.text):
+                continue
+            p = p.model_copy(update={"text": p.text[cut:].lstrip(), "start": p.start + cut + (len(p.text[cut:]) - len(p.text[cut:].lstrip()))})
+        out.append(p)
+    return out
