@@ -120,6 +120,7 @@ def raw_backend(embedder):
     from qa.embedding import get_embedder
     from qa.onnx_embedding import OnnxEmbedder
 
+    embedder = getattr(embedder, "inner", embedder)  # the model behind the API's scheduler (qa.scheduling)
     if not isinstance(embedder, OnnxEmbedder):
         return None
     return get_embedder.__wrapped__(embedder.name, embedder.batch_size, "onnx")  # uncached: a new instance
@@ -239,7 +240,7 @@ def throughput(parts: list[tuple[list[Path], list[str]]], store: Path, collectio
     alone = [r["backend"] for r in rows if r["backend"]]
     backend_rate = sum(a["texts"] for a in alone) / sum(a["seconds"] for a in alone) if alone else None
     return {"parts": rows, "batch_size": batch, "texts": raw_n, "threads": threads, "raw_seconds": raw_s, "ingest_seconds": ing_s,
-            "raw_rate": raw_rate, "ingest_rate": ingest_rate, "ratio": ingest_rate / raw_rate, "backend": type(embedder).__name__,
+            "raw_rate": raw_rate, "ingest_rate": ingest_rate, "ratio": ingest_rate / raw_rate, "backend": type(getattr(embedder, "inner", embedder)).__name__,
             "backend_rate": backend_rate, "backend_ratio": ingest_rate / backend_rate if backend_rate else None,
             "same_count": all(r["raw"]["texts"] == r["ingest"]["texts"] for r in rows)}
 
