@@ -95,10 +95,15 @@ def ingest(paths: list[str | Path] | str | Path, *, store: StorePath = None, col
 
 def search(question: str, k: int = 5, *, documents: list[str] | None = None, store: StorePath = None, collection: str | None = None) -> list[Passage]:
     """The k passages that best match the question, best first; only from ``documents`` (doc_ids) when given."""
+    st = _store(store, collection)
+    return _retrieve(st, check_question(question), k, check_documents(st, documents))
+
+
+def _retrieve(st, question: str, k: int, documents: list[str] | None) -> list[Passage]:
+    """Retrieval on an open store, for a checked question and checked doc_ids."""
     from qa.retrieval import Retriever
 
-    st = _store(store, collection)
-    return Retriever(st, _embedder(st.embedding_model)).search(check_question(question), k, check_documents(st, documents))
+    return Retriever(st, _embedder(st.embedding_model)).search(question, k, documents)
 
 
 def check_documents(st, documents: list[str] | None) -> list[str] | None:
@@ -158,7 +163,7 @@ def _ask_stream(question: str, *, history: list[tuple[str, str]] | None, k: int 
     rewriter = getattr(gen, "complete", None)
     standalone = standalone_question(question, history, rewriter)
     kind = classify(standalone)
-    passages = read_evidence(standalone, kind, k or s.top_k, st, check_documents(st, documents), store=store, collection=collection)
+    passages = read_evidence(standalone, kind, k or s.top_k, st, check_documents(st, documents))
     kind_name = kind.kind
     preliminary = None
     if gen.name != "extractive":  # a cited answer at once, from the extractive generator; the model's replaces it
@@ -193,8 +198,7 @@ def _finish(answer: Answer, question: str, standalone: str, kind: str, notice: s
     answer.standalone_question = standalone if standalone != question else None
 
 
-def read_evidence(question: str, kind, k: int, st, allowed: list[str] | None = None, *, store: StorePath = None,
-                  collection: str | None = None) -> list[Passage]:
+def read_evidence(question: str, kind, k: int, st, allowed: list[str] | None = None) -> list[Passage]:
     """The passages the question's kind calls for (qa.evidence): more for a summary or a list, a whole document
     for a summary of one, the best of each source for a comparison, only the document the question names.
     ``allowed``: the caller's document filter (doc_ids); nothing outside it is ever read."""
@@ -204,7 +208,8 @@ def read_evidence(question: str, kind, k: int, st, allowed: list[str] | None = N
         scope = documents or allowed
         if documents and allowed:  # the plan's choice, within the caller's filter
             scope = [d for d in documents if d in allowed] or allowed
-        return search(query, n, store=store, collection=collection, documents=scope)
+        # ids from the manifest or already checked, on the store already open: no second manifest read per search
+        return _retrieve(st, check_question(query), n, scope)
 
     documents = st.list_documents() if kind.document_hint or kind.kind == "summary" else []
     if allowed:
