@@ -74,7 +74,7 @@ def test_api_falls_back_to_extractive_and_says_so(server, fake_embedder, monkeyp
     from qa.generation import get_generator as real_get
 
     monkeypatch.setattr(api, "_embedder", lambda: fake_embedder)
-    monkeypatch.setattr(api, "search", lambda q, k, **kw: PASSAGES)
+    monkeypatch.setattr(api, "_retrieve", lambda st, q, k, documents: PASSAGES)
     monkeypatch.setattr(api, "_store", lambda *a, **k: None)
     gen = make(server, fake_embedder)
     monkeypatch.setattr(api, "get_generator", lambda name, store=None: gen if name == "openai" else ExtractiveGenerator(fake_embedder, min_score=0.2))

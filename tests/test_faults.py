@@ -197,7 +197,7 @@ def test_server_error_is_a_clear_error_and_the_api_falls_back(fake_embedder, mon
             make(server, fake_embedder).generate("How many ships did the port handle in 2023?", PASSAGES)
 
         monkeypatch.setattr(api, "_embedder", lambda: fake_embedder)
-        monkeypatch.setattr(api, "search", lambda q, k, **kw: PASSAGES)
+        monkeypatch.setattr(api, "_retrieve", lambda st, q, k, documents: PASSAGES)
         monkeypatch.setattr(api, "_store", lambda *a, **k: None)
         gen = make(server, fake_embedder)
         monkeypatch.setattr(api, "get_generator", lambda name, store=None: gen if name == "openai" else ExtractiveGenerator(fake_embedder, min_score=0.2))
@@ -217,7 +217,7 @@ def test_unreachable_endpoint_falls_back(fake_embedder, monkeypatch):
 
     gen = ChatGenerator("openai", f"http://127.0.0.1:{closed_port()}/v1", "m", "sk-x", ExtractiveGenerator(fake_embedder, min_score=0.4), timeout=5)
     monkeypatch.setattr(api, "_embedder", lambda: fake_embedder)
-    monkeypatch.setattr(api, "search", lambda q, k, **kw: PASSAGES)
+    monkeypatch.setattr(api, "_retrieve", lambda st, q, k, documents: PASSAGES)
     monkeypatch.setattr(api, "_store", lambda *a, **k: None)
     monkeypatch.setattr(api, "get_generator", lambda name, store=None: gen if name == "openai" else ExtractiveGenerator(fake_embedder, min_score=0.2))
     answer = api.ask("How many ships did the port handle in 2023?", generator="openai")

@@ -123,7 +123,7 @@ def test_a_model_that_obeys_the_injection_is_caught(fake_embedder, monkeypatch):
     try:
         gen = ChatGenerator("openai", server.base_url, "m", None, ExtractiveGenerator(fake_embedder, min_score=0.2), timeout=5)
         monkeypatch.setattr(api, "_embedder", lambda: fake_embedder)
-        monkeypatch.setattr(api, "search", lambda q, k, **kw: hostile_passages())
+        monkeypatch.setattr(api, "_retrieve", lambda st, q, k, documents: hostile_passages())
         monkeypatch.setattr(api, "_store", lambda *a, **k: None)
         monkeypatch.setattr(api, "get_generator", lambda name, store=None: gen)
         q = "How many ships did the port handle in 2023?"

@@ -132,7 +132,7 @@ def test_the_api_key_never_appears_in_answers_errors_exports_or_logs(status, mon
         monkeypatch.setenv("QA_LLM_BASE_URL", server.base_url)
         monkeypatch.setenv("QA_LLM_API_KEY", KEY)
         get_settings.cache_clear()
-        monkeypatch.setattr(api, "search", lambda q, k, **kw: PASSAGES)
+        monkeypatch.setattr(api, "_retrieve", lambda st, q, k, documents: PASSAGES)
         monkeypatch.setattr(api, "_store", lambda *a, **k: None)
         caplog.set_level(logging.DEBUG)
         server.replies += [{"status": status}, {"status": status}]
