@@ -244,16 +244,25 @@ app.add_typer(eval_app, name="eval")
 
 @eval_app.command("retrieval")
 def eval_retrieval(
-    dataset: Annotated[str, typer.Option("--dataset", "-d", help="squad2, rgb or demo.")] = "squad2",
+    dataset: Annotated[str, typer.Option("--dataset", "-d", help="squad2, rgb, demo, or a development-set file (.jsonl): gold = the documents an answer may cite.")] = "squad2",
     split: Annotated[str, typer.Option("--split", help="dev (the held-out split is not for tuning).")] = "dev",
     limit: Annotated[Optional[int], typer.Option("--limit", help="Answerable questions to use (a deterministic sample).")] = None,
     modes: Annotated[str, typer.Option("--modes", help="Comma-separated: dense, hybrid, rerank.")] = "dense,hybrid,rerank",
     baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also score the common tutorial pipeline.")] = True,
+    corpus: Annotated[Optional[str], typer.Option("--corpus", help="Development set: only this corpus's questions (demo, git, bashpdf).")] = None,
 ):
     """Recall@1/5/10, MRR@10 and latency of retrieval, against the tutorial baseline, in one run."""
+    from qa.evaluation.datasets import is_dev_set
+
+    chosen = tuple(m.strip() for m in modes.split(",") if m.strip())
+    if is_dev_set(dataset):
+        from qa.evaluation.run_dev_retrieval import main as run_dev
+
+        typer.echo(_run(lambda: run_dev(dataset, chosen, corpus)))
+        return
     from qa.evaluation.run_retrieval import main as run
 
-    typer.echo(_run(lambda: run(dataset, split, limit, tuple(m.strip() for m in modes.split(",") if m.strip()), baseline)))
+    typer.echo(_run(lambda: run(dataset, split, limit, chosen, baseline)))
 
 
 @eval_app.command("answers")
