@@ -17,15 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from qa.blocks import decode_page_starts, encode_page_starts
 from qa.disk_space import ensure_room, full_error, is_disk_full
-from qa.errors import CollectionNotFound, EmbeddingModelMismatch, InvalidCollectionName, StoreBusy, StoreDamaged, StoreUnavailable
+from qa.errors import CollectionNotFound, EmbeddingModelMismatch, InvalidCollectionName, StoreDamaged, StoreUnavailable
+from qa.store_records import chunk_meta, open_error, passage_of
+from qa.store_sharing import reopen_embedded_client, write_lock
 from qa.types import Chunk, DocumentInfo, Passage
 
 MANIFEST_SUFFIX = "__docs"
 _PAGE = 5000  # records fetched per get() call
 WRITE_LOCK = ".write.lock"  # the file beside the store that writers (qa ingest, qa remove, the chat) take in turn
-_retired: list = []  # Chroma systems replaced by a reopen: kept alive, as calls already under way may still use them
 
 
 class ChromaStore:
@@ -59,7 +59,7 @@ class ChromaStore:
         except Exception as exc:
             if host is None and is_disk_full(exc, path):
                 raise full_error(path, f" ({exc})") from exc
-            raise StoreUnavailable(_open_error(exc, path, host, port)) from exc
+            raise StoreUnavailable(open_error(exc, path, host, port)) from exc
         self.name = collection
         self.embedding_model = embedding_model
         self.chunks = self._collection(collection, create)
@@ -112,16 +112,7 @@ class ChromaStore:
     def _reopen_client(self) -> None:
         """A fresh embedded client: the old one's in-memory vector index misses chunks another process added, and
         still lists chunks it removed ("Error finding id", None metadata)."""
-        import chromadb
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        identifier = self.client._identifier
-        with SharedSystemClient._refcount_lock:
-            old = SharedSystemClient._identifier_to_system.pop(identifier, None)
-            SharedSystemClient._identifier_to_refcount.pop(identifier, None)
-        if old is not None:
-            _retired.append(old)
-        self.client = chromadb.PersistentClient(path=str(self.folder), settings=self.client.get_settings())
+        self.client = reopen_embedded_client(self.client, self.folder)
         self.chunks = self._collection(self.name, False)
         self.manifest = self._collection(self.name + MANIFEST_SUFFIX, False)
 
@@ -129,27 +120,9 @@ class ChromaStore:
     def writing(self, timeout: float | None = None) -> Iterator[None]:
         """Hold the store's write lock (a file beside the store) while changing it, so that writers in several
         processes take turns; then catch up with what the previous writer changed."""
-        from filelock import FileLock, Timeout
-
-        if timeout is None:
-            from qa.settings import get_settings
-
-            timeout = get_settings().write_lock_timeout
-        path = self.lock_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(path), timeout=timeout)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise StoreBusy(
-                f"Another process has been changing {self.location} for over {timeout:g} s (lock file {path}). Wait for it to finish "
-                "and retry, raise QA_WRITE_LOCK_TIMEOUT, or, if no qa process is running, delete the lock file. To let many "
-                "processes write at once, serve the store with `chroma run` and set QA_CHROMA_HOST (docs/robustness.md).") from None
-        try:
+        with write_lock(self.lock_path(), self.location, timeout):
             self.refresh()
             yield
-        finally:
-            lock.release()
 
     def lock_path(self) -> Path:
         """The write lock file: beside the embedded store, or beside the BM25 cache of a server's collection."""
@@ -237,7 +210,7 @@ class ChromaStore:
                 ids=[c.chunk_id for c in part],
                 embeddings=[list(e) for e in embeddings[i : i + step]],
                 documents=[c.text for c in part],
-                metadatas=[_chunk_meta(c) for c in part],
+                metadatas=[chunk_meta(c) for c in part],
             )
 
     def delete_document_chunks(self, doc_id: str) -> list[str]:
@@ -272,7 +245,7 @@ class ChromaStore:
         if any(m is None or t is None for m, t in zip(got["metadatas"][0], got["documents"][0])):
             raise self._damaged(RuntimeError("a chunk listed by the vector index is not in the collection"))
         return [
-            _passage(cid, text, m, 1.0 - float(dist))
+            passage_of(cid, text, m, 1.0 - float(dist))
             for cid, text, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
         ]
 
@@ -286,7 +259,7 @@ class ChromaStore:
             raise self._damaged(exc) from exc
         q = np.asarray(query_embedding, dtype=np.float32)
         found = {
-            cid: _passage(cid, text, m, float(np.dot(np.asarray(e, dtype=np.float32), q)))
+            cid: passage_of(cid, text, m, float(np.dot(np.asarray(e, dtype=np.float32), q)))
             for cid, text, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
         }
         return [found[i] for i in ids if i in found]
@@ -302,7 +275,7 @@ class ChromaStore:
     def document_passages(self, doc_id: str) -> list[Passage]:
         """Every chunk of one document as passages, in document order (score 0: nothing was asked)."""
         got = self.chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
-        found = [_passage(cid, text, m, 0.0) for cid, text, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])]
+        found = [passage_of(cid, text, m, 0.0) for cid, text, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])]
         return sorted(found, key=lambda p: p.start)
 
     def count(self) -> int:
@@ -352,39 +325,6 @@ class ChromaStore:
                 return
             yield page
             offset += len(page["ids"])
-
-
-def _chunk_meta(c: Chunk) -> dict[str, Any]:
-    meta = {"doc_id": c.doc_id, "title": c.title, "source": c.source, "index": c.index, "start": c.start, "end": c.end, "heading": c.heading}
-    if c.page is not None:  # Chroma metadata holds no None
-        meta["page"] = c.page
-    if c.page_starts:
-        meta["page_starts"] = encode_page_starts(c.page_starts)
-    return meta
-
-
-def _passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
-    """A stored chunk as a passage (chunks stored before pages and headings were kept read as having neither)."""
-    page = meta.get("page")
-    return Passage(doc_id=meta["doc_id"], title=meta["title"], chunk_id=chunk_id, text=text, score=score, start=int(meta["start"]),
-                   end=int(meta["end"]), source=meta.get("source", ""), page=int(page) if page is not None else None, heading=meta.get("heading", ""),
-                   page_starts=decode_page_starts(meta.get("page_starts")))
-
-
-def _open_error(exc: Exception, path: str | Path | None, host: str | None, port: int) -> str:
-    """Why a store could not be opened, with the fix that fits: a server not running, a folder this process may not
-    write, a path that is not a folder, or a damaged database."""
-    if host:
-        return f"Cannot open the Chroma server at {host}:{port} (is `chroma run --host {host} --port {port}` running?): {exc}"
-    text = str(exc).lower()
-    if isinstance(exc, PermissionError) or "permission denied" in text or "readonly" in text or "read-only" in text or "not writable" in text:
-        return f"Cannot open the store folder {path} (is it writable? give this user write access, or set QA_STORE to another folder): {exc}"
-    if Path(path).exists() and not Path(path).is_dir():
-        return f"Cannot open the store folder {path}: it is a file, not a folder. Set QA_STORE (or --store) to a folder: {exc}"
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return (f"Cannot open the store folder {path}: its database {Path(path) / 'chroma.sqlite3'} is damaged ({exc}). Move the folder "
-                "aside and ingest your documents again (`qa ingest FOLDER`), or restore the folder from a backup.")
-    return f"Cannot open the store folder {path}: {exc}. If the folder is damaged, move it aside and ingest your documents again."
 
 
 def open_store(store: str | Path | None = None, collection: str | None = None, *, create: bool = True) -> ChromaStore:
