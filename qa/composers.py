@@ -11,6 +11,8 @@ import re
 from collections.abc import Sequence
 
 from qa.citations import place_marks
+from qa.compose_howto import structured_howto
+from qa.compose_structured import structured_list
 from qa.lexical import stems
 from qa.types import Passage
 from qa.verification import unit_after
@@ -56,7 +58,11 @@ def in_document_order(chosen: Sequence) -> list:
 
 
 def compose_list(question: str, ranked: Sequence, passages: Sequence[Passage], floor: float, limit: int = 6) -> str:
-    """A bulleted list: one cited item per sentence or list item that answers, de-duplicated."""
+    """A bulleted list: the items the documents list themselves (after a lead-in sentence, or a definition list's
+    entries, qa.compose_structured), else one cited item per sentence or list item that answers, de-duplicated."""
+    structured = structured_list(question, ranked, passages, floor)
+    if structured:
+        return structured
     items = distinct(ranked, limit, max(floor, ranked[0].score - 0.2))
     return "\n".join(bullet(s.text, s.passage) for s in items)
 
@@ -219,25 +225,9 @@ def _fmt(x: float) -> str:
 
 
 def compose_howto(question: str, ranked: Sequence, passages: Sequence[Passage]) -> str:
-    """The best answering sentence, then the steps and code blocks that follow it in its passage, kept whole."""
-    best = ranked[0]
-    p = passages[best.passage - 1]
-    after = p.text[best.end - p.start :]
-    blocks = [b for b in re.split(r"\n\s*\n", after) if b.strip()]
-    lines = [cite(best.text, best.passage)]
-    for block in blocks[:8]:
-        if block.startswith(("```", "    ", "\t", "$ ")) or _looks_like_code(block):
-            lines.append("```\n" + block.strip("`\n") + f"\n```\n[{best.passage}]")
-        elif _BULLET.match(block):
-            lines.append(bullet(block, best.passage))
-        else:
-            break
-    return "\n".join(lines)
-
-
-def _looks_like_code(block: str) -> bool:
-    first = block.strip().splitlines()[0] if block.strip() else ""
-    return bool(re.match(r"^(\$ |git |pip |python |sudo |cd |ls |[a-z_]+ = |def |import |from \w+ import |<\w+)", first))
+    """The sentence that best opens the how-to, then the steps and code blocks that follow it, kept whole
+    (qa.compose_howto.structured_howto)."""
+    return structured_howto(question, ranked, passages)
 
 
 def _dot(a, b) -> float:
