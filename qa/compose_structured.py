@@ -79,7 +79,10 @@ def looks_like_code(block: str, after_lead_in: bool = False) -> bool:
         return True
     if _SENTENCE_END.search(b) and len(b.split()) > 4:
         return False
-    return bool(_CODE_START.search(b)) or (after_lead_in and not _SENTENCE_END.search(b) and len(b) < 160)
+    if _CODE_START.search(b):
+        return True
+    codelike = " " in b or bool(re.search(r"[=(){}\[\]$/;|<>]", b))  # one bare word after a lead-in is a term ('until')
+    return after_lead_in and codelike and not _SENTENCE_END.search(b) and len(b) < 160
 
 
 def looks_like_term(block: str) -> bool:
@@ -231,11 +234,9 @@ def units_after_sentence(s, passages: Sequence[Passage], limit: int = 40) -> lis
 
 def announced(s, passages: Sequence[Passage], limit: int = 40) -> list[Unit]:
     """The units of the list a lead-in sentence announces: the blocks after it until the text turns back to itself
-    ('These restrictions are enforced ...'), a definition-list term or a question begins; [] when its paragraph
-    goes on after it."""
+    ('These restrictions are enforced ...'), a definition-list term or a question begins; the rest of its own
+    paragraph first ('There are a number of ways to refer to a job. Job number n may be ...')."""
     units = units_after_sentence(s, passages, limit)
-    if any(u.block == 0 for u in units):
-        return []
     out: list[Unit] = []
     for u in units:
         if u.kind in ("term", "question") or (u.kind == "sentence" and _BACK_REFERENCE.match(u.text) and out):
@@ -245,26 +246,27 @@ def announced(s, passages: Sequence[Passage], limit: int = 40) -> list[Unit]:
 
 
 def lead_in_items(s, passages: Sequence[Passage], max_items: int = MAX_ITEMS) -> list[str]:
-    """The items a lead-in sentence announces, as cited bullets: a definition list's entries when what follows is
-    one ('until', 'while', 'for'), else the following sentences and blocks, until the text turns back to itself
-    ('These restrictions are enforced ...') or a new section begins."""
+    """The items a lead-in sentence announces, as cited bullets: a definition list's entries when one starts right
+    after it ('until', 'while', 'for'; a note may come first), else the blocks of the list it announces (see
+    announced)."""
     units = units_after_sentence(s, passages)
     if not units:
         return []
-    entries = top_level([(t, d) for t, d in definitions(units) if d])
-    if len(entries) >= 2:
-        return [definition_line(t, d) for t, d in entries][:max_items]
+    first_blocks = sorted({u.block for u in units})[:2]
+    if any(u.kind == "term" for u in units if u.block in first_blocks):
+        entries = top_level([(t, d) for t, d in definitions(units) if d])
+        if len(entries) >= 2:
+            return [definition_line(t, d) for t, d in entries][:max_items]
     items: list[str] = []
-    for u in units:
+    listed = announced(s, passages)
+    for u in listed:
         if len(items) >= max_items:
-            break
-        if u.kind == "term" or u.kind == "question" or (u.kind == "sentence" and _BACK_REFERENCE.match(u.text) and items):
             break
         if u.kind == "code":
             if items and items[-1].startswith("```"):
                 break
             items.append(fenced(u.text, u.passage))
-        elif len(u.text) >= 12 and not is_fragment(u, units):
+        elif len(u.text) >= 12 and not is_fragment(u, listed):
             items.append("- " + cite(u.text, u.passage))
     return items
 
