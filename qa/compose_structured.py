@@ -94,6 +94,11 @@ def looks_like_term(block: str) -> bool:
     return 0 < len(b) <= 70 and "\n" not in b and not _SENTENCE_END.search(b) and not b.endswith((":", ",")) and len(b.split()) <= 7
 
 
+def announces(text: str) -> bool:
+    """Does a sentence say outright that a list follows ('the following', 'as follows', a colon at its end)?"""
+    return bool(_LEAD_IN.search(text.strip()))
+
+
 def leads_in(text: str) -> bool:
     """Does a sentence announce what follows ('the following are disallowed:', 'as follows', 'is created using')?"""
     t = text.strip()

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.compose_structured import announced, cite, fenced, is_fragment, leads_in, units_after
+from qa.compose_structured import announced, announces, cite, fenced, is_fragment, leads_in, units_after
 from qa.lexical import stems
 from qa.types import Passage
 
 #: Sections of a manual page that summarise nothing (the command line, links, credits).
 SKIPPED_SECTIONS = re.compile(r"^(synopsis|see also|git|author|authors|documentation|reporting bugs|copyright|notes|bugs|configuration)$", re.I)
-NESTED_ITEMS = 4  # items of a list a point leads in to, shown under it
+NESTED_ITEMS = 4
+_FIGURE = re.compile(r"\d[\d,.]*\s*(%|percent|million|billion|trillion|thousand|people|deaths|tons)|\d{1,3}(,\d{3})+")  # an amount: news summaries keep their figures  # items of a list a point leads in to, shown under it
 
 
 def _dot(a, b) -> float:
@@ -78,7 +79,7 @@ def compose_document_summary(ranked: Sequence, passages: Sequence[Passage], targ
     for group in groups(sentences, passages, points):
         def value(s, group=group):
             position = group.index(s)
-            return _dot(s.vector, target) + (0.06 if position == 0 else 0.03 if position == 1 else 0.0)
+            return _dot(s.vector, target) + (0.06 if position == 0 else 0.03 if position == 1 else 0.0) + (0.03 if _FIGURE.search(s.text) else 0.0)
         best = max((s for s in group if len(s.text) >= 25), key=value, default=None)
         if best is not None:
             candidates.append((value(best), best))
@@ -103,6 +104,8 @@ def what_it_leads_to(s, passages: Sequence[Passage]) -> list[str]:
         return []
     if units and units[0].kind == "code" and units[0].text.count("\n") < 6:
         return [fenced(units[0].text, units[0].passage)]
+    if not announces(s.text):  # a sentence merely cut short ('... on Nov. 16') announces no list
+        return []
     items = []
     for u in units:
         if u.kind != "sentence" or len(items) >= NESTED_ITEMS:

@@ -64,7 +64,25 @@ def compose_list(question: str, ranked: Sequence, passages: Sequence[Passage], f
     if structured:
         return structured
     items = distinct(ranked, limit, max(floor, ranked[0].score - 0.2))
+    items = paragraph_items(distinct(ranked, 2, max(floor, ranked[0].score - 0.3)), ranked, passages) or items
     return "\n".join(bullet(s.text, s.passage) for s in items)
+
+
+def paragraph_items(items: Sequence, ranked: Sequence, passages: Sequence[Passage], most: int = 6) -> list:
+    """When the two best items are sentences of one paragraph, that paragraph enumerates the answer ('the third
+    wave ... the first wave ... Around 2010, ... heroin ...'): all its sentences in order (at most ``most``), then
+    the other items; [] otherwise."""
+    if len(items) < 2 or items[0].passage != items[1].passage:
+        return []
+    p = passages[items[0].passage - 1]
+    lo, hi = sorted((items[0].start, items[1].start))
+    if "\n\n" in p.text[lo - p.start : hi - p.start]:
+        return []
+    begin = p.text.rfind("\n\n", 0, lo - p.start) + 1 + p.start
+    end = p.text.find("\n\n", hi - p.start)
+    end = p.start + (end if end >= 0 else len(p.text))
+    paragraph = sorted({s.start: s for s in ranked if s.passage == items[0].passage and begin <= s.start < end}.values(), key=lambda s: s.start)
+    return paragraph[:most] + [s for s in items if s.passage != items[0].passage or not begin <= s.start < end]
 
 
 def compose_summary(ranked: Sequence, vectors: dict, topic_vec: Sequence[float], floor: float, points: int = 5, balance: float = 0.7,

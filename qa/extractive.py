@@ -19,7 +19,7 @@ from qa.acronyms import acronyms_in, question_acronyms, with_expansions
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step, compose_opinion,
                           compose_summary, compose_yes_no)
 from qa.compose_summary import compose_document_summary, summary_target
-from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic
+from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_document_names
 from qa.types import Passage
 from qa.verification import reverses
 
@@ -143,7 +143,7 @@ class ExtractiveGenerator(Generator):
         read = with_expansions(" ".join(p.text for p in passages), expansions)
         if kind == "summary" and kind_scope == "topic" and not names_a_document(question) and self.topic_is_absent(summary_topic(question), read):
             return True  # a rare word of the topic is nowhere in what was read ('the fentanyl crisis in Europe')
-        if kind != "summary" and self.name_is_absent(question, read):
+        if kind != "summary" and self.name_is_absent(without_document_names(question), read):
             return True  # 'Which Chinese companies ... in Europe?': a name the passages never mention
         if kind == "summary":  # of a named document or of everything: there is always something to summarise
             return kind_scope == "topic" and best.score < self.min_score - 0.25

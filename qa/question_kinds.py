@@ -194,3 +194,11 @@ def summary_focus(question: str, hint: str) -> str:
         topic = re.sub(r"^(['’]s?\s+)?(section|chapter|part|page|advice|guidance|recommendations?|explanation|description|account|take|view)?\s*(about|on|of|regarding|for)\s+", "", topic, flags=_I)
     words = [w for w in _topic_words(topic) if w not in {"manual", "page", "section", "blog", "post", "articl", "piec", "opinion", "faq"}]
     return topic if words and topic.lower() != hint.lower() else ""
+
+
+def without_document_names(question: str) -> str:
+    """The question without the phrases naming documents ('Which experts are quoted in the CNN article about X?' ->
+    'Which experts are quoted in ?'): a name there identifies a document, the text need not hold it."""
+    for phrase in named_documents(question):
+        question = question.replace(phrase, " ")
+    return re.sub(r"\s+", " ", question).strip()
