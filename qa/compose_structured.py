@@ -31,7 +31,7 @@ class Unit:
     """One piece of a document after some sentence: a sentence of a paragraph, a code block, a definition-list term
     or an FAQ question; cited by the (1-based) passage that holds it whole."""
 
-    kind: str  # 'sentence', 'code', 'term', 'question'
+    kind: str  # 'sentence', 'code', 'term', 'question', 'heading'
     text: str
     start: int  # offsets in the document
     end: int
@@ -115,6 +115,7 @@ def units_after(passages: Sequence[Passage], n: int, offset: int, limit: int = 4
     units: list[Unit] = []
     pos, previous, block_index = offset - start, lead, 0
     first = mid_paragraph
+    headings = {h.strip() for q in passages if q.doc_id == p.doc_id for h in q.heading.split(" › ") if h.strip()}
     for raw in rest.split("\n\n"):
         block_start = start + pos
         pos += len(raw) + 2
@@ -127,6 +128,8 @@ def units_after(passages: Sequence[Passage], n: int, offset: int, limit: int = 4
         b_start, b_end = block_start + lead, block_start + lead + len(block)
         if first:  # the rest of the anchor's own paragraph
             kind = "sentence"
+        elif block in headings:  # the section's own heading ('MERGE STRATEGIES'): no term, no item
+            kind = "heading"
         elif looks_like_code(block, after_lead_in=bool(previous) and leads_in(previous)):
             kind = "code"
         elif looks_like_term(block):
@@ -172,9 +175,10 @@ def terms_before(passages: Sequence[Passage], n: int, start: int) -> list[str]:
     if before and not before.endswith("\n\n"):
         return []
     blocks = [b.strip() for b in before.split("\n\n")[:-1]]
+    headings = {h.strip() for h in p.heading.split(" › ")}
     terms: list[str] = []
     for b in reversed(blocks):
-        if looks_like_term(b) and len(terms) < 3:
+        if looks_like_term(b) and b not in headings and len(terms) < 3:
             terms.insert(0, b)
         else:
             break
@@ -182,8 +186,8 @@ def terms_before(passages: Sequence[Passage], n: int, start: int) -> list[str]:
 
 
 def with_terms(terms: list[str], sentence: str, n: int) -> str:
-    """'-c <new-branch>, --create <new-branch>: Create a new branch … [1].'"""
-    return (", ".join(terms) + ": " if terms else "") + cite(sentence, n)
+    """'`-c <new-branch>`, `--create <new-branch>`: Create a new branch … [1].'"""
+    return (label(terms) + ": " if terms else "") + cite(sentence, n)
 
 
 def definitions(units: Sequence[Unit]) -> list[tuple[list[Unit], Unit | None]]:
@@ -201,7 +205,7 @@ def definitions(units: Sequence[Unit]) -> list[tuple[list[Unit], Unit | None]]:
             i += 1
         description = None
         j = i
-        while j < len(units) and units[j].kind != "term" and j < i + 6:
+        while j < len(units) and units[j].kind not in ("term", "heading") and j < i + 6:
             if units[j].kind == "sentence" and not units[j].text.rstrip().endswith(":") and len(units[j].text) >= 15:
                 description = units[j]
                 break
@@ -226,10 +230,16 @@ def is_fragment(u: Unit, units: Sequence[Unit]) -> bool:
 
 
 def definition_line(terms: Sequence[Unit], description: Unit | None) -> str:
-    names = ", ".join(t.text for t in terms)
+    names = label([t.text for t in terms])
     if description is None:
         return "- " + cite(names, terms[0].passage)
     return "- " + names + ": " + cite(description.text, description.passage)
+
+
+def label(terms: Sequence[str]) -> str:
+    """Definition terms as the label of the line describing them ('`-c <new-branch>`, `--create <new-branch>`'); the
+    verifier keeps such a label as written and checks the claim after it."""
+    return ", ".join(f"`{t.replace('`', '')}`" for t in terms)
 
 
 def units_after_sentence(s, passages: Sequence[Passage], limit: int = 40) -> list[Unit]:
@@ -244,7 +254,7 @@ def announced(s, passages: Sequence[Passage], limit: int = 40) -> list[Unit]:
     units = units_after_sentence(s, passages, limit)
     out: list[Unit] = []
     for u in units:
-        if u.kind in ("term", "question") or (u.kind == "sentence" and _BACK_REFERENCE.match(u.text) and out):
+        if u.kind in ("term", "question", "heading") or (u.kind == "sentence" and _BACK_REFERENCE.match(u.text) and out):
             break
         out.append(u)
     return out
@@ -255,7 +265,7 @@ def lead_in_items(s, passages: Sequence[Passage], max_items: int = MAX_ITEMS) ->
     after it ('until', 'while', 'for'; a note may come first), else the blocks of the list it announces (see
     announced)."""
     units = units_after_sentence(s, passages)
-    if not units:
+    if not units or units[0].kind == "code":  # 'using ours merge strategy:' + a command: an example, not a list
         return []
     first_blocks = sorted({u.block for u in units})[:2]
     if any(u.kind == "term" for u in units if u.block in first_blocks):
@@ -276,8 +286,24 @@ def lead_in_items(s, passages: Sequence[Passage], max_items: int = MAX_ITEMS) ->
     return items
 
 
-def definition_items(ranked: Sequence, passages: Sequence[Passage], floor: float, max_items: int = 8) -> list[tuple[float, int, str]]:
-    """Definition-list entries of the passages read whose description answers: (score, document order, line)."""
+def extra_items(items: list[str], ranked: Sequence, passages: Sequence[Passage], floor: float, most: int = 4) -> list[str]:
+    """Good answering sentences not among the items yet, as cited bullets (a list cut short by the end of what
+    was read is completed by what retrieval found elsewhere)."""
+    have = " ".join(items)
+    out: list[str] = []
+    for s in ranked:
+        if s.score < floor or len(out) >= most:
+            break
+        if s.text[:60] not in have and not leads_in(s.text):
+            out.append("- " + cite(s.text, s.passage))
+            have += " " + s.text
+    return out
+
+
+def definition_items(question: str, ranked: Sequence, passages: Sequence[Passage], floor: float, max_items: int = 10) -> list[str]:
+    """The definition list whose entry answers best: its entries in the same section of the same document whose
+    descriptions answer nearly as well, in document order (an option nested under an entry is left out unless
+    options are asked about: 'This option forces ...')."""
     by_start: dict = {}
     for s in ranked:
         key = (passages[s.passage - 1].doc_id, s.start)
@@ -291,24 +317,31 @@ def definition_items(ranked: Sequence, passages: Sequence[Passage], floor: float
                 continue
             seen.add((p.doc_id, d.start))
             s = by_start.get((p.doc_id, d.start))
-            if s is not None and s.score >= floor:
-                found.append((s.score, (n, d.start), definition_line(terms, d)))
-    found.sort(key=lambda x: -x[0])
-    return found[:max_items]
+            if s is not None:
+                found.append((s.score, p.doc_id, passages[d.passage - 1].heading, d.start, terms, d))
+    if not found:
+        return []
+    best = max(found, key=lambda f: f[0])
+    if best[0] < floor:
+        return []
+    options_asked = re.search(r"\b(options?|flags?|switch(es)?)\b", question, re.I)
+    kept = [f for f in found if f[1] == best[1] and f[2] == best[2] and f[0] >= best[0] - 0.25
+            and (options_asked or f is best or not re.search(r"\boption\b|^deprecated", f[5].text, re.I))]
+    return [definition_line(f[4], f[5]) for f in sorted(kept, key=lambda f: f[3])][:max_items]
 
 
 def structured_list(question: str, ranked: Sequence, passages: Sequence[Passage], floor: float) -> str:
     """A list from the documents' structure, or '' when they give none: the items after a lead-in sentence among
     the best ('the following are disallowed:'), or the entries of a definition list whose descriptions answer."""
     best = ranked[0].score
-    for s in ranked[:5]:
-        if s.score < best - 0.12:
+    for s in ranked[:12]:  # the best few that lead in, or a little further one that says 'the following ...:' outright
+        if s.score < best - 0.2 or s.score < floor:
             break
-        if leads_in(s.text):
+        if (leads_in(s.text) and s.score >= best - 0.12) or announces(s.text):
             items = lead_in_items(s, passages)
             if len([i for i in items if i.startswith("- ")]) >= 2:
+                if len(items) < 4:  # a short list may run past what was read
+                    items += extra_items(items, ranked, passages, best - 0.2)
                 return "\n".join([cite(s.text, s.passage)] + items)
-    entries = definition_items(ranked, passages, max(floor, best - 0.2))
-    if len(entries) >= 3:
-        return "\n".join(line for _, _, line in sorted(entries, key=lambda e: e[1]))
-    return ""
+    entries = definition_items(question, ranked, passages, max(floor, best - 0.2))
+    return "\n".join(entries) if len(entries) >= 3 else ""

@@ -67,9 +67,11 @@ LOOPS = ("Bash supports the following looping constructs.\n\nuntil\n\nThe syntax
 def test_a_definition_list_is_listed_as_its_terms_with_what_each_does():
     passages = [P(LOOPS)]
     text = structured_list("Which looping constructs does bash support?", [S(passages, 1, "Bash supports the following looping constructs.")], passages, 0.3)
+    final, result = checked(text, passages)
+    assert not result.unverified and "- `until`: Execute" in final
     assert text.splitlines()[1:] == [
-        "- until: Execute consequent-commands as long as test-commands has an exit status which is not zero [1].",
-        "- while: Execute consequent-commands as long as test-commands has an exit status of zero [1]."]
+        "- `until`: Execute consequent-commands as long as test-commands has an exit status which is not zero [1].",
+        "- `while`: Execute consequent-commands as long as test-commands has an exit status of zero [1]."]
 
 
 def test_options_nested_under_a_command_are_not_items_of_the_list():
@@ -78,7 +80,7 @@ def test_options_nested_under_a_command_are_not_items_of_the_list():
             "the top of the directory stack.")
     passages = [P(text)]
     out = structured_list("Which builtins manage the directory stack?", [S(passages, 1, "Directory Stack Builtins:")], passages, 0.3)
-    assert [line.split(":")[0] for line in out.splitlines()[1:]] == ["- dirs", "- popd", "- pushd"]
+    assert [line.split(":")[0] for line in out.splitlines()[1:]] == ["- `dirs`", "- `popd`", "- `pushd`"]
 
 
 @pytest.mark.parametrize("block, after_lead_in, code", [
@@ -123,7 +125,7 @@ def test_howto_names_the_option_a_description_belongs_to():
             "to the branch. This is a convenient shortcut for:\n\n$ git branch <new-branch>\n$ git switch <new-branch>")
     passages = [P(text)]
     out = structured_howto("How do I create a new branch and switch to it?", [S(passages, 1, text.split("\n\n")[2].split(". ")[0] + ".")], passages)
-    assert out.startswith("-c <new-branch>, --create <new-branch>: Create a new branch") and "$ git switch <new-branch>\n```" in out
+    assert out.startswith("`-c <new-branch>`, `--create <new-branch>`: Create a new branch") and "$ git switch <new-branch>\n```" in out
 
 
 def test_an_faq_question_is_answered_by_the_paragraph_after_it():
