@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.compose_structured import announced, announces, cite, fenced, is_fragment, leads_in, units_after
+from qa.compose_structured import announced, announces, cite, fenced, is_fragment, leads_in, looks_like_code, units_after
 from qa.lexical import stems
 from qa.types import Passage
 
@@ -19,6 +19,11 @@ from qa.types import Passage
 SKIPPED_SECTIONS = re.compile(r"^(synopsis|see also|git|author|authors|documentation|reporting bugs|copyright|notes|bugs|configuration)$", re.I)
 NESTED_ITEMS = 4
 _FIGURE = re.compile(r"\d[\d,.]*\s*(%|percent|million|billion|trillion|thousand|people|deaths|tons)|\d{1,3}(,\d{3})+")  # an amount: news summaries keep their figures  # items of a list a point leads in to, shown under it
+
+
+def _is_code(text: str) -> bool:
+    """A 'sentence' cut from a command or a program's output ('$ git worktree list\n/path/...'): no point of a summary."""
+    return "\n" in text.strip() or looks_like_code(text) or text.lstrip()[:1] in "$#]|<>[{"
 
 
 def _dot(a, b) -> float:
@@ -59,15 +64,16 @@ def groups(sentences: Sequence, passages: Sequence[Passage], parts: int) -> list
     return [ordered[i : i + size] for i in range(0, len(ordered), size)]
 
 
-def compose_document_summary(ranked: Sequence, passages: Sequence[Passage], target: Sequence[float], points: int = 6) -> str:
+def compose_document_summary(ranked: Sequence, passages: Sequence[Passage], target: Sequence[float] | None, points: int = 6) -> str:
     """Up to ``points`` cited points that cover one document: the sentence of each section (or part) closest to
-    ``target`` (the document's centroid, or the topic asked about), the first sentences of a section a little
+    ``target`` (the document's centroid, or the topic asked about; None: the sentences' own scores, for a summary
+    of one document narrowed to a focus), the first sentences of a section a little
     favoured, the best sections kept, shown in document order."""
     seen: set[tuple[str, int]] = set()
     sentences = []
     for s in ranked:  # one sentence held by two overlapping passages counts once
         key = (passages[s.passage - 1].doc_id, s.start)
-        if key not in seen and s.vector is not None and not s.text.rstrip().endswith("?"):
+        if key not in seen and s.vector is not None and not s.text.rstrip().endswith("?") and not _is_code(s.text):
             seen.add(key)
             sentences.append(s)
     items = set()
@@ -75,11 +81,19 @@ def compose_document_summary(ranked: Sequence, passages: Sequence[Passage], targ
         if leads_in(s.text):
             items |= {(passages[u.passage - 1].doc_id, u.start) for u in announced(s, passages)}
     sentences = [s for s in sentences if (passages[s.passage - 1].doc_id, s.start) not in items]
+    if target is None:  # narrowed to a focus: the sentences that answer it best, wherever they are
+        sentences.sort(key=lambda s: -s.score)
+        parts = [[s] for s in sentences if sentences and s.score >= sentences[0].score - 0.25]
+    else:
+        parts = groups(sentences, passages, points)
+    if len(parts) > points:  # many sections: one more point
+        points += 1
     candidates = []
-    for group in groups(sentences, passages, points):
+    for group in parts:
         def value(s, group=group):
             position = group.index(s)
-            return _dot(s.vector, target) + (0.06 if position == 0 else 0.03 if position == 1 else 0.0) + (0.03 if _FIGURE.search(s.text) else 0.0)
+            closeness = _dot(s.vector, target) if target is not None else s.score  # no target: how well it answers the focus asked
+            return closeness + (0.06 if position == 0 else 0.03 if position == 1 else 0.0) + (0.03 if _FIGURE.search(s.text) else 0.0)
         best = max((s for s in group if len(s.text) >= 25), key=value, default=None)
         if best is not None:
             candidates.append((value(best), best))

@@ -71,7 +71,8 @@ def title_matches(hint: str, documents: Sequence[DocumentInfo]) -> list[tuple[fl
     scored = []
     for d in documents:
         have = set(stems(f"{d.title} {d.doc_id} {re.sub(r'[_./-]', ' ', d.source.rsplit('/', 1)[-1])}"))
-        found = sum(1 for w in base if alternatives[w] & have)
+        names = file_words(d.doc_id)  # 'the FAQ' is gitfaq.html: a word of the hint inside a word of the file name
+        found = sum(1 for w in base if alternatives[w] & have or (len(w) >= 3 and any(w in n and n != w for n in names)))
         if found:
             scored.append((found / len(base), d.doc_id))
     return sorted(scored, reverse=True)

@@ -226,6 +226,8 @@ class ExtractiveGenerator(Generator):
                 return compose_overview(ranked, passages, vectors)
             if kind.scope in ("document", "topic") and len({p.doc_id for p in passages}) == 1 and len(passages) >= 2:  # one document, read whole
                 focus = summary_focus(question, kind.document_hint) if kind.scope == "document" else summary_topic(question)
+                if kind.scope == "document" and focus:  # 'the FAQ's advice about credentials': what answers the focus, across the document
+                    return compose_document_summary(self.score_sentences(focus, passages), passages, None)
                 return compose_document_summary(ranked, passages, summary_target(centroid([s.vector for s in ranked]), self.embedder.embed(focus) if focus else None))
             topic_vec = self.embedder.embed(summary_topic(question)) if kind.scope == "topic" else centroid([s.vector for s in ranked])
             if kind.scope == "topic":
