@@ -18,6 +18,7 @@ from qa.citations import place_marks
 from qa.types import Passage
 
 MAX_ITEMS = 16
+MIN_DEFINITION_SCORE = 0.45  # the best entry of a definition list must answer this well (as a look-up's sentence must)
 _LEAD_IN = re.compile(r"(:\s*$)|\b(the following|as follows|a number of ways|several ways|include:?\s*$)", re.I)
 _BACK_REFERENCE = re.compile(r"^(these|this|those|such|the above|all of (these|them)|note|see also|in addition|otherwise)\b", re.I)
 _CODE_START = re.compile(r"^(\$|#|>>>|%)\s|^[a-z][\w.-]*\s+(?:-{1,2}\w|[<\[{($/~.\"'=|;&])|^[\w.-]+\[.*\]=|^\w+\s*\(\)\s*\{|"
@@ -322,7 +323,7 @@ def definition_items(question: str, ranked: Sequence, passages: Sequence[Passage
     if not found:
         return []
     best = max(found, key=lambda f: f[0])
-    if best[0] < floor:
+    if best[0] < max(floor, MIN_DEFINITION_SCORE):  # no entry answers: a definition list elsewhere is no answer
         return []
     options_asked = re.search(r"\b(options?|flags?|switch(es)?)\b", question, re.I)
     kept = [f for f in found if f[1] == best[1] and f[2] == best[2] and f[0] >= best[0] - 0.25

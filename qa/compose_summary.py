@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.compose_structured import announced, announces, cite, fenced, is_fragment, leads_in, looks_like_code, units_after
+from qa.compose_structured import announced, announces, cite, fenced, is_fragment, leads_in, looks_like_code, looks_like_term, units_after
 from qa.lexical import stems
 from qa.types import Passage
 
@@ -22,8 +22,9 @@ _FIGURE = re.compile(r"\d[\d,.]*\s*(%|percent|million|billion|trillion|thousand|
 
 
 def _is_code(text: str) -> bool:
-    """A 'sentence' cut from a command or a program's output ('$ git worktree list\n/path/...'): no point of a summary."""
-    return "\n" in text.strip() or looks_like_code(text) or text.lstrip()[:1] in "$#]|<>[{"
+    """A 'sentence' cut from a command or a program's output ('$ git worktree list\n/path/...'), or a subheading
+    ('Invoked by remote shell daemon'): no point of a summary."""
+    return "\n" in text.strip() or looks_like_code(text) or text.lstrip()[:1] in "$#]|<>[{" or looks_like_term(text)  # a subheading either
 
 
 def _dot(a, b) -> float:

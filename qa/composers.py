@@ -121,7 +121,8 @@ def compose_overview(ranked: Sequence, passages: Sequence[Passage], vectors: dic
     for doc, sentences in list(by_doc.items())[:documents]:
         middle = centroid([vectors[id(s)] for s in sentences])
         best = max(sentences, key=lambda s: _dot(vectors[id(s)], middle))
-        title = passages[best.passage - 1].title.replace("“", "'").replace("”", "'")
+        title = re.sub(r"(?<!\S)\d+(\.\d+)+\.?\s+", "", passages[best.passage - 1].title)  # '9.3 History Expansion': a section number is no claim
+        title = title.replace("“", "'").replace("”", "'")
         lines.append((best.passage, f"- In “{title}”: {cite(best.text, best.passage)}"))
     return "\n".join(line for _, line in sorted(lines))
 
