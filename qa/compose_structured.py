@@ -100,6 +100,12 @@ def announces(text: str) -> bool:
     return bool(_LEAD_IN.search(text.strip()))
 
 
+def is_command(text: str) -> bool:
+    """A 'sentence' that is a command, a synopsis or program output rather than prose."""
+    t = text.strip()
+    return "\n" in t or looks_like_code(t) or t[:1] in "$#[]|<>{"
+
+
 def leads_in(text: str) -> bool:
     """Does a sentence announce what follows ('the following are disallowed:', 'as follows', 'is created using')?"""
     t = text.strip()
@@ -338,6 +344,8 @@ def structured_list(question: str, ranked: Sequence, passages: Sequence[Passage]
     for s in ranked[:12]:  # the best few that lead in, or a little further one that says 'the following ...:' outright
         if s.score < best - 0.2 or s.score < floor:
             break
+        if is_command(s.text):  # 'git grep --all-match -e NODE' ends without a stop but leads into nothing
+            continue
         if (leads_in(s.text) and s.score >= best - 0.12) or announces(s.text):
             items = lead_in_items(s, passages)
             if len([i for i in items if i.startswith("- ")]) >= 2:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from qa.citations import place_marks
 from qa.compose_howto import structured_howto
-from qa.compose_structured import structured_list
+from qa.compose_structured import is_command, structured_list
 from qa.lexical import stems
 from qa.types import Passage
 from qa.verification import unit_after
@@ -63,8 +63,9 @@ def compose_list(question: str, ranked: Sequence, passages: Sequence[Passage], f
     structured = structured_list(question, ranked, passages, floor)
     if structured:
         return structured
-    items = distinct(ranked, limit, max(floor, ranked[0].score - 0.2))
-    items = paragraph_items(distinct(ranked, 2, max(floor, ranked[0].score - 0.3)), ranked, passages) or items
+    prose = [s for s in ranked if not is_command(s.text)] or list(ranked)  # a synopsis line is no item of a list
+    items = distinct(prose, limit, max(floor, prose[0].score - 0.2))
+    items = paragraph_items(distinct(prose, 2, max(floor, prose[0].score - 0.3)), prose, passages) or items
     return "\n".join(bullet(s.text, s.passage) for s in items)
 
 
