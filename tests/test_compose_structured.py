@@ -228,3 +228,14 @@ def test_git_notes_merge_strategies_from_a_real_page_on_a_real_store(store, fake
     final, result = checked(out, passages)
     assert not result.unverified and final.count("\n- ") == len(items)
     assert units_after(passages, n, passages[n - 1].start + passages[n - 1].text.index(lead) + len(lead))[0].kind == "sentence"
+
+
+def test_a_synopsis_is_neither_a_lead_in_nor_an_item():
+    text = ("git grep [-a | --text] [-I] [--textconv]\n        [-w | --word-regexp]\n\ngit grep --all-match -e NODE -e Unexpected\n\n"
+            "Looks for a line that has NODE or Unexpected in files that have lines that match both.")
+    passages = [P(text)]
+    ranked = [S(passages, 1, "git grep [-a | --text] [-I] [--textconv]\n        [-w | --word-regexp]", 0.7),
+              S(passages, 1, "git grep --all-match -e NODE -e Unexpected", 0.69),
+              S(passages, 1, "Looks for a line that has NODE or Unexpected in files that have lines that match both.", 0.6)]
+    assert compose_list("Which options does git grep offer?", ranked, passages, 0.3) == \
+        "- Looks for a line that has NODE or Unexpected in files that have lines that match both [1]."
