@@ -295,7 +295,7 @@ def lead_in_items(s, passages: Sequence[Passage], max_items: int = MAX_ITEMS) ->
 
 def extra_items(items: list[str], ranked: Sequence, passages: Sequence[Passage], floor: float, most: int = 4) -> list[str]:
     """Good answering sentences not among the items yet, as cited bullets (a list cut short by the end of what
-    was read is completed by what retrieval found elsewhere)."""
+    was read is completed by what else its document says; the caller passes that document's sentences)."""
     have = " ".join(items)
     out: list[str] = []
     for s in ranked:
@@ -350,7 +350,8 @@ def structured_list(question: str, ranked: Sequence, passages: Sequence[Passage]
             items = lead_in_items(s, passages)
             if len([i for i in items if i.startswith("- ")]) >= 2:
                 if len(items) < 4:  # a short list may run past what was read
-                    items += extra_items(items, ranked, passages, best - 0.2)
+                    same = [r for r in ranked if passages[r.passage - 1].doc_id == passages[s.passage - 1].doc_id]
+                    items += extra_items(items, same, passages, best - 0.2)
                 return "\n".join([cite(s.text, s.passage)] + items)
     entries = definition_items(question, ranked, passages, max(floor, best - 0.2))
     return "\n".join(entries) if len(entries) >= 3 else ""
