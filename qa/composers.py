@@ -114,18 +114,35 @@ def centroid(vectors: Sequence[Sequence[float]]) -> list[float]:
 
 
 def compose_overview(ranked: Sequence, passages: Sequence[Passage], vectors: dict, documents: int = 6) -> str:
-    """An overview of several documents: the most central sentence of each, labelled with its title."""
+    """An overview of several documents: the most central sentence of each (prose, not a command), labelled with its
+    title; what every title shares ('Bash Reference Manual: ') and section numbers ('9.3') are left out of labels."""
     by_doc: dict[str, list] = {}
     for s in ranked:
-        by_doc.setdefault(passages[s.passage - 1].doc_id, []).append(s)
+        if not is_command(s.text):
+            by_doc.setdefault(passages[s.passage - 1].doc_id, []).append(s)
+    titles = {p.doc_id: p.title for p in passages}
+    shared = _shared_title_prefix(list(titles.values()))
     lines = []
     for doc, sentences in list(by_doc.items())[:documents]:
         middle = centroid([vectors[id(s)] for s in sentences])
         best = max(sentences, key=lambda s: _dot(vectors[id(s)], middle))
-        title = re.sub(r"(?<!\S)\d+(\.\d+)+\.?\s+", "", passages[best.passage - 1].title)  # '9.3 History Expansion': a section number is no claim
+        title = passages[best.passage - 1].title[len(shared):]
+        title = re.sub(r"(?<!\S)\d+(\.\d+)+\.?\s+", "", title)  # '9.3 History Expansion': a section number is no claim
         title = title.replace("“", "'").replace("”", "'")
         lines.append((best.passage, f"- In “{title}”: {cite(best.text, best.passage)}"))
     return "\n".join(line for _, line in sorted(lines))
+
+
+def _shared_title_prefix(titles: list[str]) -> str:
+    """The start every title shares, up to its last ': ' or ' - ' ('Bash Reference Manual: '); '' when none."""
+    if len(titles) < 2:
+        return ""
+    first = titles[0]
+    n = 0
+    while n < len(first) and all(len(t) > n and t[n] == first[n] for t in titles):
+        n += 1
+    cut = max(first.rfind(": ", 0, n), first.rfind(" - ", 0, n))
+    return first[: cut + 2] if cut >= 0 and first[cut:cut + 2] == ": " else (first[: cut + 3] if cut >= 0 else "")
 
 
 def compose_yes_no(question: str, ranked: Sequence, reverses) -> str:

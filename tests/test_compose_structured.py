@@ -239,3 +239,16 @@ def test_a_synopsis_is_neither_a_lead_in_nor_an_item():
               S(passages, 1, "Looks for a line that has NODE or Unexpected in files that have lines that match both.", 0.6)]
     assert compose_list("Which options does git grep offer?", ranked, passages, 0.3) == \
         "- Looks for a line that has NODE or Unexpected in files that have lines that match both [1]."
+
+
+def test_an_overview_labels_each_document_without_the_shared_title_start():
+    from qa.composers import compose_overview
+
+    emb = FakeEmbedder()
+    texts = {"a.pdf": ("Bash Reference Manual: 3.5.1 Brace Expansion", "Brace expansion is a mechanism by which arbitrary strings may be generated."),
+             "b.pdf": ("Bash Reference Manual: 6.8 The Directory Stack", "The dirs builtin displays the contents of the directory stack.")}
+    passages = [Passage(doc_id=d, title=t, chunk_id=f"{d}::0", text=x, score=1.0, start=0, end=len(x)) for d, (t, x) in texts.items()]
+    ranked = [S(passages, n, p.text, 0.5, emb.embed(p.text)) for n, p in enumerate(passages, start=1)]
+    out = compose_overview(ranked, passages, {id(s): s.vector for s in ranked})
+    assert out.splitlines() == ["- In “Brace Expansion”: Brace expansion is a mechanism by which arbitrary strings may be generated [1].",
+                                "- In “The Directory Stack”: The dirs builtin displays the contents of the directory stack [2]."]
