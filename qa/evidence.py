@@ -197,19 +197,25 @@ def gather(plan: EvidencePlan, search: Search, document_passages: Callable[[str]
 
 def with_continuations(passages: list[Passage], best: int, document_passages: Callable[[str], list[Passage]]) -> list[Passage]:
     """The passages, each of the ``best`` first followed (at the end, after every passage retrieved) by the chunk
-    that continues it in its document when it was not read: the items after 'the following are disallowed:' or the
-    code after 'To ... :' often start in the next chunk."""
+    that continues it in its document, past the following chunks that were read already: the items after 'the
+    following are disallowed:' or the code after 'To ... :' often go on there."""
     have = {p.chunk_id for p in passages}
     added: list[Passage] = []
     chunks_of: dict[str, list[Passage]] = {}
     for p in passages[:best]:
         if p.doc_id not in chunks_of:
             chunks_of[p.doc_id] = document_passages(p.doc_id)
-        after = [c for c in chunks_of[p.doc_id] if c.start > p.start]
-        if after and after[0].chunk_id not in have and after[0].start <= p.end + 2:
-            nxt = after[0].model_copy(update={"score": p.score * 0.9})
-            have.add(nxt.chunk_id)
-            added.append(nxt)
+        chunks, at = chunks_of[p.doc_id], p
+        while True:  # past the chunks after it that were read already, to the first that was not
+            after = [c for c in chunks if c.start > at.start]
+            if not after or after[0].start > at.end + 2:
+                break
+            if after[0].chunk_id not in have:
+                nxt = after[0].model_copy(update={"score": p.score * 0.9})
+                have.add(nxt.chunk_id)
+                added.append(nxt)
+                break
+            at = after[0]
     return passages + added
 
 

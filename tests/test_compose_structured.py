@@ -206,6 +206,8 @@ def test_lists_and_howtos_read_the_chunk_after_their_best_passages():
     chunks = [P("a " * 10, i=0), P("b " * 10, start=20, i=1), P("c " * 10, start=40, i=2)]
     got = with_continuations([chunks[0]], 3, lambda doc: chunks)
     assert [p.chunk_id for p in got] == ["d.html::0", "d.html::1"]
+    got = with_continuations([chunks[0], chunks[1]], 1, lambda doc: chunks)  # the next one was read: the one after it
+    assert [p.chunk_id for p in got] == ["d.html::0", "d.html::1", "d.html::2"]
 
 
 def test_git_notes_merge_strategies_from_a_real_page_on_a_real_store(store, fake_embedder, tmp_path):
