@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from qa.citations import place_marks
 from qa.compose_howto import structured_howto
-from qa.compose_structured import is_command, structured_list
+from qa.compose_list import structured_list
+from qa.compose_structured import is_command
 from qa.lexical import stems
 from qa.types import Passage
 from qa.verification import unit_after

@@ -6,7 +6,8 @@ import pytest
 
 from qa.citations import build_citations
 from qa.compose_howto import structured_howto
-from qa.compose_structured import looks_like_code, looks_like_term, structured_list, units_after
+from qa.compose_list import structured_list
+from qa.compose_structured import looks_like_code, looks_like_term, units_after
 from qa.compose_summary import compose_document_summary
 from qa.composers import compose_list
 from qa.evidence import document_of_topic, match_document, plan_evidence, with_continuations
@@ -88,6 +89,7 @@ def test_options_nested_under_a_command_are_not_items_of_the_list():
     ("declare -A name", True, True),
     ("if [ -f ~/.bashrc ]; then . ~/.bashrc; fi", False, True),
     ("git bisect start\ngit bisect bad", False, True),
+    ("while test-commands; do consequent-commands; done", False, True),
     ("Changing directories with the cd builtin.", True, False),
     ("Display the list of currently remembered directories and what they hold.", False, False),
 ])
