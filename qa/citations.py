@@ -60,9 +60,11 @@ def renumber(text: str, valid: Callable[[int], bool]) -> tuple[str, list[int]]:
 
     new = MARKER.sub(rewrite, text)
     new = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", new)  # 'x [1][1]' -> 'x [1]'
-    new = re.sub(r"[ \t]+(?=[.,;:!?](\s|$))", "", new)  # 'claim [9].' with [9] dropped -> 'claim.'
-    new = re.sub(r"[ \t]{2,}", " ", new).strip()
-    return new, order
+    parts = re.split(r"(```.*?```)", new, flags=re.S)  # a code block keeps its spaces ('then . ~/.bashrc', indentation)
+    for i in range(0, len(parts), 2):
+        parts[i] = re.sub(r"[ \t]+(?=[.,;:!?](\s|$))", "", parts[i])  # 'claim [9].' with [9] dropped -> 'claim.'
+        parts[i] = re.sub(r"[ \t]{2,}", " ", parts[i])
+    return "".join(parts).strip(), order
 
 
 QuoteFinder = Callable[[str, Passage], tuple[str, int, int]]  # (claim sentence, passage) -> (quote, start, end)

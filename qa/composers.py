@@ -11,6 +11,9 @@ import re
 from collections.abc import Sequence
 
 from qa.citations import place_marks
+from qa.compose_howto import structured_howto
+from qa.compose_list import structured_list
+from qa.compose_structured import is_command
 from qa.lexical import stems
 from qa.types import Passage
 from qa.verification import unit_after
@@ -56,9 +59,32 @@ def in_document_order(chosen: Sequence) -> list:
 
 
 def compose_list(question: str, ranked: Sequence, passages: Sequence[Passage], floor: float, limit: int = 6) -> str:
-    """A bulleted list: one cited item per sentence or list item that answers, de-duplicated."""
-    items = distinct(ranked, limit, max(floor, ranked[0].score - 0.2))
+    """A bulleted list: the items the documents list themselves (after a lead-in sentence, or a definition list's
+    entries, qa.compose_structured), else one cited item per sentence or list item that answers, de-duplicated."""
+    structured = structured_list(question, ranked, passages, floor)
+    if structured:
+        return structured
+    prose = [s for s in ranked if not is_command(s.text)] or list(ranked)  # a synopsis line is no item of a list
+    items = distinct(prose, limit, max(floor, prose[0].score - 0.2))
+    items = paragraph_items(distinct(prose, 2, max(floor, prose[0].score - 0.3)), prose, passages) or items
     return "\n".join(bullet(s.text, s.passage) for s in items)
+
+
+def paragraph_items(items: Sequence, ranked: Sequence, passages: Sequence[Passage], most: int = 6) -> list:
+    """When the two best items are sentences of one paragraph, that paragraph enumerates the answer ('the third
+    wave ... the first wave ... Around 2010, ... heroin ...'): all its sentences in order (at most ``most``), then
+    the other items; [] otherwise."""
+    if len(items) < 2 or items[0].passage != items[1].passage:
+        return []
+    p = passages[items[0].passage - 1]
+    lo, hi = sorted((items[0].start, items[1].start))
+    if "\n\n" in p.text[lo - p.start : hi - p.start]:
+        return []
+    begin = p.text.rfind("\n\n", 0, lo - p.start) + 1 + p.start
+    end = p.text.find("\n\n", hi - p.start)
+    end = p.start + (end if end >= 0 else len(p.text))
+    paragraph = sorted({s.start: s for s in ranked if s.passage == items[0].passage and begin <= s.start < end}.values(), key=lambda s: s.start)
+    return paragraph[:most] + [s for s in items if s.passage != items[0].passage or not begin <= s.start < end]
 
 
 def compose_summary(ranked: Sequence, vectors: dict, topic_vec: Sequence[float], floor: float, points: int = 5, balance: float = 0.7,
@@ -89,17 +115,35 @@ def centroid(vectors: Sequence[Sequence[float]]) -> list[float]:
 
 
 def compose_overview(ranked: Sequence, passages: Sequence[Passage], vectors: dict, documents: int = 6) -> str:
-    """An overview of several documents: the most central sentence of each, labelled with its title."""
+    """An overview of several documents: the most central sentence of each (prose, not a command), labelled with its
+    title; what every title shares ('Bash Reference Manual: ') and section numbers ('9.3') are left out of labels."""
     by_doc: dict[str, list] = {}
     for s in ranked:
-        by_doc.setdefault(passages[s.passage - 1].doc_id, []).append(s)
+        if not is_command(s.text):
+            by_doc.setdefault(passages[s.passage - 1].doc_id, []).append(s)
+    titles = {p.doc_id: p.title for p in passages}
+    shared = _shared_title_prefix(list(titles.values()))
     lines = []
     for doc, sentences in list(by_doc.items())[:documents]:
         middle = centroid([vectors[id(s)] for s in sentences])
         best = max(sentences, key=lambda s: _dot(vectors[id(s)], middle))
-        title = passages[best.passage - 1].title.replace("“", "'").replace("”", "'")
+        title = passages[best.passage - 1].title[len(shared):]
+        title = re.sub(r"(?<!\S)\d+(\.\d+)+\.?\s+", "", title)  # '9.3 History Expansion': a section number is no claim
+        title = title.replace("“", "'").replace("”", "'")
         lines.append((best.passage, f"- In “{title}”: {cite(best.text, best.passage)}"))
     return "\n".join(line for _, line in sorted(lines))
+
+
+def _shared_title_prefix(titles: list[str]) -> str:
+    """The start every title shares, up to its last ': ' or ' - ' ('Bash Reference Manual: '); '' when none."""
+    if len(titles) < 2:
+        return ""
+    first = titles[0]
+    n = 0
+    while n < len(first) and all(len(t) > n and t[n] == first[n] for t in titles):
+        n += 1
+    cut = max(first.rfind(": ", 0, n), first.rfind(" - ", 0, n))
+    return first[: cut + 2] if cut >= 0 and first[cut:cut + 2] == ": " else (first[: cut + 3] if cut >= 0 else "")
 
 
 def compose_yes_no(question: str, ranked: Sequence, reverses) -> str:
@@ -219,25 +263,9 @@ def _fmt(x: float) -> str:
 
 
 def compose_howto(question: str, ranked: Sequence, passages: Sequence[Passage]) -> str:
-    """The best answering sentence, then the steps and code blocks that follow it in its passage, kept whole."""
-    best = ranked[0]
-    p = passages[best.passage - 1]
-    after = p.text[best.end - p.start :]
-    blocks = [b for b in re.split(r"\n\s*\n", after) if b.strip()]
-    lines = [cite(best.text, best.passage)]
-    for block in blocks[:8]:
-        if block.startswith(("```", "    ", "\t", "$ ")) or _looks_like_code(block):
-            lines.append("```\n" + block.strip("`\n") + f"\n```\n[{best.passage}]")
-        elif _BULLET.match(block):
-            lines.append(bullet(block, best.passage))
-        else:
-            break
-    return "\n".join(lines)
-
-
-def _looks_like_code(block: str) -> bool:
-    first = block.strip().splitlines()[0] if block.strip() else ""
-    return bool(re.match(r"^(\$ |git |pip |python |sudo |cd |ls |[a-z_]+ = |def |import |from \w+ import |<\w+)", first))
+    """The sentence that best opens the how-to, then the steps and code blocks that follow it, kept whole
+    (qa.compose_howto.structured_howto)."""
+    return structured_howto(question, ranked, passages)
 
 
 def _dot(a, b) -> float:

@@ -20,6 +20,7 @@ from qa.types import DocumentInfo, Passage
 READ_K = {"summary": 14, "list": 12, "comparison": 12, "multi_step": 8, "howto": 6, "explanation": 6, "opinion": 6}
 TITLE_MATCH = 0.6  # share of a description's words a title must hold ('the State Department report' is not 'the United States ...')
 MAX_WHOLE_DOCUMENT_CHUNKS = 40
+CONTINUED_PASSAGES = 3  # a list or a how-to reads the chunk after each of its 3 best passages
 MAX_LEAD_DOCUMENTS = 12  # an overview of everything reads the opening of this many documents  # a summary of a very long document reads its first 40 chunks
 _GENERIC = set(stems("the this that a an article piece op-ed oped editorial essay post blog report document page manual man guide "
                      "tutorial chapter section letter paper story interview book handbook file text about on titled called named from "
@@ -42,6 +43,7 @@ class EvidencePlan:
     leads: bool = False  # an overview of everything: the opening passages of every document
     sub_queries: list[str] = field(default_factory=list)  # a multi-step question: each part searched on its own too
     per_source: int = 0  # comparison: best passages kept from each document
+    continuations: int = 0  # list, howto: the chunk after each of this many best passages is read too (a list or code block goes on there)
     notes: list[str] = field(default_factory=list)  # why the plan is what it is (for debugging and the docs)
 
 
@@ -69,10 +71,37 @@ def title_matches(hint: str, documents: Sequence[DocumentInfo]) -> list[tuple[fl
     scored = []
     for d in documents:
         have = set(stems(f"{d.title} {d.doc_id} {re.sub(r'[_./-]', ' ', d.source.rsplit('/', 1)[-1])}"))
-        found = sum(1 for w in base if alternatives[w] & have)
+        names = file_words(d.doc_id)  # 'the FAQ' is gitfaq.html: a word of the hint inside a word of the file name
+        found = sum(1 for w in base if alternatives[w] & have or (len(w) >= 3 and any(w in n and n != w for n in names)))
         if found:
             scored.append((found / len(base), d.doc_id))
     return sorted(scored, reverse=True)
+
+
+def file_words(doc_id: str) -> list[str]:
+    """The stems of a document's file name without its extension ('git-bisect.html' -> git, bisect)."""
+    name = doc_id.rsplit("/", 1)[-1]
+    name = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name)
+    return stems(re.sub(r"[_.-]", " ", name))
+
+
+def document_of_topic(topic: str, documents: Sequence[DocumentInfo]) -> str | None:
+    """The one document whose file name the topic spells out ('how git bisect works' -> git-bisect.html, 'job
+    control basics' -> job-control-basics.pdf), its words rare among the collection's file names; None otherwise."""
+    if len(documents) < 2:
+        return None
+    words = {d.doc_id: file_words(d.doc_id) for d in documents}
+    share = {}
+    for ws in words.values():
+        for w in set(ws):
+            share[w] = share.get(w, 0) + 1
+    mine = set(stems(topic))
+    found = []
+    for doc, ws in words.items():
+        rare = [w for w in ws if share[w] <= max(1, len(documents) // 4) and not w.isdigit()]
+        if rare and set(rare) <= mine and all(w in mine or share[w] > len(documents) // 4 or w.isdigit() for w in ws):
+            found.append(doc)
+    return found[0] if len(found) == 1 else None
 
 
 def match_document(hint: str, documents: Sequence[DocumentInfo], search: Search | None = None) -> str | None:
@@ -84,6 +113,11 @@ def match_document(hint: str, documents: Sequence[DocumentInfo], search: Search 
     scored = title_matches(hint, documents)
     if scored and scored[0][0] >= TITLE_MATCH and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][1]
+    if scored and scored[0][0] >= TITLE_MATCH:  # a tie: 'the gittutorial manual page' is gittutorial.html, not gittutorial-2.html
+        tied = [d for share, d in scored if share == scored[0][0]]
+        exact = [d for d in tied if set(file_words(d)) <= set(hint_words(hint))]
+        if len(exact) == 1:
+            return exact[0]
     words = [w for w in re.findall(r"[\w'’-]+", hint) if w.lower() not in _GENERIC and stems(w)]
     about = re.search(r"\b(about|on|regarding|covering|discussing|describing)\b", hint, re.I)
     if search is not None and about and len(words) >= 2:  # 'the article about Biden's meeting with Xi': whose text it is about
@@ -103,7 +137,12 @@ def plan_evidence(question: str, kind: QuestionKind, documents: Sequence[Documen
         plan.documents = named
         plan.notes.append(f"restricted to {', '.join(named)} (named as {', '.join(hints)})")
     if kind.kind == "summary":
-        if kind.scope == "document" and len(named) == 1:
+        topic_document = document_of_topic(summary_topic(question), documents) if kind.scope == "topic" and not named else None
+        if topic_document:  # 'Summarize how git bisect works': the git-bisect page is what it is about
+            named = [topic_document]
+            plan.documents = named
+            plan.notes.append(f"the topic names {topic_document}")
+        if kind.scope in ("document", "topic") and len(named) == 1:
             plan.whole_document = named[0]
         elif kind.scope == "everything" and len(documents) == 1:
             plan.whole_document = documents[0].doc_id
@@ -114,6 +153,8 @@ def plan_evidence(question: str, kind: QuestionKind, documents: Sequence[Documen
         plan.sub_queries = split_question(question)
     if kind.kind == "comparison":
         plan.per_source = 2
+    if kind.kind in ("list", "howto"):
+        plan.continuations = CONTINUED_PASSAGES
     return plan
 
 
@@ -149,7 +190,33 @@ def gather(plan: EvidencePlan, search: Search, document_passages: Callable[[str]
         passages = search(plan.query, plan.k)
     if plan.per_source:
         passages = best_per_source(passages, plan.per_source)
+    if plan.continuations and document_passages is not None:
+        passages = with_continuations(passages, plan.continuations, document_passages)
     return passages
+
+
+def with_continuations(passages: list[Passage], best: int, document_passages: Callable[[str], list[Passage]]) -> list[Passage]:
+    """The passages, each of the ``best`` first followed (at the end, after every passage retrieved) by the chunk
+    that continues it in its document, past the following chunks that were read already: the items after 'the
+    following are disallowed:' or the code after 'To ... :' often go on there."""
+    have = {p.chunk_id for p in passages}
+    added: list[Passage] = []
+    chunks_of: dict[str, list[Passage]] = {}
+    for p in passages[:best]:
+        if p.doc_id not in chunks_of:
+            chunks_of[p.doc_id] = document_passages(p.doc_id)
+        chunks, at = chunks_of[p.doc_id], p
+        while True:  # past the chunks after it that were read already, to the first that was not
+            after = [c for c in chunks if c.start > at.start]
+            if not after or after[0].start > at.end + 2:
+                break
+            if after[0].chunk_id not in have:
+                nxt = after[0].model_copy(update={"score": p.score * 0.9})
+                have.add(nxt.chunk_id)
+                added.append(nxt)
+                break
+            at = after[0]
+    return passages + added
 
 
 def best_per_source(passages: Sequence[Passage], per_source: int, max_sources: int = 4) -> list[Passage]:

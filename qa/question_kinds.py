@@ -100,11 +100,24 @@ def named_document(question: str) -> str:
     return found[0] if found else ""
 
 
+_ASKS_A_SET = re.compile(r"^\s*what (is|are) (not |never )?(allowed|disallowed|forbidden|prohibited|permitted|required|supported|included|available)\b", _I)
+_WHICH_NOUNS = re.compile(r"^\s*(?:(?:from|for|in|on|at|to|with|by|of|under|through) )?(which|what) ((?:[\w-]+ ){0,2}?)([\w-]{3,})\s+(\w+)", _I)
+_VERBS_AFTER = {"does", "do", "did", "can", "could", "should", "would", "will", "must", "may", "are", "were", "have", "has", "is", "was"}
+
+
 def _is_list(question: str) -> bool:
-    if _LIST.search(question):
+    """Does the question ask for several things?  'List ...', 'What are the ways ...', 'Which senators ...',
+    'From which places does Git read ...', 'Which modes does git reset support?', 'What is disallowed in ...'."""
+    if _LIST.search(question) or _ASKS_A_SET.match(question):
         return True
     m = _WHICH_PLURAL.match(question)
-    return bool(m and m.group(3).lower() not in _NOT_PLURAL)
+    if m and m.group(3).lower() not in _NOT_PLURAL:
+        return True
+    m = _WHICH_NOUNS.match(question)  # 'which <adjective>? <plural noun> <verb>'
+    if m and m.group(4).lower() in _VERBS_AFTER:
+        noun = m.group(3).lower()
+        return noun.endswith("s") and not noun.endswith(("ss", "us", "is")) and noun not in _NOT_PLURAL
+    return False
 
 
 def classify(question: str) -> QuestionKind:
@@ -113,8 +126,12 @@ def classify(question: str) -> QuestionKind:
     hints = tuple(named_documents(q))
     hint = hints[0] if hints else ""
     if _SUMMARY.search(q):
-        scope: Scope = "document" if hint and not _EVERYTHING.search(hint) else ("everything" if _EVERYTHING.search(q) and not _topic_words(q) else "topic")
-        return QuestionKind("summary", scope, hint, hints)
+        specific = [h for h in hints if is_specific(h)]
+        if specific:
+            scope: Scope = "document"
+        else:
+            scope = "everything" if _EVERYTHING.search(q) and not _topic_words(q) else "topic"
+        return QuestionKind("summary", scope, specific[0] if specific else hint, tuple(specific) or hints)
     if _HOWTO.search(q):
         return QuestionKind("howto", "topic", hint, hints)
     if _MULTI.search(q) and re.search(r"\b(how (many|much)|what (is|was) the (total|sum|difference|number|combined)|total|in all|combined|altogether|(,|;) and (what|how|to what|by how))\b", q, _I):
@@ -140,8 +157,48 @@ def _topic_words(question: str) -> list[str]:
     return [s for s in stems(question) if s not in generic]
 
 
+_GENERIC_DOCUMENT = re.compile(r"^(the|this|that) (whole |entire )?(manual|documentation|docs|documents?|texts?|books?|handbook|guide|files?|collection|corpus|sources?)$", _I)
+
+
+def is_specific(hint: str) -> bool:
+    """Does a phrase name one document ('the FAQ', 'the Restricted Shell section', 'the article about X') rather
+    than the whole collection ('the manual', 'the documentation')?"""
+    return bool(hint) and not _GENERIC_DOCUMENT.match(hint.strip()) and not _EVERYTHING.fullmatch(hint.strip())
+
+
+def names_a_document(question: str) -> bool:
+    """Does the question name one particular document (see is_specific)?"""
+    return any(is_specific(h) for h in named_documents(question))
+
+
+_SOURCE_WORDS = r"(documents?|documentation|docs|sources?|articles?|texts?|manual|guide|faq)"
+
+
 def summary_topic(question: str) -> str:
-    """A summary request with its request words removed: 'Summarize what the documents say about X' -> 'X'."""
+    """A summary request with its request words removed: 'Summarize what the documents say about X' -> 'X'; 'the
+    manual's section on coprocesses' -> 'coprocesses'; 'the FAQ's advice about credentials' -> 'credentials'."""
     q = re.sub(r"^\s*(please\s+)?(summari[sz]e|sum up|give (me )?(a |an )?(short |brief )?(summary|overview) of|provide (a |an )?(summary|overview) of|overview of)\s*", "", question, flags=_I)
-    q = re.sub(r"^(what|how) (the )?(documents?|sources?|articles?|texts?) (say|says|said|write|report) (about|on)\s*", "", q, flags=_I)
+    q = re.sub(rf"^(what|how) (the )?{_SOURCE_WORDS} (say|says|said|write|writes|report|reports|tell|tells) (us )?(about|on)\s*", "", q, flags=_I)
+    q = re.sub(rf"^the {_SOURCE_WORDS}(['’]s?)? (section|chapter|part|page|advice|guidance|recommendations?|explanation|description|account|take|view)s? (about|on|of|regarding|for)\s+", "", q, flags=_I)
+    q = re.sub(r"^how (?:do |does |did )?(.+?) (?:work|works|worked|function|functions|operate|operates)$", r"\1", q.strip(" ?."), flags=_I)
     return q.strip(" ?.") or question
+
+
+def summary_focus(question: str, hint: str) -> str:
+    """What a summary of a named document should be about when the question narrows it ('the FAQ's advice about
+    credentials' -> 'credentials'); '' when it asks for the whole document."""
+    topic = summary_topic(question)
+    if hint and hint.lower() in topic.lower():
+        at = topic.lower().index(hint.lower())
+        topic = (topic[:at] + topic[at + len(hint):]).strip(" ?.,")
+        topic = re.sub(r"^(['’]s?\s+)?(section|chapter|part|page|advice|guidance|recommendations?|explanation|description|account|take|view)?\s*(about|on|of|regarding|for)\s+", "", topic, flags=_I)
+    words = [w for w in _topic_words(topic) if w not in {"manual", "page", "section", "blog", "post", "articl", "piec", "opinion", "faq"}]
+    return topic if words and topic.lower() != hint.lower() else ""
+
+
+def without_document_names(question: str) -> str:
+    """The question without the phrases naming documents ('Which experts are quoted in the CNN article about X?' ->
+    'Which experts are quoted in ?'): a name there identifies a document, the text need not hold it."""
+    for phrase in named_documents(question):
+        question = question.replace(phrase, " ")
+    return re.sub(r"\s+", " ", question).strip()

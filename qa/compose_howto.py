@@ -1,0 +1,70 @@
+"""How-tos from a document's own structure: the sentence that opens the steps, then the code blocks and the short
+paragraphs leading into them, each whole and cited (an FAQ's question is answered by the paragraph after it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qa.compose_structured import Unit, cite, fenced, terms_before, units_after_sentence, with_terms
+from qa.types import Passage
+
+
+def howto_fit(s, passages: Sequence[Passage]) -> float:
+    """How well a sentence opens a how-to: + when code follows it at once ('To create one, use' + a command), a
+    little less when one more sentence of its paragraph comes first."""
+    units = units_after_sentence(s, passages, limit=6)
+    own = [u for u in units if u.block == 0]
+    after = next((u for u in units if u.block > 0), None)
+    if after is None or after.kind != "code":
+        return 0.0
+    return 0.1 if not own else 0.05 if len(own) == 1 else 0.0
+
+
+def structured_howto(question: str, ranked: Sequence, passages: Sequence[Passage], window: float = 0.15, max_code: int = 3) -> str:
+    """The steps of a how-to: the sentence that best opens it (favouring one that code follows), with the term it
+    describes ('-c <new-branch>, --create <new-branch>: Create a new branch …'), the rest of its paragraph, and
+    the code blocks and steps that follow, each whole and cited; an FAQ's question is answered by the paragraph
+    after it."""
+    best = ranked[0].score
+    pool = [s for s in ranked[:10] if s.score >= best - window]
+    anchor = max(pool, key=lambda s: s.score + howto_fit(s, passages))
+    units = units_after_sentence(anchor, passages, limit=24)
+    lines: list[str] = []
+    same_paragraph = [u for u in units if u.block == 0 and u.kind == "sentence"]
+    if same_paragraph and same_paragraph[-1].text.rstrip("\"'”’ ").endswith("?"):  # an FAQ's question: its answer follows
+        answer = [u for u in units if u.block == 1 and u.kind == "sentence"]
+        if answer:
+            lines.append(" ".join(cite(u.text, u.passage) for u in answer[:4]))
+            units = [u for u in units if u.block > 1]
+            return "\n".join(lines + _steps(units, max_code))
+    lines.append(with_terms(terms_before(passages, anchor.passage, anchor.start), anchor.text, anchor.passage))
+    if not anchor.text.rstrip().endswith(":"):
+        more = [u for u in same_paragraph[:2] if not u.text.rstrip("\"'”’ ").endswith("?")]
+        if more:
+            lines[-1] += " " + " ".join(cite(u.text, u.passage) for u in more)
+    rest = [u for u in units if u.block > 0]
+    return "\n".join(lines + _steps(rest, max_code))
+
+
+def _steps(units: Sequence[Unit], max_code: int) -> list[str]:
+    """The code blocks after a how-to's opening, each with the short paragraph leading into it ('To switch back to
+    the previous branch:'), until a block that is neither (a new topic)."""
+    blocks: list[list[Unit]] = []
+    for u in units:
+        if blocks and blocks[-1][0].block == u.block:
+            blocks[-1].append(u)
+        else:
+            blocks.append([u])
+    out: list[str] = []
+    codes = 0
+    for i, block in enumerate(blocks):
+        head = block[0]
+        nxt = blocks[i + 1][0] if i + 1 < len(blocks) else None
+        if head.kind == "code" and codes < max_code:
+            out.append(fenced(head.text, head.passage))
+            codes += 1
+        elif head.kind == "sentence" and len(block) <= 3 and nxt is not None and nxt.kind == "code" and codes < max_code:
+            out.append(" ".join(cite(u.text, u.passage) for u in block))
+        else:
+            break
+    return out
