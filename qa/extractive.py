@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.chunking import sentence_spans
 from qa.citations import place_marks
@@ -18,6 +18,8 @@ from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date,
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step, compose_opinion,
                           compose_summary, compose_yes_no)
+from qa.compose_reasoning import compared_things, compose_parts, compose_sides, question_parts
+from qa.compose_reasoning import compose_opinion as compose_source_opinion
 from qa.question_kinds import QuestionKind, classify, named_documents, summary_topic
 from qa.types import Passage
 from qa.verification import reverses
@@ -189,6 +191,8 @@ class ExtractiveGenerator(Generator):
             return Draft(text="", declined=True)
         if kind.kind != "lookup":
             text = self.compose(question, kind, ranked, passages)
+            if text is None:  # the composer found the question unanswerable (a comparison with something never mentioned)
+                return Draft(text="", declined=True)
             if text:
                 return Draft(text=text)
         best = ranked[0]
@@ -215,8 +219,8 @@ class ExtractiveGenerator(Generator):
         return Draft(text=text, quotes=quotes)
 
 
-    def compose(self, question: str, kind: QuestionKind, ranked: list[ScoredSentence], passages: Sequence[Passage]) -> str:
-        """The answer text for a kind other than a look-up ('' to answer as a look-up)."""
+    def compose(self, question: str, kind: QuestionKind, ranked: list[ScoredSentence], passages: Sequence[Passage]) -> str | None:
+        """The answer text for a kind other than a look-up ('' to answer as a look-up, None to decline)."""
         floor = self.min_score - 0.1
         if kind.kind == "summary":
             ranked = [s for s in ranked if s.text.strip() not in passages[s.passage - 1].title]  # the headline is no point
@@ -236,14 +240,34 @@ class ExtractiveGenerator(Generator):
         if kind.kind == "explanation":
             return compose_explanation(question, ranked, floor, self.following(ranked, passages))
         if kind.kind == "opinion":
-            return compose_opinion(question, ranked, floor)
+            return compose_source_opinion(question, ranked, passages, floor)
         if kind.kind == "comparison":
+            sides = compared_things(question) if len(kind.document_hints) < 2 else []
+            if sides:  # two things named: each under its name, from the sentences that best answer for it
+                return compose_sides(sides, self.rescore([s.query for s in sides], ranked), passages, floor)
             return compose_comparison(ranked, passages, floor)
         if kind.kind == "multi_step":
+            parts = question_parts(question)
+            if parts:  # each part answered by its own sentence
+                return compose_parts(question, parts, self.rescore(parts, ranked), floor)
             return compose_multi_step(question, ranked, floor)
         if kind.kind == "howto":
             return compose_howto(question, ranked, passages)
         return ""
+
+    def rescore(self, queries: Sequence[str], ranked: Sequence[ScoredSentence]) -> list[list[ScoredSentence]]:
+        """The same sentences scored against each query (a part or a side of the question) as against the question,
+        best first; their embeddings are reused, only the queries are embedded."""
+        out = []
+        for query, qv in zip(queries, self.embedder.embed_batch(list(queries))):
+            q_stems = stems(query)
+            scored = []
+            for s in ranked:
+                dense = sum(a * b for a, b in zip(qv, s.vector or []))
+                score = (0.5 * dense + 0.5 * term_overlap(q_stems, s.text, self.term_weight) + answer_type_fit(query, s.text) + period_fit(query, s.text))
+                scored.append(replace(s, score=score, dense=dense))
+            out.append(sorted(scored, key=lambda s: -s.score))
+        return out
 
     @staticmethod
     def following(ranked: Sequence[ScoredSentence], passages: Sequence[Passage]) -> dict[int, list[ScoredSentence]]:

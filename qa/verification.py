@@ -45,7 +45,7 @@ class Checked:
 
 
 _BULLET = re.compile(r"^(\s*(?:[-*•]|\d{1,2}[.)])\s+)")
-_LABEL = re.compile(r"^((?:[-*•]\s+)?In “[^”\n]{1,200}”:\s+)")
+_LABEL = re.compile(r"^((?:[-*•]\s+)?(?:In )?“[^”\n]{1,200}”:\s+)")  # a source ("In “Title”: …") or a thing compared ("- “git stash pop”: …")
 _SUM_LINE = re.compile(r"^((?:[-*•]\s+)?(?:In all|The difference|Together|In total):\s+)(.*)$")
 _SUM = re.compile(r"^\s*([\d,]+(?:\.\d+)?)\s*([+-])\s*([\d,]+(?:\.\d+)?)\s*=\s*([\d,]+(?:\.\d+)?)")
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}

@@ -1,0 +1,337 @@
+"""Answers that reason over more than one fact: a multi-step question (each part answered on its own, then the
+arithmetic), a comparison (the two things set side by side, each under its name) and an opinion (what a named
+source says, recommends or warns).
+
+The parts of a question and the things it compares are found here from its words; the evidence plan
+(qa.evidence) searches each of them on its own, and the extractive generator scores every sentence read against
+each of them (``Scored``: the sentences, best first, for one part or side) before calling the composers below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.citations import place_marks
+from qa.lexical import stems
+from qa.types import Passage
+from qa.verification import unit_after
+
+_DET = re.compile(r"^(?:the|a|an)\s+", re.I)
+_POINTER = re.compile(r"^\s*(?:see|refer to|for (?:more|details|the differences))\b|\bfor the differences between\b", re.I)  # 'See X for the differences'
+_SOURCES = re.compile(r"\b(?:the |these |all the )?(?:sources|documents|articles|texts|reports|authors)\b", re.I)
+_THING = r"[^?,;]+?"
+_SIDE_PATTERNS = [  # (pattern, the group holding what both sides share, after them) — checked in turn
+    re.compile(rf"\bdifferences? between ({_THING}) and ({_THING})(?=\s+(?:in|on|when|for|inside|within|regarding|with respect to)\b|[?.]|$)", re.I),
+    re.compile(rf"^\s*compare (?:how|what) ({_THING}) and ({_THING}) (?:see|view|say|says|describe|treat|handle|explain|present|frame|portray)\b", re.I),
+    re.compile(rf"^\s*compare ({_THING}) (?:and|with|to|versus|vs\.?) ({_THING})(?=\s+(?:in|on|when|for|regarding)\b|[?.]|$)", re.I),
+    re.compile(rf"^\s*how (?:do|does|did|would|will) ({_THING}) and ({_THING}) (?:differ|compare|treat|handle|deal with|behave|work|act|respond|react|view|see|approach|define|store|use)\b", re.I),
+    re.compile(rf"^\s*how (?:do|does|did|is|are) ({_THING}) (?:differ from|different from|compare (?:with|to)|stack up against) ({_THING})(?=\s+(?:in|on|when|for|regarding)\b|[?.]|$)", re.I),
+    re.compile(rf"^\s*(?:what is |what's )?({_THING}) (?:versus|vs\.?) ({_THING})(?=[?.]|$)", re.I),
+]
+_MONTHS = {m[:3].lower(): m for m in ("January February March April May June July August September October November December").split()}
+
+
+@dataclass(frozen=True)
+class Side:
+    """One of the things a comparison sets side by side."""
+
+    label: str  # how the answer names it ('git stash pop', 'Trump', 'annotated tags')
+    query: str  # what is searched for it ('Trump's approaches to China on fentanyl')
+    words: frozenset[str]  # its stems that the other side lacks (a sentence about it should hold one); may be empty
+    tokens: frozenset[str] = frozenset()  # its words as written that the other side lacks ('${name[@]}'), for symbols stems drop
+
+    def named_in(self, text: str) -> bool:
+        """Does the text mention this side (one of its own words, or its own symbols as written)?"""
+        return bool(self.words & set(stems(text))) or any(t in text for t in self.tokens if not stems(t))
+
+    @property
+    def distinct(self) -> bool:
+        return bool(self.words or any(not stems(t) for t in self.tokens))
+
+
+def compared_things(question: str) -> list[Side]:
+    """The two things a comparison sets side by side ('What is the difference between a fetch and a pull?' -> fetch,
+    pull; 'Compare Trump's and Biden's approaches' -> Trump, Biden); [] when it compares sources, not things."""
+    q = question.strip()
+    for pattern in _SIDE_PATTERNS:
+        m = pattern.search(q)
+        if not m:
+            continue
+        a, b = (_DET.sub("", g.strip(" '\"“”")) for g in m.groups())
+        if not a or not b or _SOURCES.fullmatch(a) or _SOURCES.search(a + " " + b) and not _distinct_names(a, b):
+            return []
+        tail = q[m.end():].strip(" ?.")
+        a, b = _share_heads(a, b)
+        words_a, words_b = set(stems(a)), set(stems(b))
+        tokens_a, tokens_b = set(a.split()), set(b.split())
+        return [Side(_label(a, b), f"{a} {tail}".strip(), frozenset(words_a - words_b), frozenset(tokens_a - tokens_b)),
+                Side(_label(b, a), f"{b} {tail}".strip(), frozenset(words_b - words_a), frozenset(tokens_b - tokens_a))]
+    return []
+
+
+def _distinct_names(a: str, b: str) -> bool:
+    return bool(set(stems(a)) ^ set(stems(b)))
+
+
+def _share_heads(a: str, b: str) -> tuple[str, str]:
+    """'annotated' / 'lightweight tags' -> 'annotated tags' / 'lightweight tags'; 'Trump's' / 'Biden's approaches to
+    X' -> 'Trump's approaches to X' / ...; 'Git's performance' / 'Mercurial's' -> ... / 'Mercurial's performance'.
+    A plural noun stands alone ('aliases' / 'shell functions')."""
+    ta, tb = a.split(), b.split()
+    def owner(t: str) -> bool:
+        return bool(re.search(r"['’]s$", t))
+    if len(ta) == 1 and len(tb) > 1 and (owner(ta[0]) and owner(tb[0]) or not owner(ta[0]) and not owner(tb[0]) and not ta[0].lower().endswith("s")):
+        return " ".join([ta[0]] + tb[1:]), b
+    if len(tb) == 1 and len(ta) > 1 and owner(tb[0]) and owner(ta[0]):
+        return a, " ".join([tb[0]] + ta[1:])
+    return a, b
+
+
+def _label(mine: str, other: str) -> str:
+    """The words that tell this side from the other: a long shared ending is cut ('Trump's approaches to China' ->
+    'Trump'), a short one kept ('annotated tags')."""
+    tm, to = mine.split(), other.split()
+    common = 0
+    while common < min(len(tm), len(to)) - 1 and tm[-1 - common].lower() == to[-1 - common].lower():
+        common += 1
+    if common > 2:
+        tm = tm[:-common]
+    elif len(tm) > len(to) + 1 and len(to) <= 3:  # 'X and Y inside double quotes': Y named by as many words as X
+        tm = tm[: len(to)]
+    label = " ".join(tm)
+    return re.sub(r"['’]s$", "", label) if len(tm) == 1 else label
+
+
+_QWORD = r"(?:what|which|who|whom|where|when|why|how|is|are|was|were|does|do|did|can|could|should|will|would)"
+_SPLIT = re.compile(rf"(?:,|;)\s*(?:and|but)\s+(?:then\s+)?(?={_QWORD}\b)|\s+and\s+(?=(?:which|what|who|where|when|how)\s+(?:one\s+)?(?:for|in|on|with|to)\b)", re.I)
+_ELLIPSIS = re.compile(r"\b(one|ones|them|it|its|they|that|those|this)\b", re.I)
+_MONTH_RE = r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+
+
+def question_parts(question: str) -> list[str]:
+    """The parts of a question asking two things, each able to stand alone: 'X in 2023 and 2024?' -> one per year;
+    'Which command lists worktrees, and which one deletes one?' -> both, the second given the first's context
+    ('which one deletes one of them' + 'command lists worktrees'); [] for a question asking one thing."""
+    for period in (r"\b(?:19|20)\d\d\b", _MONTH_RE):
+        found = re.findall(period, question)
+        if len(set(found)) >= 2:
+            rest = re.sub(rf"(\s*\b(in|for|and|or|from|to|between|than)\b|\s*,)*\s*{period}", "", question)
+            rest = re.sub(r"^(by )?how (many|much) (?:more|fewer|less)\b", r"how \2", rest, flags=re.I)
+            rest = re.sub(r"^by how (many|much) (?:did|have|has|had|were|was|do|does) (.+?) (?:fall|fell|rise|rose|drop|dropped|increase|decrease|grow|grew|change|decline|go up|go down)\b", r"how \1 \2", rest, flags=re.I)
+            rest = re.sub(r"(,|;)?\s+and (how many|what) is that in all|\s+(together|in all|in total|combined)|,?\s+according to .*$", "", rest, flags=re.I).strip(" ?")
+            rest = re.sub(r"^by how (many|much)\b", r"how \1", rest, flags=re.I)
+            return [f"{rest} in {p}?" for p in dict.fromkeys(found)]
+    pieces = [p.strip(" ?") for p in _SPLIT.split(question.strip()) if p.strip(" ?")]
+    if len(pieces) < 2:
+        return []
+    first, parts = pieces[0], [pieces[0] + "?"]
+    for piece in pieces[1:]:
+        own = [w for w in stems(piece) if not re.fullmatch(_QWORD, w)]
+        if len(own) < 4 or _ELLIPSIS.search(piece):  # 'and how for every run?': borrow the first part's subject
+            m = re.match(rf"^\s*(?:{_QWORD}\s+)+(?:one\s+)?(?:then\s+)?(for|in|on|with|to|by|at|from)\b", piece, re.I)
+            prep = m.group(1).lower() if m else ""
+            if prep and f" {prep} " in first.lower():  # 'by default for one branch' / 'which for several branches'
+                context = first[: first.lower().rfind(f" {prep} ")]
+            elif prep:  # 'once' / 'how for every run'
+                context = " ".join(first.split()[:-1])
+            else:  # 'which one deletes one of them': the whole first part
+                context = first
+            context = re.sub(rf"^\s*(?:{_QWORD}\s+)+", "", context, flags=re.I)
+            piece = f"{piece} ({context})"
+        parts.append(piece + "?")
+    return parts
+
+
+def cite(sentence: str, n: int) -> str:
+    return place_marks(sentence.strip(), f"[{n}]", add_stop=True)
+
+
+def _useless(text: str) -> bool:
+    """A pointer elsewhere ('See X for the differences'), a line introducing what follows ('The syntax is:') or a
+    term or synopsis line rather than a sentence ('pop [--index] [-q|--quiet] [<stash>]')."""
+    t = text.rstrip()
+    return bool(_POINTER.search(t)) or t.endswith(":") or (len(t.split()) < 10 and not re.search(r"[.!?…\"'”’)]$", t))
+
+
+def term_before(s, passages: Sequence[Passage]) -> str:
+    """The term a sentence defines, when it opens the paragraph after a short line without a full stop (a manual's
+    'pop [--index] [<stash>]' above 'Remove a single stashed state ...'); '' otherwise."""
+    p = passages[s.passage - 1]
+    before = p.text[: max(0, s.start - p.start)]
+    if not before.strip() or "\n" not in before[len(before.rstrip()):] + before[-2:]:
+        return ""
+    line = before.rstrip().rsplit("\n", 1)[-1].strip()
+    return line if 0 < len(line) <= 80 and not re.search(r"[.!?:]$", line) else ""
+
+
+def _answers(ranked: Sequence) -> list:
+    """The sentences that can answer (pointers, lead-ins and synopsis lines left out, unless nothing else is there)."""
+    kept = [s for s in ranked if not _useless(s.text)]
+    return kept or list(ranked)
+
+
+def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]) -> float:
+    """How well a sentence speaks of this side: its score for the side's query, more when it names the side (or is
+    defined under a term naming it), less when it speaks of another side only, much less when it cannot answer."""
+    fit = s.score - (0.3 if _useless(s.text) else 0.0)
+    if not side.distinct:
+        return fit
+    fit += 0.1 if side.words & set(stems(passages[s.passage - 1].title)) else 0.0  # the thing's own page ('git-revert(1) Manual Page')
+    term = term_before(s, passages).split()
+    if term and (side.named_in(term[0]) or any(o.distinct and o.named_in(term[0]) for o in others)):
+        return fit + (0.3 if side.named_in(term[0]) else -0.3)  # defined under a term: the term says whose sentence it is
+    if side.named_in(s.text):
+        return fit + 0.15
+    return fit - 0.15 - (0.1 if any(o.distinct and o.named_in(s.text) for o in others) else 0.0)
+
+
+def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: Sequence[Passage], floor: float) -> str | None:
+    """The things side by side: a sentence that states the difference (naming both) first when there is one, then
+    each thing's best sentence under its name ('- “fetch”: A fetch stores ... [1].').  None (decline) when one thing
+    is in nothing read: a comparison with something the documents never mention is not answerable."""
+    read = " ".join([p.text + " " + p.title for p in passages] + [s.text for group in scored for s in group])
+    if any(side.distinct and not side.named_in(read) for side in sides):
+        return None
+    fits = []
+    for i, side in enumerate(sides):
+        others = [o for j, o in enumerate(sides) if j != i]
+        fits.append({(s.passage, s.start): (_side_fit(s, side, others, passages), s) for s in _answers(scored[i]) if s.score >= floor - 0.1})
+    lines, used = [], set()
+    both = [key for key in fits[0] if all(key in f for f in fits[1:]) and not _useless(fits[0][key][1].text) and all(side.distinct and side.named_in(fits[0][key][1].text) for side in sides)]
+    if both:
+        key = max(both, key=lambda k: min(f[k][0] for f in fits))
+        if all(f[key][0] >= max(v[0] for v in f.values()) - 0.1 for f in fits):
+            s = fits[0][key][1]
+            lines.append(cite(s.text, s.passage))
+            used.add(key)
+    for side, fit in zip(sides, fits):
+        ranked = sorted(((v, k) for k, v in fit.items() if k not in used), key=lambda x: -x[0][0])
+        if not ranked:
+            continue
+        (best_fit, best), key = ranked[0]
+        used.add(key)
+        label = side.label.replace("“", "'").replace("”", "'")
+        lines.append(f"- “{label}”: {cite(best.text, best.passage)}")
+    return "\n".join(lines)
+
+
+def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence], floor: float) -> str:
+    """One cited sentence per part of the question (a sentence already given is not repeated), in the question's
+    order; then, when each part gave one figure of the same unit and the question asks for a total or a difference,
+    the arithmetic line citing both ('In all: 13 + 4 = 17 [1][2].')."""
+    chosen = []
+    for part, ranked in zip(parts, scored):
+        months = _months(part)
+        def fit(s, months=months, part=part):
+            f = s.score - (0.3 if _useless(s.text) else 0.0)
+            if months:  # 'in August': a sentence about another month is another fact
+                said = _months(s.text)
+                f += 0.1 if said & months else (-0.15 if said else 0.0)
+            return f
+        pick = next((s for s in sorted(_answers(ranked), key=lambda s: -fit(s)) if all((s.passage, s.start) != (c.passage, c.start) for c in chosen)), None)
+        if pick is not None and pick.score >= floor:
+            chosen.append(pick)
+    if not chosen:
+        return ""
+    lines = [" ".join(cite(s.text, s.passage) for s in chosen)]
+    if len(chosen) == 2:
+        line = arithmetic(question, chosen[0], chosen[1])
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+_LESS = re.compile(r"\b(how many more|how much more|how many fewer|how much (higher|lower|larger|smaller|less)|difference|by how (many|much))\b", re.I)
+_TOTAL = re.compile(r"\b(in all|total|together|combined|altogether|sum|add)", re.I)
+_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]*\d)")
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                 "eleven": 11, "twelve": 12}
+
+
+def arithmetic(question: str, a, b) -> str:
+    """'In all: x + y = z [a][b].' or 'The difference: x - y = z [a][b].' when the question asks for it and each
+    sentence gives one figure of the same unit (the word after it); '' otherwise."""
+    fa, fb = figures(question, a.text), figures(question, b.text)
+    if len(fa) != 1 or len(fb) != 1:
+        return ""
+    x, y = fa[0], fb[0]
+    if unit_after(a.text, _figure_text(a.text, x)) != unit_after(b.text, _figure_text(b.text, y)):
+        return ""
+    marks = f"[{a.passage}]" + (f"[{b.passage}]" if b.passage != a.passage else "")
+    if _LESS.search(question):
+        return f"The difference: {_fmt(max(x, y))} - {_fmt(min(x, y))} = {_fmt(abs(x - y))} {marks}."
+    if _TOTAL.search(question):
+        return f"In all: {_fmt(x)} + {_fmt(y)} = {_fmt(x + y)} {marks}."
+    return ""
+
+
+def figures(question: str, sentence: str) -> list[float]:
+    """Amounts in the sentence that the question does not name (years and days of dates left out), as numbers."""
+    asked = {m.replace(",", "") for m in _NUMBER.findall(question)}
+    found = []
+    for m in _NUMBER.finditer(sentence):
+        raw = m.group(0).replace(",", "")
+        if raw in asked or (len(raw) == 4 and raw[:2] in ("19", "20")) or re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$", sentence[: m.start()]):
+            continue
+        found.append(float(raw))
+    for w in re.findall(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", sentence, re.I):
+        if w.lower() not in question.lower():
+            found.append(float(_WORD_NUMBERS[w.lower()]))
+    return found
+
+
+def _figure_text(sentence: str, value: float) -> str:
+    for m in _NUMBER.finditer(sentence):
+        if float(m.group(0).replace(",", "")) == value:
+            return m.group(0)
+    return _fmt(value)
+
+
+def _fmt(x: float) -> str:
+    return f"{int(x):,}" if x == int(x) else f"{x:,}"
+
+
+def _months(text: str) -> set[str]:
+    """Months a text names, 'Nov. 10' as well as 'November'."""
+    return {_MONTHS[m[:3].lower()] for m in re.findall(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?:[a-z]*\.?)(?=\W|$)", text)}
+
+
+_OPINION_CUES = re.compile(r"[\"“”]|(?<!\w)'|\b(said|says|argues?|argued|believes?|thinks?|should|must|recommend\w*|urged?|suggest\w*|advis\w+|warn\w*|"
+                           r"calls? for|need(s|ed)? to|ought|best|better|in (his|her|their) view|wrote|noted?|instead)\b", re.I)
+
+
+def source_names(question: str) -> set[str]:
+    """The stems of the person or body the question names ('What does Vanda Felbab-Brown think ...' -> vanda,
+    felbab-brown); capitalised words other than the first, and documents' nouns left out."""
+    names = re.findall(r"(?<!^)\b[A-Z][\w'’-]*[a-z][\w'’-]*\b", question.strip())
+    return {s for w in names for s in stems(re.sub(r"['’]s$", "", w))}
+
+
+def compose_opinion(question: str, ranked: Sequence, passages: Sequence[Passage], floor: float, limit: int = 3) -> str:
+    """What the named source says, recommends or warns: its sentences (those that name it, and the quotes next to
+    them) and those with reported speech or advice ('should', 'recommends', 'warns') first, in document order."""
+    names = source_names(question)
+    named = [s for s in ranked if names & set(stems(s.text))]
+    near = {(s.passage, s.start) for s in named}
+
+    def boost(s):
+        b = s.score + (0.1 if _OPINION_CUES.search(s.text) else 0.0)
+        if (s.passage, s.start) in near:
+            b += 0.12
+        return b - (0.3 if _useless(s.text) else 0.0)
+
+    pool = [s for s in ranked[:20] if s.score >= floor]
+    chosen: list = []
+    for s in sorted(pool, key=lambda s: -boost(s)):
+        if len(chosen) >= limit or boost(s) < boost(max(pool, key=boost)) - 0.2:
+            break
+        if all(_overlap(s.text, c.text) < 0.6 for c in chosen):
+            chosen.append(s)
+    return " ".join(cite(s.text, s.passage) for s in sorted(chosen, key=lambda s: (s.passage, s.start)))
+
+
+def _overlap(a: str, b: str) -> float:
+    sa, sb = set(stems(a)), set(stems(b))
+    return len(sa & sb) / max(1, min(len(sa), len(sb)))
