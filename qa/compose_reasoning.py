@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from qa.citations import place_marks
 from qa.lexical import stems
 from qa.types import Passage
-from qa.verification import unit_after
+from qa.verification import units_agree
 
 _DET = re.compile(r"^(?:the|a|an)\s+", re.I)
 _POINTER = re.compile(r"^\s*(?:see|refer to|for (?:more|details|the differences))\b|\bfor the differences between\b", re.I)  # 'See X for the differences'
@@ -30,6 +30,7 @@ _SIDE_PATTERNS = [  # (pattern, the group holding what both sides share, after t
     re.compile(rf"^\s*how (?:do|does|did|is|are) ({_THING}) (?:differ from|different from|compare (?:with|to)|stack up against) ({_THING})(?=\s+(?:in|on|when|for|regarding)\b|[?.]|$)", re.I),
     re.compile(rf"^\s*(?:what is |what's )?({_THING}) (?:versus|vs\.?) ({_THING})(?=[?.]|$)", re.I),
 ]
+_VIEWS = re.compile(r"\b(views?|opinions?|positions?|stances?|approach(es)?|responsibilit\w+|see|say|think|argue|blame)\b", re.I)
 _MONTHS = {m[:3].lower(): m for m in ("January February March April May June July August September October November December").split()}
 
 
@@ -45,6 +46,16 @@ class Side:
     def named_in(self, text: str) -> bool:
         """Does the text mention this side (one of its own words, or its own symbols as written)?"""
         return bool(self.words & set(stems(text))) or any(t in text for t in self.tokens if not stems(t))
+
+    def covered_by(self, sentence: str) -> bool:
+        """Does one sentence speak of this side as a whole: all its own words (two at most), or two thirds of them
+        ('India's regulations' needs both 'India' and 'regulation' in one sentence)?"""
+        have = set(stems(sentence))
+        symbols = [t for t in self.tokens if not stems(t)]
+        if symbols and any(t in sentence for t in symbols):
+            return True
+        held = len(self.words & have)
+        return held == len(self.words) if len(self.words) <= 2 else held >= 2 * len(self.words) / 3
 
     @property
     def distinct(self) -> bool:
@@ -176,6 +187,8 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
     """How well a sentence speaks of this side: its score for the side's query, more when it names the side (or is
     defined under a term naming it), less when it speaks of another side only, much less when it cannot answer."""
     fit = s.score - (0.3 if _useless(s.text) else 0.0)
+    if _VIEWS.search(side.query) and _OPINION_CUES.search(s.text):  # 'China's views of X': what China says, argues, blames
+        fit += 0.08
     if not side.distinct:
         return fit
     fit += 0.1 if side.words & set(stems(passages[s.passage - 1].title)) else 0.0  # the thing's own page ('git-revert(1) Manual Page')
@@ -187,13 +200,13 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
     return fit - 0.15 - (0.1 if any(o.distinct and o.named_in(s.text) for o in others) else 0.0)
 
 
-def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: Sequence[Passage], floor: float) -> str | None:
+def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: Sequence[Passage], floor: float, per_side: int = 2) -> str | None:
     """The things side by side: a sentence that states the difference (naming both) first when there is one, then
     each thing's best sentence under its name ('- “fetch”: A fetch stores ... [1].').  None (decline) when one thing
     is in nothing read: a comparison with something the documents never mention is not answerable."""
-    read = " ".join([p.text + " " + p.title for p in passages] + [s.text for group in scored for s in group])
-    if any(side.distinct and not side.named_in(read) for side in sides):
-        return None
+    sentences = [s.text for group in scored for s in group] + [p.title for p in passages]
+    if any(side.distinct and not any(side.covered_by(t) for t in sentences) for side in sides):
+        return None  # one of the things is in nothing read (or only its name is, never with what is asked of it)
     fits = []
     for i, side in enumerate(sides):
         others = [o for j, o in enumerate(sides) if j != i]
@@ -211,9 +224,14 @@ def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: S
         if not ranked:
             continue
         (best_fit, best), key = ranked[0]
+        group = [best]
         used.add(key)
+        for (f, s), k in ranked[1:per_side * 3]:  # a second point when nearly as good, about this side, and new
+            if len(group) < per_side and f >= best_fit - 0.08 and side.named_in(s.text) and all(_overlap(s.text, g.text) < 0.5 for g in group):
+                group.append(s)
+                used.add(k)
         label = side.label.replace("“", "'").replace("”", "'")
-        lines.append(f"- “{label}”: {cite(best.text, best.passage)}")
+        lines.append(f"- “{label}”: " + " ".join(cite(s.text, s.passage) for s in sorted(group, key=lambda s: (s.passage, s.start))))
     return "\n".join(lines)
 
 
@@ -257,7 +275,7 @@ def arithmetic(question: str, a, b) -> str:
     if len(fa) != 1 or len(fb) != 1:
         return ""
     x, y = fa[0], fb[0]
-    if unit_after(a.text, _figure_text(a.text, x)) != unit_after(b.text, _figure_text(b.text, y)):
+    if not units_agree(a.text, _figure_text(a.text, x), b.text, _figure_text(b.text, y)):
         return ""
     marks = f"[{a.passage}]" + (f"[{b.passage}]" if b.passage != a.passage else "")
     if _LESS.search(question):
@@ -298,8 +316,18 @@ def _months(text: str) -> set[str]:
     return {_MONTHS[m[:3].lower()] for m in re.findall(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?:[a-z]*\.?)(?=\W|$)", text)}
 
 
-_OPINION_CUES = re.compile(r"[\"“”]|(?<!\w)'|\b(said|says|argues?|argued|believes?|thinks?|should|must|recommend\w*|urged?|suggest\w*|advis\w+|warn\w*|"
+_OPINION_CUES = re.compile(r"[\"“”]|(?<!\w)'|\b(said|says|argues?|argued|believes?|thinks?|should|must|recommend\w*|urged?|suggest\w*|advis\w+|warn\w*|blames?|blamed|insists?|accuse\w*|"
                            r"calls? for|need(s|ed)? to|ought|best|better|in (his|her|their) view|wrote|noted?|instead)\b", re.I)
+
+
+def without_document_names(question: str, hints: Sequence[str]) -> str:
+    """The question without the phrases naming documents: they say where to read, not what is asked ('What does
+    the blame-game opinion piece recommend Washington do?' -> 'What does recommend Washington do?')."""
+    q = question
+    for hint in sorted(hints, key=len, reverse=True):
+        q = re.sub(rf"(?:,?\s*\b(?:according to|in|from|by)\s+)?['‘\"“]?{re.escape(hint)}['’\"”]?", " ", q, flags=re.I)
+    q = re.sub(r"\s+([?.,;])", r"\1", re.sub(r"\s{2,}", " ", q)).strip()
+    return q if len(stems(q)) >= 2 else question
 
 
 def source_names(question: str) -> set[str]:

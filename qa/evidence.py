@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from qa.compose_reasoning import compared_things, question_parts
+from qa.compose_reasoning import compared_things, question_parts, without_document_names
 from qa.lexical import stems
 from qa.question_kinds import QuestionKind, summary_topic
 from qa.types import DocumentInfo, Passage
@@ -115,8 +115,10 @@ def plan_evidence(question: str, kind: QuestionKind, documents: Sequence[Documen
         plan.query = summary_topic(question)
     if kind.kind == "multi_step":
         plan.sub_queries = question_parts(question)
+    if kind.kind in ("opinion", "comparison") and named:  # the documents' names say where to read, not what to find
+        plan.query = without_document_names(question, hints)
     if kind.kind == "comparison":
-        plan_comparison(plan, question, named)
+        plan_comparison(plan, plan.query, named)
     return plan
 
 

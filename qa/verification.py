@@ -102,6 +102,31 @@ def unit_after(sentence: str, figure: str) -> str:
     return after[0] if after else ""
 
 
+def units_agree(sentence_a: str, figure_a: str, sentence_b: str, figure_b: str) -> bool:
+    """Do two figures count the same thing?  The words right after each agree ('13 fentanyl precursor chemicals' /
+    'four fentanyl precursor chemicals'; '74,702 overdose deaths' / '76,226 deaths'), or, when one figure ends its
+    clause ('deaths in 2024 were estimated to be 48,422'), the other's unit is named before it in its sentence."""
+    after_a, after_b = _words_after(sentence_a, figure_a), _words_after(sentence_b, figure_b)
+    if after_a and after_b:
+        return after_a[0] == after_b[0] or bool(set(after_a) & set(after_b))
+    if after_a or after_b:
+        named, (sentence, figure) = (after_a or after_b), ((sentence_b, figure_b) if after_a else (sentence_a, figure_a))
+        at = sentence.find(figure)
+        return at > 0 and bool(set(named) & set(stems(sentence[:at])))
+    return False
+
+
+def _words_after(sentence: str, figure: str, n: int = 2) -> list[str]:
+    """The stems of the first ``n`` content words after a figure, before any punctuation ('' when none)."""
+    value = _number(figure)
+    words = [w for w, v in _WORDS.items() if v == value]
+    m = re.search(rf"(?<![\d,.])(?:{re.escape(figure)}{''.join('|' + w for w in words)})(?![\d,]*\d)\b", sentence, re.I)
+    if not m:
+        return []
+    clause = re.split(r"[,;:.()\[\]—–]", sentence[m.end():], maxsplit=1)[0]
+    return stems(clause)[:n]
+
+
 def _sentences(p: Passage) -> list[tuple[str, int, int]]:
     return [(p.text[s.start - p.start : s.end - p.start], s.start, s.end) for s in sentence_spans(p.text, offset=p.start)]
 
@@ -278,7 +303,7 @@ class Verifier:
                 out.unverified.append(body)
                 return None
             targets.append(found)
-        if unit_after(targets[0][1], m.group(1)) != unit_after(targets[1][1], m.group(3)):  # 23 times and 76,226 deaths
+        if not units_agree(targets[0][1], m.group(1), targets[1][1], m.group(3)):  # 23 times and 76,226 deaths
             out.unverified.append(body)
             return None
         out.verified += 1
