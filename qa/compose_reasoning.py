@@ -271,7 +271,7 @@ _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 def arithmetic(question: str, a, b) -> str:
     """'In all: x + y = z [a][b].' or 'The difference: x - y = z [a][b].' when the question asks for it and each
     sentence gives one figure of the same unit (the word after it); '' otherwise."""
-    fa, fb = figures(question, a.text), figures(question, b.text)
+    fa, fb = asked_figures(question, a.text), asked_figures(question, b.text)
     if len(fa) != 1 or len(fb) != 1:
         return ""
     x, y = fa[0], fb[0]
@@ -283,6 +283,22 @@ def arithmetic(question: str, a, b) -> str:
     if _TOTAL.search(question):
         return f"In all: {_fmt(x)} + {_fmt(y)} = {_fmt(x + y)} {marks}."
     return ""
+
+
+def asked_figures(question: str, sentence: str) -> list[float]:
+    """The figures of a sentence that count what the question counts: when it gives several ('74,702 overdose deaths
+    — a 1.6-fold increase'), those followed by a word of the question ('deaths')."""
+    found = figures(question, sentence)
+    if len(found) <= 1:
+        return found
+    asked = set(stems(question))
+    kept = [f for f in found if set(_after(sentence, _figure_text(sentence, f))) & asked]
+    return kept if kept else found
+
+
+def _after(sentence: str, figure: str) -> list[str]:
+    at = sentence.find(figure)
+    return stems(re.split(r"[,;:.()—–-]", sentence[at + len(figure):], maxsplit=1)[0])[:2] if at >= 0 else []
 
 
 def figures(question: str, sentence: str) -> list[float]:
@@ -330,6 +346,22 @@ def without_document_names(question: str, hints: Sequence[str]) -> str:
     return q if len(stems(q)) >= 2 else question
 
 
+def names_what_is_read(kind, passages: Sequence[Passage]) -> bool:
+    """An opinion or a comparison whose question names the documents, and only they were read (the plan found
+    them): what they say answers, however the question is worded."""
+    if kind.kind not in ("opinion", "comparison") or not kind.document_hints or not passages:
+        return False
+    read = {p.doc_id for p in passages}
+    return len(read) == 1 if kind.kind == "opinion" else 2 <= len(read) <= len(kind.document_hints)
+
+
+def source_person(question: str) -> str:
+    """The person whose view is asked ('What does Ryan Hass warn ...' -> 'Ryan Hass'; 'According to Hua Zhendong,
+    ...' -> 'Hua Zhendong'); '' when none (two or more capitalised words in a row, after the question's verb)."""
+    m = re.search(r"^\s*(?i:what|how|where|when|which|why) (?i:does|do|did) ((?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+) \w+|^\s*(?i:according to) ((?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+),", question)
+    return next((g for g in (m.groups() if m else ()) if g), "")
+
+
 def source_names(question: str) -> set[str]:
     """The stems of the person or body the question names ('What does Vanda Felbab-Brown think ...' -> vanda,
     felbab-brown); capitalised words other than the first, and documents' nouns left out."""
@@ -337,12 +369,20 @@ def source_names(question: str) -> set[str]:
     return {s for w in names for s in stems(re.sub(r"['’]s$", "", w))}
 
 
-def compose_opinion(question: str, ranked: Sequence, passages: Sequence[Passage], floor: float, limit: int = 3) -> str:
+_ADVICE = re.compile(r"\b(should|must|ought|need(s|ed)? to|could|recommend\w*|urge[sd]?|calls? for|advis\w+|suggest\w*|warn\w*|it is best|better to|instead|wants?)\b", re.I)
+
+
+def compose_opinion(question: str, ranked: Sequence, passages: Sequence[Passage], floor: float, limit: int = 3,
+                    named_document: bool = False) -> str | None:
     """What the named source says, recommends or warns: its sentences (those that name it, and the quotes next to
-    them) and those with reported speech or advice ('should', 'recommends', 'warns') first, in document order."""
+    them) and those with reported speech or advice ('should', 'recommends', 'warns') first, in document order.
+    ``named_document``: the question names the one document read ('What does the opinion piece recommend?'), so
+    its advice answers however the question is worded; None (decline) when it gives none."""
     names = source_names(question)
-    named = [s for s in ranked if names & set(stems(s.text))]
-    near = {(s.passage, s.start) for s in named}
+    order = sorted(ranked, key=lambda s: (s.passage, s.start))
+    named = {i for i, s in enumerate(order) if names & set(stems(s.text)) or any(re.search(rf"\b{re.escape(n)}\b", s.text, re.I) for n in names if "-" in n)}
+    near = {(order[j].passage, order[j].start) for i in named for j in (i - 1, i, i + 1)
+            if 0 <= j < len(order) and order[j].passage == order[i].passage and (j == i or _OPINION_CUES.search(order[j].text))}
 
     def boost(s):
         b = s.score + (0.1 if _OPINION_CUES.search(s.text) else 0.0)
@@ -350,14 +390,40 @@ def compose_opinion(question: str, ranked: Sequence, passages: Sequence[Passage]
             b += 0.12
         return b - (0.3 if _useless(s.text) else 0.0)
 
-    pool = [s for s in ranked[:20] if s.score >= floor]
+    if named_document:
+        pool = [s for s in ranked if _ADVICE.search(s.text) and not _useless(s.text)]
+        if not pool:
+            return None
+    else:
+        pool = [s for s in ranked[:20] if s.score >= floor] + [s for s in ranked[20:] if (s.passage, s.start) in near and s.score >= floor - 0.1]
+    if not pool:
+        return ""
+    top = max(boost(s) for s in pool)
     chosen: list = []
     for s in sorted(pool, key=lambda s: -boost(s)):
-        if len(chosen) >= limit or boost(s) < boost(max(pool, key=boost)) - 0.2:
+        if len(chosen) >= limit or boost(s) < top - 0.2:
             break
         if all(_overlap(s.text, c.text) < 0.6 for c in chosen):
             chosen.append(s)
     return " ".join(cite(s.text, s.passage) for s in sorted(chosen, key=lambda s: (s.passage, s.start)))
+
+
+def compose_documents(ranked: Sequence, passages: Sequence[Passage], per_document: int = 2, views: bool = False) -> str:
+    """Two or more documents the question names, side by side: the best sentences of each under its title
+    ('- In “Title”: … [1]'), what each says or argues first when their views are compared."""
+    by_doc: dict[str, list] = {}
+    for s in _answers(ranked):
+        by_doc.setdefault(passages[s.passage - 1].doc_id, []).append(s)
+    lines = []
+    for doc, sentences in by_doc.items():
+        best = sorted(sentences, key=lambda s: -(s.score + (0.08 if views and _OPINION_CUES.search(s.text) else 0.0)))
+        group: list = []
+        for s in best:
+            if len(group) < per_document and all(_overlap(s.text, g.text) < 0.5 for g in group):
+                group.append(s)
+        title = passages[group[0].passage - 1].title.replace("“", "'").replace("”", "'")
+        lines.append(f"- In “{title}”: " + " ".join(cite(s.text, s.passage) for s in sorted(group, key=lambda s: (s.passage, s.start))))
+    return "\n".join(lines) if len(lines) >= 2 else ""
 
 
 def _overlap(a: str, b: str) -> float:

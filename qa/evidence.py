@@ -12,13 +12,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from qa.compose_reasoning import compared_things, question_parts, without_document_names
+from qa.compose_reasoning import compared_things, question_parts, source_person, without_document_names
 from qa.lexical import stems
 from qa.question_kinds import QuestionKind, summary_topic
 from qa.types import DocumentInfo, Passage
 
 #: Passages read per kind (a look-up uses the caller's k).
-READ_K = {"summary": 14, "list": 12, "comparison": 12, "multi_step": 8, "howto": 6, "explanation": 6, "opinion": 6}
+READ_K = {"summary": 14, "list": 12, "comparison": 12, "multi_step": 8, "howto": 6, "explanation": 6, "opinion": 8}
 TITLE_MATCH = 0.6  # share of a description's words a title must hold ('the State Department report' is not 'the United States ...')
 MAX_WHOLE_DOCUMENT_CHUNKS = 40
 MAX_LEAD_DOCUMENTS = 12  # an overview of everything reads the opening of this many documents  # a summary of a very long document reads its first 40 chunks
@@ -117,6 +117,11 @@ def plan_evidence(question: str, kind: QuestionKind, documents: Sequence[Documen
         plan.sub_queries = question_parts(question)
     if kind.kind in ("opinion", "comparison") and named:  # the documents' names say where to read, not what to find
         plan.query = without_document_names(question, hints)
+    if kind.kind == "opinion" and not named:  # a person named: the passages that quote them, too
+        person = source_person(question)
+        if person:
+            plan.sub_queries = [person]
+            plan.notes.append(f"opinion of {person}: the passages naming them searched too")
     if kind.kind == "comparison":
         plan_comparison(plan, plan.query, named)
     return plan

@@ -18,7 +18,7 @@ from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date,
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step, compose_opinion,
                           compose_summary, compose_yes_no)
-from qa.compose_reasoning import compared_things, compose_parts, compose_sides, question_parts, without_document_names
+from qa.compose_reasoning import compared_things, compose_documents, compose_parts, compose_sides, names_what_is_read, question_parts, without_document_names
 from qa.compose_reasoning import compose_opinion as compose_source_opinion
 from qa.question_kinds import QuestionKind, classify, named_documents, summary_topic
 from qa.types import Passage
@@ -187,7 +187,7 @@ class ExtractiveGenerator(Generator):
             ranked = self.score_sentences(question, passages)
         if not ranked:
             return Draft(text="", declined=True)
-        if kind.kind in BROAD_KINDS:  # answered from several passages: declined only when they hold nothing on it
+        if kind.kind in BROAD_KINDS and not names_what_is_read(kind, passages):  # answered from several passages: declined only when they hold nothing on it
             if self.broad_evidence_is_weak(question, kind.kind, ranked, passages, kind.scope):
                 return Draft(text="", declined=True)
         elif self.evidence_is_weak(question, ranked[0], passages):  # one fact asked: declined when it is absent
@@ -243,8 +243,10 @@ class ExtractiveGenerator(Generator):
         if kind.kind == "explanation":
             return compose_explanation(question, ranked, floor, self.following(ranked, passages))
         if kind.kind == "opinion":
-            return compose_source_opinion(question, ranked, passages, floor)
+            return compose_source_opinion(question, ranked, passages, floor, named_document=names_what_is_read(kind, passages))
         if kind.kind == "comparison":
+            if names_what_is_read(kind, passages):  # two documents named, and read: each under its title
+                return compose_documents(ranked, passages, views=bool(re.search(r"\b(see|view|think|say|argue|stance|position|responsib)", question, re.I)))
             sides = compared_things(question) if len(kind.document_hints) < 2 else []
             if sides:  # two things named: each under its name, from the sentences that best answer for it
                 return compose_sides(sides, self.rescore([s.query for s in sides], ranked), passages, floor)

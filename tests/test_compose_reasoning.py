@@ -134,3 +134,11 @@ def test_side_labels_and_sums_pass_the_verifier():
     draft = gen.generate("How many fentanyl precursor chemicals did China restrict in August and in November, and how many is that in all?", [chem])
     checked = Verifier(embedder).check(draft.text, [chem])
     assert checked.text.splitlines()[-1].startswith("In all: 4 + 13 = 17 [")  # each figure's sentence quoted and cited
+
+
+def test_the_figure_that_counts_what_is_asked():
+    a = S(1, "In 2023 alone, synthetic opioids were responsible for 74,702 overdose deaths — a 1.6-fold increase compared to 2017.")
+    b = S(2, "Fentanyl-linked deaths in 2024 were estimated to be 48,422.", 0.7)
+    text = compose_parts("How many deaths do the documents report for 2023 and 2024 together?", ["deaths in 2023?", "deaths in 2024?"],
+                         [[a, b], [b, a]], floor=0.4)
+    assert text.splitlines()[-1] == "In all: 74,702 + 48,422 = 123,124 [1][2]."
