@@ -187,8 +187,8 @@ class ExtractiveGenerator(Generator):
             ranked = self.score_sentences(question, passages)
         if not ranked:
             return Draft(text="", declined=True)
-        if kind.kind in BROAD_KINDS and not names_what_is_read(kind, passages):  # answered from several passages: declined only when they hold nothing on it
-            if self.broad_evidence_is_weak(question, kind.kind, ranked, passages, kind.scope):
+        if kind.kind in BROAD_KINDS:  # answered from several passages: declined only when they hold nothing on it
+            if not names_what_is_read(kind, passages) and self.broad_evidence_is_weak(question, kind.kind, ranked, passages, kind.scope):
                 return Draft(text="", declined=True)
         elif self.evidence_is_weak(question, ranked[0], passages):  # one fact asked: declined when it is absent
             return Draft(text="", declined=True)
