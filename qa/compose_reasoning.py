@@ -378,7 +378,8 @@ def compose_opinion(question: str, ranked: Sequence, passages: Sequence[Passage]
     them) and those with reported speech or advice ('should', 'recommends', 'warns') first, in document order.
     ``named_document``: the question names the one document read ('What does the opinion piece recommend?'), so
     its advice answers however the question is worded; None (decline) when it gives none."""
-    names = source_names(question)
+    person = source_person(question)
+    names = set(stems(person)) if person else source_names(question)
     order = sorted(ranked, key=lambda s: (s.passage, s.start))
     named = {i for i, s in enumerate(order) if names & set(stems(s.text)) or any(re.search(rf"\b{re.escape(n)}\b", s.text, re.I) for n in names if "-" in n)}
     near = {(order[j].passage, order[j].start) for i in named for j in (i - 1, i, i + 1)
@@ -395,9 +396,18 @@ def compose_opinion(question: str, ranked: Sequence, passages: Sequence[Passage]
         if not pool:
             return None
     else:
-        pool = [s for s in ranked[:20] if s.score >= floor] + [s for s in ranked[20:] if (s.passage, s.start) in near and s.score >= floor - 0.1]
+        pool = [s for s in ranked if s.score >= floor or (s.passage, s.start) in near and s.score >= floor - 0.1][:24]  # the source's own words weigh more than their wording
     if not pool:
         return ""
+    if person:  # the person quoted in several documents: the one that quotes them most on this
+        weight: dict[str, float] = {}
+        for s in pool:
+            if (s.passage, s.start) in near:
+                doc = passages[s.passage - 1].doc_id
+                weight[doc] = weight.get(doc, 0.0) + boost(s)
+        if len(weight) > 1:
+            home = max(weight, key=weight.get)
+            pool = [s for s in pool if passages[s.passage - 1].doc_id == home]
     top = max(boost(s) for s in pool)
     chosen: list = []
     for s in sorted(pool, key=lambda s: -boost(s)):
