@@ -44,13 +44,14 @@ class Side:
     tokens: frozenset[str] = frozenset()  # its words as written that the other side lacks ('${name[@]}'), for symbols stems drop
 
     def named_in(self, text: str) -> bool:
-        """Does the text mention this side (one of its own words, or its own symbols as written)?"""
-        return bool(self.words & set(stems(text))) or any(t in text for t in self.tokens if not stems(t))
+        """Does the text mention this side (one of its own words, or its own symbols as written)?  'not a login
+        shell' names the non-login side, not the login one."""
+        return bool(self.words & set(_side_stems(text))) or any(t in text for t in self.tokens if not stems(t))
 
     def covered_by(self, sentence: str) -> bool:
         """Does one sentence speak of this side as a whole: all its own words (two at most), or two thirds of them
         ('India's regulations' needs both 'India' and 'regulation' in one sentence)?"""
-        have = set(stems(sentence))
+        have = set(_side_stems(sentence))
         symbols = [t for t in self.tokens if not stems(t)]
         if symbols and any(t in sentence for t in symbols):
             return True
@@ -60,6 +61,12 @@ class Side:
     @property
     def distinct(self) -> bool:
         return bool(self.words or any(not stems(t) for t in self.tokens))
+
+
+def _side_stems(text: str) -> list[str]:
+    """Stems of a text with 'not a X' read as 'non-X' (so 'an interactive shell that is not a login shell' speaks of
+    non-login shells)."""
+    return stems(re.sub(r"\bnot (?:a|an) ([\w-]+)", r"non-\1", text, flags=re.I))
 
 
 def compared_things(question: str) -> list[Side]:

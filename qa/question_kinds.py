@@ -55,14 +55,14 @@ _LIST = re.compile(
 _WHICH_PLURAL = re.compile(r"^\s*(which|what) (?!is\b|was\b|does\b|did\b)(\w+[- ])?(\w{3,}(?<!ss)(?<!us)(?<!is)s)\s+(\w+)\b", _I)
 _NOT_PLURAL = {"has", "does", "is", "was", "this", "its", "his", "us", "news", "series", "analysis", "basis", "process", "status", "address", "access", "class"}
 
-_DOC_NOUNS = r"(article|piece|op-?ed|opinion piece|editorial|essay|post|blog post|blog|report|document|page|manual|man page|guide|faq|tutorial|chapter|section|letter|paper|story|interview|book|handbook|readme|file|text)"
+_DOC_NOUNS = r"(article|piece|documentation|docs|op-?ed|opinion piece|editorial|essay|post|blog post|blog|report|document|page|manual|man page|guide|faq|tutorial|chapter|section|letter|paper|story|interview|book|handbook|readme|file|text)"
 _NAMED_DOC = re.compile(rf"\b(the|this|that) ((?:[\w'’-]+[- ]){{0,3}}?){_DOC_NOUNS}\b", _I)
 _NAMED_TAIL = re.compile(
     r"^\s+(about|on|titled|called|named|from|by|describing|discussing|covering|regarding)\s+(.+?)"
     r"(?=[?.,;]|\s+(and the|and how|and what|say|says|said|argue|argues|recommend|recommends|claim|claims|describe|describes|state|states|"
     r"mention|mentions|give|gives|report|reports|list|lists|explain|explains|see|sees|view|views)\b|$)", _I)
 _QUOTED = re.compile(r"(?:(?<=\s)|^)['‘\"“]([^\"”’]{8,}?)['’\"”](?=[\s.,;:?!]|$)")
-_EVERYTHING = re.compile(r"\b(the|all( the)?|these|my|our) (documents|sources|articles|files|texts|collection|corpus|papers)\b|\beverything\b", _I)
+_EVERYTHING = re.compile(r"\b(the|all( the)?|these|my|our) (documents|documentation|docs|sources|articles|files|texts|collection|corpus|papers)\b|\beverything\b", _I)
 
 
 @dataclass(frozen=True)

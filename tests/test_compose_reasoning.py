@@ -142,3 +142,9 @@ def test_the_figure_that_counts_what_is_asked():
     text = compose_parts("How many deaths do the documents report for 2023 and 2024 together?", ["deaths in 2023?", "deaths in 2024?"],
                          [[a, b], [b, a]], floor=0.4)
     assert text.splitlines()[-1] == "In all: 74,702 + 48,422 = 123,124 [1][2]."
+
+
+def test_not_a_login_shell_speaks_of_the_non_login_side():
+    login, non_login = compared_things("How do login and non-login interactive shells differ in the startup files they read?")
+    sentence = "When an interactive shell that is not a login shell is started, Bash reads and executes commands from ~/.bashrc."
+    assert non_login.named_in(sentence) and not login.named_in(sentence)
