@@ -30,6 +30,7 @@ _SIDE_PATTERNS = [  # (pattern, the group holding what both sides share, after t
     re.compile(rf"^\s*how (?:do|does|did|is|are) ({_THING}) (?:differ from|different from|compare (?:with|to)|stack up against) ({_THING})(?=\s+(?:in|on|when|for|regarding)\b|[?.]|$)", re.I),
     re.compile(rf"^\s*(?:what is |what's )?({_THING}) (?:versus|vs\.?) ({_THING})(?=[?.]|$)", re.I),
 ]
+_DESCRIPTION = re.compile(r"^\s*(description|overview|introduction|about|name|summary)\s*$", re.I)
 _VIEWS = re.compile(r"\b(views?|opinions?|positions?|stances?|approach(es)?|responsibilit\w+|see|say|think|argue|blame)\b", re.I)
 _MONTHS = {m[:3].lower(): m for m in ("January February March April May June July August September October November December").split()}
 
@@ -162,6 +163,22 @@ def question_parts(question: str) -> list[str]:
     return parts
 
 
+_ANAPHORA = re.compile(r"^\s*(it|this|these|those|that|they|such|here)\b|\b(this|that|these|those|such) (code|codes|option|options|command|commands|value|values|variable|mode|file|files|case|cases|locations?|ways?|steps?)\b", re.I)
+
+
+def with_antecedent(chosen: Sequence, ranked: Sequence) -> list:
+    """The chosen sentences, each that points back ('If the script exits with this code, ...', 'These are the
+    locations ...') preceded by the sentence before it in its passage, which says what it points to."""
+    out: list = []
+    for s in chosen:
+        if _ANAPHORA.search(s.text):
+            before = max((r for r in ranked if r.passage == s.passage and r.end <= s.start), key=lambda r: r.end, default=None)
+            if before is not None and not _useless(before.text) and all((before.passage, before.start) != (o.passage, o.start) for o in list(chosen) + out):
+                out.append(before)
+        out.append(s)
+    return out
+
+
 def cite(sentence: str, n: int) -> str:
     return place_marks(sentence.strip(), f"[{n}]", add_stop=True)
 
@@ -170,6 +187,8 @@ def _useless(text: str) -> bool:
     """A pointer elsewhere ('See X for the differences'), a line introducing what follows ('The syntax is:') or a
     term or synopsis line rather than a sentence ('pop [--index] [-q|--quiet] [<stash>]')."""
     t = text.rstrip()
+    if "\n" in t.strip() or re.match(r"^\s*[$#>]\s", t):  # a block of lines (a synopsis, an example) or a command line
+        return True
     return bool(_POINTER.search(t)) or t.endswith(":") or (len(t.split()) < 10 and not re.search(r"[.!?…\"'”’)]$", t))
 
 
@@ -198,7 +217,9 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
         fit += 0.08
     if not side.distinct:
         return fit
-    fit += 0.1 if side.words & set(stems(passages[s.passage - 1].title)) else 0.0  # the thing's own page ('git-revert(1) Manual Page')
+    p = passages[s.passage - 1]
+    if side.words & set(stems(p.title)):  # the thing's own page ('git-revert(1) Manual Page'), its description most
+        fit += 0.1 + (0.1 if _DESCRIPTION.search(p.heading.rsplit(" › ", 1)[-1]) else 0.0)
     term = term_before(s, passages).split()
     if term and (side.named_in(term[0]) or any(o.distinct and o.named_in(term[0]) for o in others)):
         return fit + (0.3 if side.named_in(term[0]) else -0.3)  # defined under a term: the term says whose sentence it is
@@ -226,15 +247,19 @@ def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: S
             s = fits[0][key][1]
             lines.append(cite(s.text, s.passage))
             used.add(key)
+    lead_doc = passages[next(iter(used))[0] - 1].doc_id if used else None
     for side, fit in zip(sides, fits):
-        ranked = sorted(((v, k) for k, v in fit.items() if k not in used), key=lambda x: -x[0][0])
+        bonus = {k: 0.1 if lead_doc and passages[k[0] - 1].doc_id == lead_doc else 0.0 for k in fit}  # one source's account, where it has one
+        ranked = sorted((((v[0] + bonus[k], v[1]), k) for k, v in fit.items() if k not in used), key=lambda x: -x[0][0])
         if not ranked:
             continue
         (best_fit, best), key = ranked[0]
         group = [best]
         used.add(key)
-        for (f, s), k in ranked[1:per_side * 3]:  # a second point when nearly as good, about this side, and new
-            if len(group) < per_side and f >= best_fit - 0.08 and side.named_in(s.text) and all(_overlap(s.text, g.text) < 0.5 for g in group):
+        home = passages[best.passage - 1].doc_id
+        for (f, s), k in ranked[1:per_side * 3]:  # a second point when nearly as good, about this side, new, and from the same document
+            if (len(group) < per_side and f >= best_fit - 0.08 and side.named_in(s.text) and passages[s.passage - 1].doc_id == home
+                    and all(_overlap(s.text, g.text) < 0.5 for g in group)):
                 group.append(s)
                 used.add(k)
         label = side.label.replace("“", "'").replace("”", "'")
@@ -260,7 +285,7 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
             chosen.append(pick)
     if not chosen:
         return ""
-    lines = [" ".join(cite(s.text, s.passage) for s in chosen)]
+    lines = [" ".join(cite(s.text, s.passage) for s in with_antecedent(chosen, scored[0]))]
     if len(chosen) == 2:
         line = arithmetic(question, chosen[0], chosen[1])
         if line:
@@ -422,7 +447,7 @@ def compose_opinion(question: str, ranked: Sequence, passages: Sequence[Passage]
             break
         if all(_overlap(s.text, c.text) < 0.6 for c in chosen):
             chosen.append(s)
-    return " ".join(cite(s.text, s.passage) for s in sorted(chosen, key=lambda s: (s.passage, s.start)))
+    return " ".join(cite(s.text, s.passage) for s in with_antecedent(sorted(chosen, key=lambda s: (s.passage, s.start)), ranked))
 
 
 def compose_documents(ranked: Sequence, passages: Sequence[Passage], per_document: int = 2, views: bool = False) -> str:

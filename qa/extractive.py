@@ -33,6 +33,7 @@ _ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)
 _ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
 _NEGATION = re.compile(r"\b(not|never|no|none|without|neither|nor|n't)\b|n't\b", re.I)
+_MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
 
 @dataclass
@@ -164,8 +165,9 @@ class ExtractiveGenerator(Generator):
         """Is a name of the question (a capitalised word other than the first) nowhere in what was read?"""
         have = set(stems(read))
         names = [w for w in re.findall(r"(?<!^)(?<![.?!] )\b[A-Z][a-z]{2,}\b", question.strip()) if w.lower() not in _COMMON_CAPITALS]
-        spelled = read.lower()  # 'Felbab' is held by 'Felbab-Brown', which stems as one word
-        return any(stems(w) and stems(w)[0] not in have and not re.search(rf"\b{w.lower()}\b", spelled) for w in names)
+        spelled = read.lower()  # 'Felbab' is held by 'Felbab-Brown', which stems as one word; 'November' by 'Nov. 10'
+        return any(stems(w) and stems(w)[0] not in have and not re.search(rf"\b{w.lower()}\b", spelled)
+                   and not (w.lower() in _MONTH_NAMES and re.search(rf"\b{w.lower()[:3]}\.? \d", spelled)) for w in names)
 
     def topic_is_absent(self, topic: str, read: str, share: float = 0.3) -> bool:
         """Do the words of the topic that no passage read holds carry at least ``share`` of its weight (rarity)?"""
@@ -187,7 +189,7 @@ class ExtractiveGenerator(Generator):
             ranked = self.score_sentences(question, passages)
         if not ranked:
             return Draft(text="", declined=True)
-        if kind.kind in BROAD_KINDS:  # answered from several passages: declined only when they hold nothing on it
+        if kind.kind in BROAD_KINDS or kind.kind == "multi_step" and question_parts(question):  # answered from several passages: declined only when they hold nothing on it
             if not names_what_is_read(kind, passages) and self.broad_evidence_is_weak(question, kind.kind, ranked, passages, kind.scope):
                 return Draft(text="", declined=True)
         elif self.evidence_is_weak(question, ranked[0], passages):  # one fact asked: declined when it is absent
