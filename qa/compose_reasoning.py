@@ -189,18 +189,20 @@ def _useless(text: str) -> bool:
     t = text.rstrip()
     if "\n" in t.strip() or re.match(r"^\s*[$#>]\s", t):  # a block of lines (a synopsis, an example) or a command line
         return True
-    return bool(_POINTER.search(t)) or t.endswith(":") or (len(t.split()) < 10 and not re.search(r"[.!?…\"'”’)]$", t))
+    return bool(_POINTER.search(t)) or t.endswith(":") or (len(t.split()) < 10 and not re.search(r"[.!?\"'”’)]$", t))
 
 
 def term_before(s, passages: Sequence[Passage]) -> str:
-    """The term a sentence defines, when it opens the paragraph after a short line without a full stop (a manual's
-    'pop [--index] [<stash>]' above 'Remove a single stashed state ...'); '' otherwise."""
+    """The term a sentence's paragraph defines, when a short line without a full stop comes right before that
+    paragraph (a manual's 'pop [--index] [<stash>]' above 'Remove a single stashed state ... Like pop, ...'); ''
+    otherwise."""
     p = passages[s.passage - 1]
     before = p.text[: max(0, s.start - p.start)]
-    if not before.strip() or "\n" not in before[len(before.rstrip()):] + before[-2:]:
+    cut = before.rfind("\n\n")
+    if cut < 0:
         return ""
-    line = before.rstrip().rsplit("\n", 1)[-1].strip()
-    return line if 0 < len(line) <= 80 and not re.search(r"[.!?:]$", line) else ""
+    line = before[:cut].rstrip().rsplit("\n", 1)[-1].strip()
+    return line if 0 < len(line) <= 80 and not re.search(r"[.!?:]$", line) and not line.isupper() else ""  # a HEADING is no term
 
 
 def _answers(ranked: Sequence) -> list:
@@ -219,7 +221,7 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
         return fit
     p = passages[s.passage - 1]
     if side.words & set(stems(p.title)):  # the thing's own page ('git-revert(1) Manual Page'), its description most
-        fit += 0.1 + (0.1 if _DESCRIPTION.search(p.heading.rsplit(" › ", 1)[-1]) else 0.0)
+        fit += 0.1 + (0.2 if _DESCRIPTION.search(p.heading.rsplit(" › ", 1)[-1]) else 0.0)
     term = term_before(s, passages).split()
     if term and (side.named_in(term[0]) or any(o.distinct and o.named_in(term[0]) for o in others)):
         return fit + (0.3 if side.named_in(term[0]) else -0.3)  # defined under a term: the term says whose sentence it is
@@ -267,7 +269,7 @@ def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: S
     return "\n".join(lines)
 
 
-def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence], floor: float) -> str:
+def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence], floor: float, passages: Sequence[Passage] = ()) -> str:
     """One cited sentence per part of the question (a sentence already given is not repeated), in the question's
     order; then, when each part gave one figure of the same unit and the question asks for a total or a difference,
     the arithmetic line citing both ('In all: 13 + 4 = 17 [1][2].')."""
@@ -285,7 +287,12 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
             chosen.append(pick)
     if not chosen:
         return ""
-    lines = [" ".join(cite(s.text, s.passage) for s in with_antecedent(chosen, scored[0]))]
+    said = with_antecedent(chosen, scored[0])
+    terms = [term_before(s, passages) if passages else "" for s in said]
+    if any(terms):  # a manual's definitions: each under the term it defines ('- “--ignore-rev <rev>”: Ignore changes ...')
+        lines = [(f"- “{t.replace('“', chr(39)).replace('”', chr(39))}”: " if t else "- ") + cite(s.text, s.passage) for s, t in zip(said, terms)]
+    else:
+        lines = [" ".join(cite(s.text, s.passage) for s in said)]
     if len(chosen) == 2:
         line = arithmetic(question, chosen[0], chosen[1])
         if line:

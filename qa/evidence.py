@@ -123,11 +123,11 @@ def plan_evidence(question: str, kind: QuestionKind, documents: Sequence[Documen
             plan.sub_queries = [person]
             plan.notes.append(f"opinion of {person}: the passages naming them searched too")
     if kind.kind == "comparison":
-        plan_comparison(plan, plan.query, named)
+        plan_comparison(plan, plan.query, named, documents)
     return plan
 
 
-def plan_comparison(plan: EvidencePlan, question: str, named: list[str]) -> None:
+def plan_comparison(plan: EvidencePlan, question: str, named: list[str], documents: Sequence[DocumentInfo] = ()) -> None:
     """Two documents named: each searched on its own for the question; two things named ('git reset and git
     revert'): each searched on its own, within the named documents if any; else the best passages of each source."""
     sides = compared_things(question)
@@ -138,7 +138,15 @@ def plan_comparison(plan: EvidencePlan, question: str, named: list[str]) -> None
         plan.notes.append("comparison of the named documents: each searched on its own")
     elif sides:
         plan.sub_queries = [s.query for s in sides]
+        plan.sub_documents = [plan.documents for _ in sides]
         plan.sub_k = 4
+        for side in sides:  # a thing with a page of its own ('git revert' / git-revert(1)): that page searched too
+            own = match_document(side.label, documents) if len(documents) > 1 else None
+            if own and own not in (plan.documents or [own]):
+                continue
+            if own:
+                plan.sub_queries.append(side.query)
+                plan.sub_documents.append([own])
         plan.notes.append(f"comparison of {' / '.join(s.label for s in sides)}: each searched on its own")
     else:
         plan.per_source = 2

@@ -256,7 +256,7 @@ class ExtractiveGenerator(Generator):
         if kind.kind == "multi_step":
             parts = question_parts(question)
             if parts:  # each part answered by its own sentence
-                return compose_parts(question, parts, self.rescore(parts, ranked), floor)
+                return compose_parts(question, parts, self.rescore(parts, ranked), floor, passages)
             return compose_multi_step(question, ranked, floor)
         if kind.kind == "howto":
             return compose_howto(question, ranked, passages)
