@@ -85,8 +85,10 @@ def compared_things(question: str) -> list[Side]:
         a, b = _share_heads(a, b)
         words_a, words_b = set(stems(a)), set(stems(b))
         tokens_a, tokens_b = set(a.split()), set(b.split())
-        return [Side(_label(a, b), f"{a} {tail}".strip(), frozenset(words_a - words_b), frozenset(tokens_a - tokens_b)),
-                Side(_label(b, a), f"{b} {tail}".strip(), frozenset(words_b - words_a), frozenset(tokens_b - tokens_a))]
+        def query(x: str) -> str:  # nothing asked beyond the things: what each is and does
+            return f"{x} {tail}".strip() if tail else f"What is {x} and what does it do?"
+        return [Side(_label(a, b), query(a), frozenset(words_a - words_b), frozenset(tokens_a - tokens_b)),
+                Side(_label(b, a), query(b), frozenset(words_b - words_a), frozenset(tokens_b - tokens_a))]
     return []
 
 
@@ -214,7 +216,7 @@ def _answers(ranked: Sequence) -> list:
 def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]) -> float:
     """How well a sentence speaks of this side: its score for the side's query, more when it names the side (or is
     defined under a term naming it), less when it speaks of another side only, much less when it cannot answer."""
-    fit = s.score - (0.3 if _useless(s.text) else 0.0)
+    fit = s.score - (0.3 if _useless(s.text) else 0.0) - (0.1 if _ANAPHORA.search(s.text) else 0.0)  # 'Setting this variable ...': about what?
     if _VIEWS.search(side.query) and _OPINION_CUES.search(s.text):  # 'China's views of X': what China says, argues, blames
         fit += 0.08
     if not side.distinct:

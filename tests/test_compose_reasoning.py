@@ -37,6 +37,7 @@ def test_compared_things(question, labels):
 def test_a_side_shares_the_head_noun_and_keeps_the_aspect_compared():
     trump, biden = compared_things("Compare Trump's and Biden's approaches to China on fentanyl.")
     assert trump.query == "Trump's approaches to China on fentanyl" and biden.words == {"biden"}
+    assert compared_things("How do git revert and git reset differ?")[0].query == "What is git revert and what does it do?"
 
 
 @pytest.mark.parametrize("question, parts", [
