@@ -204,7 +204,8 @@ def term_before(s, passages: Sequence[Passage]) -> str:
     if cut < 0:
         return ""
     line = before[:cut].rstrip().rsplit("\n", 1)[-1].strip()
-    return line if 0 < len(line) <= 80 and not re.search(r"[.!?:]$", line) and not line.isupper() else ""  # a HEADING is no term
+    heading = line.isupper() or re.match(r"^\d+(\.\d+)*\.?\s+[A-Z]", line)  # 'DESCRIPTION', '6.8 The Directory Stack': headings, not terms
+    return line if 0 < len(line) <= 80 and not re.search(r"[.!?:]$", line) and not heading else ""
 
 
 def _answers(ranked: Sequence) -> list:
@@ -247,7 +248,7 @@ def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: S
     both = [key for key in fits[0] if all(key in f for f in fits[1:]) and not _useless(fits[0][key][1].text) and all(side.distinct and side.named_in(fits[0][key][1].text) for side in sides)]
     if both:
         key = max(both, key=lambda k: min(f[k][0] for f in fits))
-        if all(f[key][0] >= max(v[0] for v in f.values()) - 0.1 for f in fits):
+        if all(f[key][0] >= max(v[0] for v in f.values()) - 0.2 for f in fits):
             s = fits[0][key][1]
             lines.append(cite(s.text, s.passage))
             used.add(key)

@@ -62,7 +62,7 @@ _NAMED_TAIL = re.compile(
     r"(?=[?.,;]|\s+(and the|and how|and what|say|says|said|argue|argues|recommend|recommends|claim|claims|describe|describes|state|states|"
     r"mention|mentions|give|gives|report|reports|list|lists|explain|explains|see|sees|view|views)\b|$)", _I)
 _QUOTED = re.compile(r"(?:(?<=\s)|^)['‘\"“]([^\"”’]{8,}?)['’\"”](?=[\s.,;:?!]|$)")
-_EVERYTHING = re.compile(r"\b(the|all( the)?|these|my|our) (documents|documentation|docs|sources|articles|files|texts|collection|corpus|papers)\b|\beverything\b", _I)
+_EVERYTHING = re.compile(r"\b(the|all( the)?|these|my|our) (documents|sources|articles|files|texts|collection|corpus|papers)\b|\beverything\b", _I)
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,8 @@ def named_documents(question: str) -> list[str]:
         quoted = _QUOTED.match(question[m.end():].lstrip())
         if quoted:
             phrase += " " + quoted.group(0)
+        if re.fullmatch(r"(?i)(the|this|that) (documentation|docs)", phrase.strip()):
+            continue  # 'the documentation' alone is the whole collection, not one document ('the git tag documentation' is)
         found.append(re.sub(r"\s+", " ", phrase).strip())
     for m in _QUOTED.finditer(question):
         if not any(m.group(1) in f for f in found):
