@@ -126,7 +126,7 @@ def _label(mine: str, other: str) -> str:
 
 
 _QWORD = r"(?:what|which|who|whom|where|when|why|how|is|are|was|were|does|do|did|can|could|should|will|would)"
-_SPLIT = re.compile(rf"(?:,|;)\s*(?:and|but)\s+(?:then\s+)?(?={_QWORD}\b)|\s+and\s+(?=(?:which|what|who|where|when|how)\s+(?:one\s+)?(?:for|in|on|with|to)\b)", re.I)
+_SPLIT = re.compile(rf"(?:,|;)\s*(?:and|but)\s+(?:then\s+)?(?=(?:(?:to|by|in|for|from|with|at|on|of)\s+)?{_QWORD}\b)|\s+and\s+(?=(?:which|what|who|where|when|how)\s+(?:one\s+)?(?:for|in|on|with|to)\b)", re.I)
 _ELLIPSIS = re.compile(r"\b(one|ones|them|it|its|they|that|those|this)\b", re.I)
 _MONTH_RE = r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
 

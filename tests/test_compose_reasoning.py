@@ -50,6 +50,8 @@ def test_a_side_shares_the_head_noun_and_keeps_the_aspect_compared():
     ("Which strategy does git merge use by default for one branch and which for several branches?",
      ["Which strategy does git merge use by default for one branch?", "which for several branches (strategy does git merge use by default)?"]),
     ("What is a detached HEAD, and how do I leave it?", ["What is a detached HEAD?", "how do I leave it (a detached HEAD)?"]),
+    ("What tariff did Trump impose, and to what did Washington agree to cut it?",
+     ["What tariff did Trump impose?", "to what did Washington agree to cut it (tariff did Trump impose)?"]),
     ("How many deaths were estimated in 2024?", []),
 ])
 def test_question_parts(question, parts):
