@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from qa.compose_reasoning import compared_things, question_parts, source_person, without_document_names
+from qa.question_parts import compared_things, question_parts, source_person, without_document_names
 from qa.lexical import stems
 from qa.question_kinds import QuestionKind, summary_topic
 from qa.types import DocumentInfo, Passage

@@ -18,7 +18,8 @@ from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date,
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step, compose_opinion,
                           compose_summary, compose_yes_no)
-from qa.compose_reasoning import compared_things, compose_documents, compose_parts, compose_sides, names_what_is_read, question_parts, without_document_names
+from qa.compose_reasoning import compose_documents, compose_parts, compose_sides, names_what_is_read
+from qa.question_parts import compared_things, question_parts, without_document_names
 from qa.compose_reasoning import compose_opinion as compose_source_opinion
 from qa.question_kinds import QuestionKind, classify, named_documents, summary_topic
 from qa.types import Passage

@@ -1,9 +1,10 @@
-"""Multi-step, comparison and opinion answers (qa.compose_reasoning): the parts and sides found in a question, one
-cited sentence per part or side, the arithmetic, and the answers through the verifier."""
+"""Multi-step, comparison and opinion answers (qa.question_parts, qa.compose_reasoning): the parts and sides found
+in a question, one cited sentence per part or side, the arithmetic, and the answers through the verifier."""
 
 import pytest
 
-from qa.compose_reasoning import compared_things, compose_opinion, compose_parts, compose_sides, question_parts, source_names
+from qa.compose_reasoning import compose_opinion, compose_parts, compose_sides
+from qa.question_parts import compared_things, question_parts, source_names
 from qa.extractive import ExtractiveGenerator, ScoredSentence
 from qa.types import Passage
 from qa.verification import Verifier, split_lines
