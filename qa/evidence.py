@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from qa.question_parts import compared_things, question_parts, source_person, without_document_names
 from qa.lexical import stems
 from qa.question_kinds import QuestionKind, summary_topic
 from qa.types import DocumentInfo, Passage
 
 #: Passages read per kind (a look-up uses the caller's k).
-READ_K = {"summary": 14, "list": 12, "comparison": 12, "multi_step": 8, "howto": 6, "explanation": 6, "opinion": 6}
+READ_K = {"summary": 14, "list": 12, "comparison": 12, "multi_step": 8, "howto": 6, "explanation": 6, "opinion": 8}
 TITLE_MATCH = 0.6  # share of a description's words a title must hold ('the State Department report' is not 'the United States ...')
 MAX_WHOLE_DOCUMENT_CHUNKS = 40
 CONTINUED_PASSAGES = 3  # a list or a how-to reads the chunk after each of its 3 best passages
@@ -41,7 +42,9 @@ class EvidencePlan:
     documents: list[str] | None = None  # doc_ids retrieval is restricted to; None: the whole collection
     whole_document: str | None = None  # doc_id read whole and in order (a summary of one document)
     leads: bool = False  # an overview of everything: the opening passages of every document
-    sub_queries: list[str] = field(default_factory=list)  # a multi-step question: each part searched on its own too
+    sub_queries: list[str] = field(default_factory=list)  # a multi-step question's parts, a comparison's sides: each searched on its own too
+    sub_documents: list[list[str] | None] = field(default_factory=list)  # per sub-query, the doc_ids it is restricted to (default: ``documents``)
+    sub_k: int = 3  # passages read per sub-query
     per_source: int = 0  # comparison: best passages kept from each document
     continuations: int = 0  # list, howto: the chunk after each of this many best passages is read too (a list or code block goes on there)
     notes: list[str] = field(default_factory=list)  # why the plan is what it is (for debugging and the docs)
@@ -150,19 +153,52 @@ def plan_evidence(question: str, kind: QuestionKind, documents: Sequence[Documen
             plan.leads = True
         plan.query = summary_topic(question)
     if kind.kind == "multi_step":
-        plan.sub_queries = split_question(question)
+        plan.sub_queries = question_parts(question)
+    if kind.kind in ("opinion", "comparison") and named:  # the documents' names say where to read, not what to find
+        plan.query = without_document_names(question, hints)
+    if kind.kind == "opinion" and not named:  # a person named: the passages that quote them, too
+        person = source_person(question)
+        if person:
+            plan.sub_queries = [person]
+            plan.notes.append(f"opinion of {person}: the passages naming them searched too")
     if kind.kind == "comparison":
-        plan.per_source = 2
+        plan_comparison(plan, plan.query, named, documents)
     if kind.kind in ("list", "howto"):
         plan.continuations = CONTINUED_PASSAGES
     return plan
+
+
+def plan_comparison(plan: EvidencePlan, question: str, named: list[str], documents: Sequence[DocumentInfo] = ()) -> None:
+    """Two documents named: each searched on its own for the question; two things named ('git reset and git
+    revert'): each searched on its own, within the named documents if any; else the best passages of each source."""
+    sides = compared_things(question)
+    if len(named) >= 2:
+        plan.sub_queries = [question] * len(named)
+        plan.sub_documents = [[d] for d in named]
+        plan.sub_k = 4
+        plan.notes.append("comparison of the named documents: each searched on its own")
+    elif sides:
+        plan.sub_queries = [s.query for s in sides]
+        plan.sub_documents = [plan.documents for _ in sides]
+        plan.sub_k = 4
+        for side in sides:  # a thing with a page of its own ('git revert' / git-revert(1)): that page searched too
+            own = match_document(side.label, documents) if len(documents) > 1 else None
+            if own and own not in (plan.documents or [own]):
+                continue
+            if own:
+                plan.sub_queries.append(side.query)
+                plan.sub_documents.append([own])
+        plan.notes.append(f"comparison of {' / '.join(s.label for s in sides)}: each searched on its own")
+    else:
+        plan.per_source = 2
 
 
 _MONTH = r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
 
 
 def split_question(question: str) -> list[str]:
-    """The parts of a question asking two things: 'X in 2023 and 2024?' -> one per year; 'A, and what B?' -> A, B."""
+    """The parts of a question asking two things: 'X in 2023 and 2024?' -> one per year; 'A, and what B?' -> A, B.
+    (Kept for callers of the first version; plans use qa.compose_reasoning.question_parts.)"""
     for period in (r"\b(?:19|20)\d\d\b", _MONTH):
         found = re.findall(period, question)
         if len(set(found)) >= 2:
@@ -183,9 +219,10 @@ def gather(plan: EvidencePlan, search: Search, document_passages: Callable[[str]
     if plan.leads and document_passages is not None and list_ids:
         return [p for doc in list_ids[:MAX_LEAD_DOCUMENTS] for p in _merge_in_order(document_passages(doc)[:2])]
     passages = search(plan.query, plan.k, documents=plan.documents)
-    for sub in plan.sub_queries:  # each fact of a multi-step question found on its own
+    for i, sub in enumerate(plan.sub_queries):  # each fact of a multi-step question, each side of a comparison, found on its own
         have = {p.chunk_id for p in passages}
-        passages += [p for p in search(sub, 3, documents=plan.documents) if p.chunk_id not in have]
+        within = plan.sub_documents[i] if i < len(plan.sub_documents) else plan.documents
+        passages += [p for p in search(sub, plan.sub_k, documents=within) if p.chunk_id not in have]
     if plan.documents and not passages:  # the named document holds nothing on it: read everything rather than nothing
         passages = search(plan.query, plan.k)
     if plan.per_source:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.chunking import sentence_spans
 from qa.citations import place_marks
@@ -18,8 +18,11 @@ from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date,
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step, compose_opinion,
                           compose_summary, compose_yes_no)
+from qa.compose_reasoning import compose_documents, compose_parts, compose_sides, names_what_is_read
+from qa.compose_reasoning import compose_opinion as compose_source_opinion
 from qa.compose_summary import compose_document_summary, summary_target
-from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_document_names
+from qa.question_kinds import QuestionKind, classify, named_documents, names_a_document, summary_focus, summary_topic, without_named_phrases
+from qa.question_parts import compared_things, question_parts, without_document_names
 from qa.types import Passage
 from qa.verification import reverses
 
@@ -32,6 +35,7 @@ _ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)
 _ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
 _NEGATION = re.compile(r"\b(not|never|no|none|without|neither|nor|n't)\b|n't\b", re.I)
+_MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
 
 @dataclass
@@ -143,7 +147,7 @@ class ExtractiveGenerator(Generator):
         read = with_expansions(" ".join(p.text for p in passages), expansions)
         if kind == "summary" and kind_scope == "topic" and not names_a_document(question) and self.topic_is_absent(summary_topic(question), read):
             return True  # a rare word of the topic is nowhere in what was read ('the fentanyl crisis in Europe')
-        if kind != "summary" and self.name_is_absent(without_document_names(question), read):
+        if kind != "summary" and self.name_is_absent(without_named_phrases(question), read):
             return True  # 'Which Chinese companies ... in Europe?': a name the passages never mention
         if kind == "summary":  # of a named document or of everything: there is always something to summarise
             return kind_scope == "topic" and best.score < self.min_score - 0.25
@@ -163,7 +167,9 @@ class ExtractiveGenerator(Generator):
         """Is a name of the question (a capitalised word other than the first) nowhere in what was read?"""
         have = set(stems(read))
         names = [w for w in re.findall(r"(?<!^)(?<![.?!] )\b[A-Z][a-z]{2,}\b", question.strip()) if w.lower() not in _COMMON_CAPITALS]
-        return any(stems(w) and stems(w)[0] not in have for w in names)
+        spelled = read.lower()  # 'Felbab' is held by 'Felbab-Brown', which stems as one word; 'November' by 'Nov. 10'
+        return any(stems(w) and stems(w)[0] not in have and not re.search(rf"\b{w.lower()}\b", spelled)
+                   and not (w.lower() in _MONTH_NAMES and re.search(rf"\b{w.lower()[:3]}\.? \d", spelled)) for w in names)
 
     def topic_is_absent(self, topic: str, read: str, share: float = 0.3) -> bool:
         """Do the words of the topic that no passage read holds carry at least ``share`` of its weight (rarity)?"""
@@ -177,19 +183,23 @@ class ExtractiveGenerator(Generator):
 
     def generate(self, question: str, passages: Sequence[Passage]) -> Draft:
         kind = classify(question)
+        if kind.kind in ("opinion", "comparison") and kind.document_hints:  # 'the blame-game opinion piece' says where to read, not what is asked
+            question = without_document_names(question, kind.document_hints)
         if kind.kind == "summary":  # rank the sentences against the topic, not against 'summarize ...'
             ranked = self.score_sentences(summary_topic(question) if kind.scope != "everything" else question, passages)
         else:
             ranked = self.score_sentences(question, passages)
         if not ranked:
             return Draft(text="", declined=True)
-        if kind.kind in BROAD_KINDS:  # answered from several passages: declined only when they hold nothing on it
-            if self.broad_evidence_is_weak(question, kind.kind, ranked, passages, kind.scope):
+        if kind.kind in BROAD_KINDS or kind.kind == "multi_step" and question_parts(question):  # answered from several passages: declined only when they hold nothing on it
+            if not names_what_is_read(kind, passages) and self.broad_evidence_is_weak(question, kind.kind, ranked, passages, kind.scope):
                 return Draft(text="", declined=True)
         elif self.evidence_is_weak(question, ranked[0], passages):  # one fact asked: declined when it is absent
             return Draft(text="", declined=True)
         if kind.kind != "lookup":
             text = self.compose(question, kind, ranked, passages)
+            if text is None:  # the composer found the question unanswerable (a comparison with something never mentioned)
+                return Draft(text="", declined=True)
             if text:
                 return Draft(text=text)
         best = ranked[0]
@@ -216,8 +226,8 @@ class ExtractiveGenerator(Generator):
         return Draft(text=text, quotes=quotes)
 
 
-    def compose(self, question: str, kind: QuestionKind, ranked: list[ScoredSentence], passages: Sequence[Passage]) -> str:
-        """The answer text for a kind other than a look-up ('' to answer as a look-up)."""
+    def compose(self, question: str, kind: QuestionKind, ranked: list[ScoredSentence], passages: Sequence[Passage]) -> str | None:
+        """The answer text for a kind other than a look-up ('' to answer as a look-up, None to decline)."""
         floor = self.min_score - 0.1
         if kind.kind == "summary":
             ranked = [s for s in ranked if s.text.strip() not in passages[s.passage - 1].title]  # the headline is no point
@@ -242,14 +252,38 @@ class ExtractiveGenerator(Generator):
         if kind.kind == "explanation":
             return compose_explanation(question, ranked, floor, self.following(ranked, passages))
         if kind.kind == "opinion":
-            return compose_opinion(question, ranked, floor)
+            return compose_source_opinion(question, ranked, passages, floor, named_document=names_what_is_read(kind, passages))
         if kind.kind == "comparison":
+            if names_what_is_read(kind, passages):  # two documents named, and read: each under its title
+                return compose_documents(ranked, passages, views=bool(re.search(r"\b(see|view|think|say|argue|stance|position|responsib)", question, re.I)))
+            sides = compared_things(question) if len(kind.document_hints) < 2 else []
+            if sides:  # two things named: each under its name, from the sentences that best answer for it
+                return compose_sides(sides, self.rescore([s.query for s in sides], ranked), passages, floor)
             return compose_comparison(ranked, passages, floor)
         if kind.kind == "multi_step":
-            return compose_multi_step(question, ranked, floor)
+            parts = question_parts(question)
+            if parts:  # each part answered by its own sentence
+                return compose_parts(question, parts, self.rescore(parts, ranked), floor, passages)
+            if re.search(r"\b(in all|total|together|combined|altogether|sum|how (many|much) (more|fewer|less)|difference)\b", question, re.I):
+                return compose_multi_step(question, ranked, floor)
+            return ""  # a scenario to reason from ('If a command is killed by signal 9, ...'): its best sentences, as a look-up
         if kind.kind == "howto":
             return compose_howto(question, ranked, passages)
         return ""
+
+    def rescore(self, queries: Sequence[str], ranked: Sequence[ScoredSentence]) -> list[list[ScoredSentence]]:
+        """The same sentences scored against each query (a part or a side of the question) as against the question,
+        best first; their embeddings are reused, only the queries are embedded."""
+        out = []
+        for query, qv in zip(queries, self.embedder.embed_batch(list(queries))):
+            q_stems = stems(query)
+            scored = []
+            for s in ranked:
+                dense = sum(a * b for a, b in zip(qv, s.vector or []))
+                score = (0.5 * dense + 0.5 * term_overlap(q_stems, s.text, self.term_weight) + answer_type_fit(query, s.text) + period_fit(query, s.text))
+                scored.append(replace(s, score=score, dense=dense))
+            out.append(sorted(scored, key=lambda s: -s.score))
+        return out
 
     @staticmethod
     def following(ranked: Sequence[ScoredSentence], passages: Sequence[Passage]) -> dict[int, list[ScoredSentence]]:

@@ -55,7 +55,7 @@ _LIST = re.compile(
 _WHICH_PLURAL = re.compile(r"^\s*(which|what) (?!is\b|was\b|does\b|did\b)(\w+[- ])?(\w{3,}(?<!ss)(?<!us)(?<!is)s)\s+(\w+)\b", _I)
 _NOT_PLURAL = {"has", "does", "is", "was", "this", "its", "his", "us", "news", "series", "analysis", "basis", "process", "status", "address", "access", "class"}
 
-_DOC_NOUNS = r"(article|piece|op-?ed|opinion piece|editorial|essay|post|blog post|blog|report|document|page|manual|man page|guide|faq|tutorial|chapter|section|letter|paper|story|interview|book|handbook|readme|file|text)"
+_DOC_NOUNS = r"(article|piece|documentation|docs|op-?ed|opinion piece|editorial|essay|post|blog post|blog|report|document|page|manual|man page|guide|faq|tutorial|chapter|section|letter|paper|story|interview|book|handbook|readme|file|text)"
 _NAMED_DOC = re.compile(rf"\b(the|this|that) ((?:[\w'’-]+[- ]){{0,3}}?){_DOC_NOUNS}\b", _I)
 _NAMED_TAIL = re.compile(
     r"^\s+(about|on|titled|called|named|from|by|describing|discussing|covering|regarding)\s+(.+?)"
@@ -87,6 +87,8 @@ def named_documents(question: str) -> list[str]:
         quoted = _QUOTED.match(question[m.end():].lstrip())
         if quoted:
             phrase += " " + quoted.group(0)
+        if re.fullmatch(r"(?i)(the|this|that) (documentation|docs)", phrase.strip()):
+            continue  # 'the documentation' alone is the whole collection, not one document ('the git tag documentation' is)
         found.append(re.sub(r"\s+", " ", phrase).strip())
     for m in _QUOTED.finditer(question):
         if not any(m.group(1) in f for f in found):
@@ -132,6 +134,9 @@ def classify(question: str) -> QuestionKind:
         else:
             scope = "everything" if _EVERYTHING.search(q) and not _topic_words(q) else "topic"
         return QuestionKind("summary", scope, specific[0] if specific else hint, tuple(specific) or hints)
+    reasoning = reasoning_kind(q)
+    if reasoning == "multi_step" or (reasoning and not _HOWTO.search(q)):
+        return QuestionKind(reasoning, "topic", hint, hints)
     if _HOWTO.search(q):
         return QuestionKind("howto", "topic", hint, hints)
     if _MULTI.search(q) and re.search(r"\b(how (many|much)|what (is|was) the (total|sum|difference|number|combined)|total|in all|combined|altogether|(,|;) and (what|how|to what|by how))\b", q, _I):
@@ -144,9 +149,42 @@ def classify(question: str) -> QuestionKind:
         return QuestionKind("yes_no", "topic", hint, hints)
     if _is_list(q):
         return QuestionKind("list", "topic", hint, hints)
-    if _OPINION.search(q):
+    if _OPINION.search(q) or _VIEW.search(q):
         return QuestionKind("opinion", "topic", hint, hints)
     return QuestionKind("lookup", "topic", hint, hints)
+
+
+# Multi-step, comparison and opinion cues beyond the keyword lists above (session 6).
+_QWORD = r"(?:what|which|who|whom|where|when|why|how|is|are|was|were|does|do|did|can|could|should|will|would)"
+#: two questions joined: 'Which command lists worktrees, and which one deletes one?'; 'A by default and which for B?'
+_JOINED = re.compile(rf"\b{_QWORD}\b[^?]+?(?:,|;)\s*(?:and|but)\s+(?:then\s+)?{_QWORD}\b.+|^\s*(?:which|what|who|where|when|how)\b.+?\s+and\s+(?:which|what|who|where|when|how)\s+(?:one\s+)?(?:for|in|on|with|to|does|do|is|are)\b", _I)
+#: a scenario to reason from, then the question: 'If a command is killed by signal 9, what ...?'; 'I stashed twice. What ...?'
+_SCENARIO = re.compile(rf"^\s*(?:if|suppose|supposing|assuming|given that|say)\b[^?]+,\s*{_QWORD}\b|^\s*for (?:a|an)\s+[^?,]+?\bwith\b[^?]+,\s*{_QWORD}\b|"
+                       rf"^\s*(?:i|we)\s+[^.?!]+\.\s+{_QWORD}\b", _I)
+#: a change between two periods, or a ratio: 'By how many did deaths fall from 2022 to 2024?', 'how many times more'
+_CHANGE = re.compile(r"\b(?:by how (?:many|much)|how (?:many|much) (?:more|fewer|less|higher|lower)|how many times (?:more|as|higher|larger)|what (?:is|was) the ratio)\b", _I)
+_PERIOD = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
+#: two things set side by side: 'How do a merge and a rebase treat ...?', 'How do the while and until loops differ?'
+_TWO_THINGS = re.compile(r"^\s*how (?:do|does|did|would|will) (?:the |a |an )?[\w'’${}\[\]@*-]+(?: [\w'’-]+)? and (?:the |a |an )?[\w'’-]+(?: [\w'’-]+)? "
+                         r"(?:treat|handle|deal with|behave|work|act|respond|react|view|see|approach|define|store|use|compare|differ)\b", _I)
+#: what a named source thinks, advises or warns: 'What does Ryan Hass warn ...?', 'Where does the FAQ say X should ...?'
+_VIEW = re.compile(r"(?i:^\s*(?:what|how|where|when|which|why) (?:does|do|did) .{1,60}? (?:think|thinks|believe|feel|warn|advise|caution|predict|consider|make of|propose|urge|argue|recommend|suggest)\b)|"
+                   r"(?i:\b(?:say|says|said|claim|claims|state|states)\b[^?]{0,50}\b(?:should|must|ought to|had better)\b)|"
+                   r"^\s*(?i:according to) (?!the\b)(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+,\s*(?i:what|how|which|why)\b|"
+                   r"(?i:^\s*according to [^,?]+,\s*(?:what|how|which|who) (?:should|must|ought)\b)")
+
+
+def reasoning_kind(question: str) -> str | None:
+    """'multi_step' for two questions joined, a scenario to reason from, or a change between two periods;
+    'comparison' for two things set side by side ('How do a merge and a rebase treat ...'); else None (the other
+    rules decide)."""
+    if _JOINED.search(question) or _SCENARIO.search(question):
+        return "multi_step"
+    if _CHANGE.search(question) and len(set(_PERIOD.findall(question))) >= 2:
+        return "multi_step"
+    if _TWO_THINGS.search(question):
+        return "comparison"
+    return None
 
 
 def _topic_words(question: str) -> list[str]:
@@ -196,7 +234,7 @@ def summary_focus(question: str, hint: str) -> str:
     return topic if words and topic.lower() != hint.lower() else ""
 
 
-def without_document_names(question: str) -> str:
+def without_named_phrases(question: str) -> str:
     """The question without the phrases naming documents ('Which experts are quoted in the CNN article about X?' ->
     'Which experts are quoted in ?'): a name there identifies a document, the text need not hold it."""
     for phrase in named_documents(question):

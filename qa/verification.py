@@ -45,7 +45,8 @@ class Checked:
 
 
 _BULLET = re.compile(r"^(\s*(?:[-*•]|\d{1,2}[.)])\s+)")
-_LABEL = re.compile(r"^((?:[-*•]\s+)?(?:In “[^”\n]{1,200}”|`[^`\n]{1,120}`(?:, `[^`\n]{1,120}`)*):\s+)")  # a source, or the terms a definition describes
+# a source ("In “Title”: …"), a thing compared ("- “git stash pop”: …") or the terms a definition describes ("`-c`, `--create`: …")
+_LABEL = re.compile(r"^((?:[-*•]\s+)?(?:(?:In )?“[^”\n]{1,200}”|`[^`\n]{1,120}`(?:, `[^`\n]{1,120}`)*):\s+)")
 _SUM_LINE = re.compile(r"^((?:[-*•]\s+)?(?:In all|The difference|Together|In total):\s+)(.*)$")
 _SUM = re.compile(r"^\s*([\d,]+(?:\.\d+)?)\s*([+-])\s*([\d,]+(?:\.\d+)?)\s*=\s*([\d,]+(?:\.\d+)?)")
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
@@ -100,6 +101,31 @@ def unit_after(sentence: str, figure: str) -> str:
         return ""
     after = stems(sentence[m.end():])
     return after[0] if after else ""
+
+
+def units_agree(sentence_a: str, figure_a: str, sentence_b: str, figure_b: str) -> bool:
+    """Do two figures count the same thing?  The words right after each agree ('13 fentanyl precursor chemicals' /
+    'four fentanyl precursor chemicals'; '74,702 overdose deaths' / '76,226 deaths'), or, when one figure ends its
+    clause ('deaths in 2024 were estimated to be 48,422'), the other's unit is named before it in its sentence."""
+    after_a, after_b = _words_after(sentence_a, figure_a), _words_after(sentence_b, figure_b)
+    if after_a and after_b:
+        return after_a[0] == after_b[0] or bool(set(after_a) & set(after_b))
+    if after_a or after_b:
+        named, (sentence, figure) = (after_a or after_b), ((sentence_b, figure_b) if after_a else (sentence_a, figure_a))
+        at = sentence.find(figure)
+        return at > 0 and bool(set(named) & set(stems(sentence[:at])))
+    return False
+
+
+def _words_after(sentence: str, figure: str, n: int = 2) -> list[str]:
+    """The stems of the first ``n`` content words after a figure, before any punctuation ('' when none)."""
+    value = _number(figure)
+    words = [w for w, v in _WORDS.items() if v == value]
+    m = re.search(rf"(?<![\d,.])(?:{re.escape(figure)}{''.join('|' + w for w in words)})(?![\d,]*\d)\b", sentence, re.I)
+    if not m:
+        return []
+    clause = re.split(r"[,;:.()\[\]—–]", sentence[m.end():], maxsplit=1)[0]
+    return stems(clause)[:n]
 
 
 def _sentences(p: Passage) -> list[tuple[str, int, int]]:
@@ -278,7 +304,7 @@ class Verifier:
                 out.unverified.append(body)
                 return None
             targets.append(found)
-        if unit_after(targets[0][1], m.group(1)) != unit_after(targets[1][1], m.group(3)):  # 23 times and 76,226 deaths
+        if not units_agree(targets[0][1], m.group(1), targets[1][1], m.group(3)):  # 23 times and 76,226 deaths
             out.unverified.append(body)
             return None
         out.verified += 1

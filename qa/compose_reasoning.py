@@ -1,0 +1,318 @@
+"""Answers that reason over more than one fact: a multi-step question (each part answered on its own, then the
+arithmetic), a comparison (the two things set side by side, each under its name) and an opinion (what a named
+source says, recommends or warns).
+
+The parts of a question and the things it compares are found from its words (qa.question_parts); the evidence
+plan (qa.evidence) searches each of them on its own, and the extractive generator scores every sentence read
+against each of them (the sentences, best first, for one part or side) before calling the composers below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.citations import place_marks
+from qa.lexical import stems
+from qa.question_parts import Side, source_names, source_person
+from qa.types import Passage
+from qa.verification import units_agree
+
+_POINTER = re.compile(r"^\s*(?:see|refer to|for (?:more|details|the differences))\b|\bfor the differences between\b", re.I)  # 'See X for the differences'
+_DESCRIPTION = re.compile(r"^\s*(description|overview|introduction|about|name|summary)\s*$", re.I)
+_VIEWS = re.compile(r"\b(views?|opinions?|positions?|stances?|approach(es)?|responsibilit\w+|see|say|think|argue|blame)\b", re.I)
+_MONTHS = {m[:3].lower(): m for m in ("January February March April May June July August September October November December").split()}
+
+
+_ANAPHORA = re.compile(r"^\s*(it|this|these|those|that|they|such|here)\b|\b(this|that|these|those|such) (code|codes|option|options|command|commands|value|values|variable|mode|file|files|case|cases|locations?|ways?|steps?)\b", re.I)
+
+
+def with_antecedent(chosen: Sequence, ranked: Sequence) -> list:
+    """The chosen sentences, each that points back ('If the script exits with this code, ...', 'These are the
+    locations ...') preceded by the sentence before it in its passage, which says what it points to."""
+    out: list = []
+    for s in chosen:
+        if _ANAPHORA.search(s.text):
+            before = max((r for r in ranked if r.passage == s.passage and r.end <= s.start), key=lambda r: r.end, default=None)
+            if before is not None and not _useless(before.text) and all((before.passage, before.start) != (o.passage, o.start) for o in list(chosen) + out):
+                out.append(before)
+        out.append(s)
+    return out
+
+
+def cite(sentence: str, n: int) -> str:
+    return place_marks(sentence.strip(), f"[{n}]", add_stop=True)
+
+
+def _useless(text: str) -> bool:
+    """A pointer elsewhere ('See X for the differences'), a line introducing what follows ('The syntax is:') or a
+    term or synopsis line rather than a sentence ('pop [--index] [-q|--quiet] [<stash>]')."""
+    t = text.rstrip()
+    if "\n" in t.strip() or re.match(r"^\s*[$#>]\s", t):  # a block of lines (a synopsis, an example) or a command line
+        return True
+    return bool(_POINTER.search(t)) or t.endswith(":") or (len(t.split()) < 10 and not re.search(r"[.!?\"'”’)]$", t))
+
+
+def term_before(s, passages: Sequence[Passage]) -> str:
+    """The term a sentence's paragraph defines, when a short line without a full stop comes right before that
+    paragraph (a manual's 'pop [--index] [<stash>]' above 'Remove a single stashed state ... Like pop, ...'); ''
+    otherwise."""
+    p = passages[s.passage - 1]
+    before = p.text[: max(0, s.start - p.start)]
+    cut = before.rfind("\n\n")
+    if cut < 0:
+        return ""
+    line = before[:cut].rstrip().rsplit("\n", 1)[-1].strip()
+    heading = line.isupper() or re.match(r"^\d+(\.\d+)*\.?\s+[A-Z]", line)  # 'DESCRIPTION', '6.8 The Directory Stack': headings, not terms
+    return line if 0 < len(line) <= 80 and not re.search(r"[.!?:]$", line) and not heading else ""
+
+
+def _answers(ranked: Sequence) -> list:
+    """The sentences that can answer (pointers, lead-ins and synopsis lines left out, unless nothing else is there)."""
+    kept = [s for s in ranked if not _useless(s.text)]
+    return kept or list(ranked)
+
+
+def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]) -> float:
+    """How well a sentence speaks of this side: its score for the side's query, more when it names the side (or is
+    defined under a term naming it), less when it speaks of another side only, much less when it cannot answer."""
+    fit = s.score - (0.3 if _useless(s.text) else 0.0) - (0.1 if _ANAPHORA.search(s.text) else 0.0)  # 'Setting this variable ...': about what?
+    if _VIEWS.search(side.query) and _OPINION_CUES.search(s.text):  # 'China's views of X': what China says, argues, blames
+        fit += 0.08
+    if not side.distinct:
+        return fit
+    p = passages[s.passage - 1]
+    if side.words & set(stems(p.title)):  # the thing's own page ('git-revert(1) Manual Page'), its description most
+        fit += 0.1 + (0.2 if _DESCRIPTION.search(p.heading.rsplit(" › ", 1)[-1]) else 0.0)
+    term = term_before(s, passages).split()
+    if term and (side.named_in(term[0]) or any(o.distinct and o.named_in(term[0]) for o in others)):
+        return fit + (0.3 if side.named_in(term[0]) else -0.3)  # defined under a term: the term says whose sentence it is
+    if side.named_in(s.text):
+        return fit + 0.15
+    return fit - 0.15 - (0.1 if any(o.distinct and o.named_in(s.text) for o in others) else 0.0)
+
+
+def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: Sequence[Passage], floor: float, per_side: int = 2) -> str | None:
+    """The things side by side: a sentence that states the difference (naming both) first when there is one, then
+    each thing's best sentence under its name ('- “fetch”: A fetch stores ... [1].').  None (decline) when one thing
+    is in nothing read: a comparison with something the documents never mention is not answerable."""
+    sentences = [s.text for group in scored for s in group] + [p.title for p in passages]
+    if any(side.distinct and not any(side.covered_by(t) for t in sentences) for side in sides):
+        return None  # one of the things is in nothing read (or only its name is, never with what is asked of it)
+    fits = []
+    for i, side in enumerate(sides):
+        others = [o for j, o in enumerate(sides) if j != i]
+        fits.append({(s.passage, s.start): (_side_fit(s, side, others, passages), s) for s in _answers(scored[i]) if s.score >= floor - 0.1})
+    lines, used = [], set()
+    both = [key for key in fits[0] if all(key in f for f in fits[1:]) and not _useless(fits[0][key][1].text) and all(side.distinct and side.named_in(fits[0][key][1].text) for side in sides)]
+    if both:
+        key = max(both, key=lambda k: min(f[k][0] for f in fits))
+        if all(f[key][0] >= max(v[0] for v in f.values()) - 0.2 for f in fits):
+            s = fits[0][key][1]
+            lines.append(cite(s.text, s.passage))
+            used.add(key)
+    lead_doc = passages[next(iter(used))[0] - 1].doc_id if used else None
+    for side, fit in zip(sides, fits):
+        bonus = {k: 0.1 if lead_doc and passages[k[0] - 1].doc_id == lead_doc else 0.0 for k in fit}  # one source's account, where it has one
+        ranked = sorted((((v[0] + bonus[k], v[1]), k) for k, v in fit.items() if k not in used), key=lambda x: -x[0][0])
+        if not ranked:
+            continue
+        (best_fit, best), key = ranked[0]
+        group = [best]
+        used.add(key)
+        home = passages[best.passage - 1].doc_id
+        for (f, s), k in ranked[1:per_side * 3]:  # a second point when nearly as good, about this side, new, and from the same document
+            if (len(group) < per_side and f >= best_fit - 0.08 and side.named_in(s.text) and passages[s.passage - 1].doc_id == home
+                    and all(_overlap(s.text, g.text) < 0.5 for g in group)):
+                group.append(s)
+                used.add(k)
+        label = side.label.replace("“", "'").replace("”", "'")
+        lines.append(f"- “{label}”: " + " ".join(cite(s.text, s.passage) for s in sorted(group, key=lambda s: (s.passage, s.start))))
+    return "\n".join(lines)
+
+
+def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence], floor: float, passages: Sequence[Passage] = ()) -> str:
+    """One cited sentence per part of the question (a sentence already given is not repeated), in the question's
+    order; then, when each part gave one figure of the same unit and the question asks for a total or a difference,
+    the arithmetic line citing both ('In all: 13 + 4 = 17 [1][2].')."""
+    chosen = []
+    for part, ranked in zip(parts, scored):
+        months = _months(part)
+        def fit(s, months=months, part=part):
+            f = s.score - (0.3 if _useless(s.text) else 0.0)
+            if months:  # 'in August': a sentence about another month is another fact
+                said = _months(s.text)
+                f += 0.1 if said & months else (-0.15 if said else 0.0)
+            return f
+        pick = next((s for s in sorted(_answers(ranked), key=lambda s: -fit(s)) if all((s.passage, s.start) != (c.passage, c.start) for c in chosen)), None)
+        if pick is not None and pick.score >= floor:
+            chosen.append(pick)
+    if not chosen:
+        return ""
+    said = with_antecedent(chosen, scored[0])
+    terms = [term_before(s, passages) if passages else "" for s in said]
+    if any(terms):  # a manual's definitions: each under the term it defines ('- “--ignore-rev <rev>”: Ignore changes ...')
+        lines = [(f"- “{t.replace('“', chr(39)).replace('”', chr(39))}”: " if t else "- ") + cite(s.text, s.passage) for s, t in zip(said, terms)]
+    else:
+        lines = [" ".join(cite(s.text, s.passage) for s in said)]
+    if len(chosen) == 2:
+        line = arithmetic(question, chosen[0], chosen[1])
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+_LESS = re.compile(r"\b(how many more|how much more|how many fewer|how much (higher|lower|larger|smaller|less)|difference|by how (many|much))\b", re.I)
+_TOTAL = re.compile(r"\b(in all|total|together|combined|altogether|sum|add)", re.I)
+_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]*\d)")
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                 "eleven": 11, "twelve": 12}
+
+
+def arithmetic(question: str, a, b) -> str:
+    """'In all: x + y = z [a][b].' or 'The difference: x - y = z [a][b].' when the question asks for it and each
+    sentence gives one figure of the same unit (the word after it); '' otherwise."""
+    fa, fb = asked_figures(question, a.text), asked_figures(question, b.text)
+    if len(fa) != 1 or len(fb) != 1:
+        return ""
+    x, y = fa[0], fb[0]
+    if not units_agree(a.text, _figure_text(a.text, x), b.text, _figure_text(b.text, y)):
+        return ""
+    marks = f"[{a.passage}]" + (f"[{b.passage}]" if b.passage != a.passage else "")
+    if _LESS.search(question):
+        return f"The difference: {_fmt(max(x, y))} - {_fmt(min(x, y))} = {_fmt(abs(x - y))} {marks}."
+    if _TOTAL.search(question):
+        return f"In all: {_fmt(x)} + {_fmt(y)} = {_fmt(x + y)} {marks}."
+    return ""
+
+
+def asked_figures(question: str, sentence: str) -> list[float]:
+    """The figures of a sentence that count what the question counts: when it gives several ('74,702 overdose deaths
+    — a 1.6-fold increase'), those followed by a word of the question ('deaths')."""
+    found = figures(question, sentence)
+    if len(found) <= 1:
+        return found
+    asked = set(stems(question))
+    kept = [f for f in found if set(_after(sentence, _figure_text(sentence, f))) & asked]
+    return kept if kept else found
+
+
+def _after(sentence: str, figure: str) -> list[str]:
+    at = sentence.find(figure)
+    return stems(re.split(r"[,;:.()—–-]", sentence[at + len(figure):], maxsplit=1)[0])[:2] if at >= 0 else []
+
+
+def figures(question: str, sentence: str) -> list[float]:
+    """Amounts in the sentence that the question does not name (years and days of dates left out), as numbers."""
+    asked = {m.replace(",", "") for m in _NUMBER.findall(question)}
+    found = []
+    for m in _NUMBER.finditer(sentence):
+        raw = m.group(0).replace(",", "")
+        if raw in asked or (len(raw) == 4 and raw[:2] in ("19", "20")) or re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$", sentence[: m.start()]):
+            continue
+        found.append(float(raw))
+    for w in re.findall(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", sentence, re.I):
+        if w.lower() not in question.lower():
+            found.append(float(_WORD_NUMBERS[w.lower()]))
+    return found
+
+
+def _figure_text(sentence: str, value: float) -> str:
+    for m in _NUMBER.finditer(sentence):
+        if float(m.group(0).replace(",", "")) == value:
+            return m.group(0)
+    return _fmt(value)
+
+
+def _fmt(x: float) -> str:
+    return f"{int(x):,}" if x == int(x) else f"{x:,}"
+
+
+def _months(text: str) -> set[str]:
+    """Months a text names, 'Nov. 10' as well as 'November'."""
+    return {_MONTHS[m[:3].lower()] for m in re.findall(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?:[a-z]*\.?)(?=\W|$)", text)}
+
+
+_OPINION_CUES = re.compile(r"[\"“”]|(?<!\w)'|\b(said|says|argues?|argued|believes?|thinks?|should|must|recommend\w*|urged?|suggest\w*|advis\w+|warn\w*|blames?|blamed|insists?|accuse\w*|"
+                           r"calls? for|need(s|ed)? to|ought|best|better|in (his|her|their) view|wrote|noted?|instead)\b", re.I)
+
+
+def names_what_is_read(kind, passages: Sequence[Passage]) -> bool:
+    """An opinion or a comparison whose question names the documents, and only they were read (the plan found
+    them): what they say answers, however the question is worded."""
+    if kind.kind not in ("opinion", "comparison") or not kind.document_hints or not passages:
+        return False
+    read = {p.doc_id for p in passages}
+    return len(read) == 1 if kind.kind == "opinion" else 2 <= len(read) <= len(kind.document_hints)
+
+
+_ADVICE = re.compile(r"\b(should|must|ought|need(s|ed)? to|could|recommend\w*|urge[sd]?|calls? for|advis\w+|suggest\w*|warn\w*|it is best|better to|instead|wants?)\b", re.I)
+
+
+def compose_opinion(question: str, ranked: Sequence, passages: Sequence[Passage], floor: float, limit: int = 3,
+                    named_document: bool = False) -> str | None:
+    """What the named source says, recommends or warns: its sentences (those that name it, and the quotes next to
+    them) and those with reported speech or advice ('should', 'recommends', 'warns') first, in document order.
+    ``named_document``: the question names the one document read ('What does the opinion piece recommend?'), so
+    its advice answers however the question is worded; None (decline) when it gives none."""
+    person = source_person(question)
+    names = set(stems(person)) if person else source_names(question)
+    order = sorted(ranked, key=lambda s: (s.passage, s.start))
+    named = {i for i, s in enumerate(order) if names & set(stems(s.text)) or any(re.search(rf"\b{re.escape(n)}\b", s.text, re.I) for n in names if "-" in n)}
+    near = {(order[j].passage, order[j].start) for i in named for j in (i - 1, i, i + 1)
+            if 0 <= j < len(order) and order[j].passage == order[i].passage and (j == i or _OPINION_CUES.search(order[j].text))}
+
+    def boost(s):
+        b = s.score + (0.1 if _OPINION_CUES.search(s.text) else 0.0)
+        if (s.passage, s.start) in near:
+            b += 0.12
+        return b - (0.3 if _useless(s.text) else 0.0)
+
+    if named_document:
+        pool = [s for s in ranked if _ADVICE.search(s.text) and not _useless(s.text)]
+        if not pool:
+            return None
+    else:
+        pool = [s for s in ranked if s.score >= floor or (s.passage, s.start) in near and s.score >= floor - 0.1][:24]  # the source's own words weigh more than their wording
+    if not pool:
+        return ""
+    if person:  # the person quoted in several documents: the one that quotes them most on this
+        weight: dict[str, float] = {}
+        for s in pool:
+            if (s.passage, s.start) in near:
+                doc = passages[s.passage - 1].doc_id
+                weight[doc] = weight.get(doc, 0.0) + boost(s)
+        if len(weight) > 1:
+            home = max(weight, key=weight.get)
+            pool = [s for s in pool if passages[s.passage - 1].doc_id == home]
+    top = max(boost(s) for s in pool)
+    chosen: list = []
+    for s in sorted(pool, key=lambda s: -boost(s)):
+        if len(chosen) >= limit or boost(s) < top - 0.2:
+            break
+        if all(_overlap(s.text, c.text) < 0.6 for c in chosen):
+            chosen.append(s)
+    return " ".join(cite(s.text, s.passage) for s in with_antecedent(sorted(chosen, key=lambda s: (s.passage, s.start)), ranked))
+
+
+def compose_documents(ranked: Sequence, passages: Sequence[Passage], per_document: int = 2, views: bool = False) -> str:
+    """Two or more documents the question names, side by side: the best sentences of each under its title
+    ('- In “Title”: … [1]'), what each says or argues first when their views are compared."""
+    by_doc: dict[str, list] = {}
+    for s in _answers(ranked):
+        by_doc.setdefault(passages[s.passage - 1].doc_id, []).append(s)
+    lines = []
+    for doc, sentences in by_doc.items():
+        best = sorted(sentences, key=lambda s: -(s.score + (0.08 if views and _OPINION_CUES.search(s.text) else 0.0)))
+        group: list = []
+        for s in best:
+            if len(group) < per_document and all(_overlap(s.text, g.text) < 0.5 for g in group):
+                group.append(s)
+        title = passages[group[0].passage - 1].title.replace("“", "'").replace("”", "'")
+        lines.append(f"- In “{title}”: " + " ".join(cite(s.text, s.passage) for s in sorted(group, key=lambda s: (s.passage, s.start))))
+    return "\n".join(lines) if len(lines) >= 2 else ""
+
+
+def _overlap(a: str, b: str) -> float:
+    sa, sb = set(stems(a)), set(stems(b))
+    return len(sa & sb) / max(1, min(len(sa), len(sb)))
