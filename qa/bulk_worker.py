@@ -2,14 +2,15 @@
 
 In one process, a question and an upload's embedding share the model and the cores: a question that arrives while a
 bulk batch runs waits for that batch, then runs at half speed beside the next one.  Here the upload's texts go to a
-worker process holding its own copy of the model, started with ``nice`` 19 (``QA_BULK_NICE``): whenever a question's
-threads want a core, the kernel gives it to them at once (a nice-19 thread gets about 1.5% of a core against a
-nice-0 one), and the worker takes every cycle the questions leave.  No lock is shared, so nothing waits.
+worker process holding its own copy of the model, its threads ``QA_BULK_NICE`` (19) nice levels below the parent's:
+whenever a question's threads want a core, the kernel gives it to them at once (a thread 19 levels lower gets about
+1.5% of a core against it), and the worker takes every cycle the questions leave.  No lock is shared, so nothing
+waits.
 
 The cost: a second copy of the model in memory (about 0.5-1 GB for all-mpnet-base-v2 on ONNX Runtime), a few
 seconds to start (the parent embeds in-process meanwhile), and an upload that crawls while other programs keep the
-cores busy.  The worker is started on the first bulk batch of a process that answers questions (``qa.scheduling``
-decides), and exits after ``QA_BULK_WORKER_IDLE`` seconds without work, or with its parent.
+cores busy.  ``qa.scheduling`` sends bulk work here only while questions are being asked; the worker exits after
+``QA_BULK_WORKER_IDLE`` seconds without work, or with its parent.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def _serve(spec: ModelSpec, nice: int, conn: Connection) -> None:
     """The worker's loop: the model loaded (at normal priority: a starved start-up would only delay the move to the
     worker), every thread lowered to ``nice``, then one batch of texts in, its vectors out, until the parent closes
     the pipe or sends None."""
+    base = os.getpriority(os.PRIO_PROCESS, 0)  # the parent's, inherited
     try:
         from qa.embedding import get_embedder
 
@@ -52,7 +54,7 @@ def _serve(spec: ModelSpec, nice: int, conn: Connection) -> None:
     except Exception as exc:  # the parent reads it and embeds in-process instead
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    lower_priority(nice)
+    lower_priority(nice, base)
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -67,16 +69,18 @@ def _serve(spec: ModelSpec, nice: int, conn: Connection) -> None:
             conn.send(("failed", f"{type(exc).__name__}: {exc}"))
 
 
-def lower_priority(nice: int) -> None:
-    """Every thread of this process at nice value ``nice`` (on Linux the value is per thread: os.nice alone would
-    leave the model runtime's threads where they were).  Raising one's own nice value needs no privilege."""
+def lower_priority(by: int, base: int) -> None:
+    """Every thread of this process at nice value ``base + by`` (at most 19): ``by`` below the parent, whose value
+    ``base`` the worker inherited.  On Linux the value is per thread, so os.nice alone would leave the model
+    runtime's threads where they were.  Raising one's own nice value needs no privilege."""
+    target = min(19, base + max(0, by))
     try:
         threads = [int(t) for t in os.listdir("/proc/self/task")]
     except OSError:  # not Linux: the process's value
         threads = [0]
     for tid in threads:
         try:
-            os.setpriority(os.PRIO_PROCESS, tid, max(nice, os.getpriority(os.PRIO_PROCESS, tid)))
+            os.setpriority(os.PRIO_PROCESS, tid, max(target, os.getpriority(os.PRIO_PROCESS, tid)))
         except OSError:  # a thread that just ended
             pass
 

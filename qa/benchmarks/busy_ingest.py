@@ -19,6 +19,7 @@ import os
 import random
 import resource
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -77,12 +78,17 @@ def run(chunks: int = 1500, scheduled: bool = True, corpus: Path | None = None, 
         load_before = os.getloadavg()
         worker.start()
         latencies = []
-        i = 0
+        i, begun, shown = 0, time.perf_counter(), time.perf_counter()
         while questions and not done.is_set():
             started = time.perf_counter()
             api.ask(QUESTIONS[i % len(QUESTIONS)], store=store)
             latencies.append(time.perf_counter() - started)
             i += 1
+            if started - shown >= 60:  # figures so far, in case the run is stopped before the end
+                shown = started
+                print(json.dumps({"seconds": round(started - begun), "questions": len(latencies), "p50_s": round(percentile(latencies, 50), 2),
+                                  "p95_s": round(percentile(latencies, 95), 2), "max_s": round(max(latencies), 2),
+                                  "load_average": [round(x, 2) for x in os.getloadavg()]}), file=sys.stderr, flush=True)
         worker.join()
         ingest = report["ingest"]
         bulk_worker_mb = _bulk_worker_peak_mb()
