@@ -2,10 +2,10 @@
 
 In one process, a question and an upload's embedding share the model and the cores: a question that arrives while a
 bulk batch runs waits for that batch, then runs at half speed beside the next one.  Here the upload's texts go to a
-worker process holding its own copy of the model, its threads ``QA_BULK_NICE`` (19) nice levels below the parent's:
-whenever a question's threads want a core, the kernel gives it to them at once (a thread 19 levels lower gets about
-1.5% of a core against it), and the worker takes every cycle the questions leave.  No lock is shared, so nothing
-waits.
+worker process holding its own copy of the model, its threads ``QA_BULK_NICE`` (10) nice levels below the parent's:
+whenever a question's threads want a core, the kernel gives it to them at once (a thread 10 levels lower gets about
+10% of a core against it, 19 levels lower 1.5%), and the worker takes every cycle the questions leave.  No lock is
+shared, so nothing waits.
 
 The cost: a second copy of the model in memory (about 0.5-1 GB for all-mpnet-base-v2 on ONNX Runtime), a few
 seconds to start (the parent embeds in-process meanwhile), and an upload that crawls while other programs keep the
@@ -90,7 +90,7 @@ class BulkWorker:
     sends texts and waits for their vectors; ``close`` stops it.  A failed worker stays failed: callers embed
     in-process from then on."""
 
-    def __init__(self, spec: ModelSpec, nice: int = 19, idle_seconds: float = 120.0):
+    def __init__(self, spec: ModelSpec, nice: int = 10, idle_seconds: float = 120.0):
         self.spec, self.nice, self.idle_seconds = spec, nice, idle_seconds
         self.failed: str | None = None  # why the worker cannot be used
         self.pid: int | None = None
