@@ -3,9 +3,8 @@
 The embedding model runs one call at a time (each model holds a lock while it encodes), and the machine has few
 cores.  Ingestion used to hand the model a whole document (1,551 chunks: minutes) in one call, so a question asked
 meanwhile waited for all of it.  Here bulk work is cut into small batches, and each batch first waits for its turn at
-a process-wide gate: while a question is being answered, bulk batches wait (at most ``max_wait`` seconds each, so
-ingestion still advances under a steady stream of questions); a question waits for at most the one small batch
-already running.
+a process-wide gate: while a question is being answered, bulk batches wait (for a while, so ingestion still advances
+under a steady stream of questions); a question waits for at most the one small batch already running.
 
 ``ScheduledEmbedder`` wraps any ``qa.embedding.Embedder`` from outside: ``embed`` (one question) is foreground work,
 ``embed_batch`` (ingestion) is background work.  ``GATE.foreground()`` also marks a whole question in flight
@@ -16,8 +15,8 @@ Two refinements (docs/robustness.md, "Questions during ingestion, session 6"):
   about ``BATCH_SECONDS``, so a question waits for at most that much bulk work whatever the model (16 texts of
   all-mpnet-base-v2 took 1-3 s on 2 cores).  Under a stream of questions a batch waits twice its own duration (at
   most ``max_wait``) before it runs anyway: bulk work keeps about a third of the time.
-- While questions are being asked, bulk work goes to ``qa.bulk_worker``: a process of its own at the lowest CPU
-  priority with its own copy of the model, so the kernel, not this gate, puts questions first, and bulk work takes
+- While questions are being asked, bulk work goes to ``qa.bulk_worker``: a process of its own at a low CPU
+  priority (``QA_BULK_NICE``) with its own copy of the model, so the kernel, not this gate, puts questions first, and bulk work takes
   every cycle they leave.  Until it has loaded its model (a few seconds), should it fail, and whenever nobody has
   asked for a few seconds, the batches run here as above (at normal priority: an upload into a quiet app is not
   slowed by other programs' load).
