@@ -11,9 +11,10 @@ under a steady stream of questions); a question waits for at most the one small 
 (``qa.api.ask_stream``), so the sentence scoring that follows the question's embedding is not crowded out either.
 
 Two refinements (docs/robustness.md, "Questions during ingestion, session 6"):
-- Batches are sized by time, not by count: the seconds per character of the batches so far size the next one to
-  about ``BATCH_SECONDS``, so a question waits for at most that much bulk work whatever the model (16 texts of
-  all-mpnet-base-v2 took 1-3 s on 2 cores).  Under a stream of questions a batch waits twice its own duration (at
+- Batches are sized by time, not by count: while questions are being asked, the seconds per character of the
+  batches so far size the next one to about ``BATCH_SECONDS``, so a question waits for at most that much bulk work
+  whatever the model (16 texts of all-mpnet-base-v2 took 1-3 s on 2 cores); with nobody asking, batches stay as
+  large as they were (16 texts or more), since tiny batches cost throughput on a busy machine.  Under a stream of questions a batch waits twice its own duration (at
   most ``max_wait``) before it runs anyway: bulk work keeps about a third of the time.
 - While questions are being asked, bulk work goes to ``qa.bulk_worker``: a process of its own at a low CPU
   priority (``QA_BULK_NICE``) with its own copy of the model, so the kernel, not this gate, puts questions first, and bulk work takes
@@ -36,6 +37,7 @@ FOREGROUND_TEXTS = 2  # an embed_batch call this small is a question's, not bulk
 BULK_BATCH = 64  # most texts per background batch (fast models); BATCH_SECONDS sizes it below that
 BATCH_SECONDS = 0.4  # bulk work per batch: what a question arriving meanwhile may wait for
 FIRST_BATCH = 4  # texts in the first batch, before any speed is measured
+IDLE_BATCH, IDLE_BATCH_SECONDS = 16, 1.5  # with no question for QUESTIONS_RECENT seconds: at least 16 texts, or 1.5 s
 QUESTION_SHARE = 2.0  # under a stream of questions, a batch waits this many times its own duration (questions: 2/3)
 MIN_WAIT = 0.25  # ...and at least this long
 WORKER_FROM = 48  # bulk work of at least this many texts may start the worker process
@@ -111,12 +113,14 @@ class BatchSizer:
         self.seconds, self.first = seconds, first
         self.per_char: float | None = None
 
-    def take(self, texts: Sequence[str], most: int) -> int:
-        """How many of ``texts`` (from the first) to embed next: at least one, at most ``most``."""
+    def take(self, texts: Sequence[str], most: int, least: int = 1, seconds: float | None = None) -> int:
+        """How many of ``texts`` (from the first) to embed next in about ``seconds`` (default: the sizer's): at least
+        ``least`` (and one), at most ``most``."""
+        least = max(1, min(least, most, len(texts)))
         if self.per_char is None:
-            return max(1, min(self.first, most, len(texts)))
-        budget, n = self.seconds / max(self.per_char, 1e-9), 0
-        while n < min(most, len(texts)) and (n == 0 or budget >= len(texts[n]) + 1):
+            return max(least, min(self.first, most, len(texts)))
+        budget, n = (seconds or self.seconds) / max(self.per_char, 1e-9), 0
+        while n < min(most, len(texts)) and (n < least or budget >= len(texts[n]) + 1):
             budget -= len(texts[n]) + 1
             n += 1
         return n
@@ -179,7 +183,10 @@ class ScheduledEmbedder(Embedder):
                         continue
                     except WorkerFailed:  # logged by the worker; the rest runs here
                         worker = None
-            n = sizer.take(texts[i:], self.batch_size)
+            if self.gate.questions_recent(QUESTIONS_RECENT):
+                n = sizer.take(texts[i:], self.batch_size)
+            else:  # nobody asking: batches as large as before (small ones cost throughput on a busy machine)
+                n = sizer.take(texts[i:], self.batch_size, least=IDLE_BATCH, seconds=IDLE_BATCH_SECONDS)
             with self.gate.background():
                 started = time.perf_counter()
                 vectors.extend(self.inner.embed_batch(texts[i : i + n]))

@@ -37,7 +37,15 @@ def test_bulk_embedding_runs_in_small_batches_in_order():
     inner = ModelLike(seconds_per_text=0)
     texts = [f"text {i}" for i in range(50)]
     assert ScheduledEmbedder(inner, PriorityGate(), batch_size=16).embed_batch(texts) == FakeEmbedder().embed_batch(texts)
-    assert sum(inner.batch_sizes) == 50 and inner.batch_sizes[0] == FIRST_BATCH and max(inner.batch_sizes) == 16
+    assert inner.batch_sizes == [16, 16, 16, 2]  # nobody is asking: batches of 16 (the most asked for here)
+
+
+def test_while_questions_are_asked_bulk_batches_are_sized_by_time():
+    inner, gate = ModelLike(seconds_per_text=0), PriorityGate()
+    texts = [f"text {i}" for i in range(50)]
+    with gate.foreground():  # a question in flight (its batch waits for it a moment, then runs)
+        assert ScheduledEmbedder(inner, gate, batch_size=16).embed_batch(texts) == FakeEmbedder().embed_batch(texts)
+    assert sum(inner.batch_sizes) == 50 and inner.batch_sizes[0] == FIRST_BATCH and max(inner.batch_sizes) <= 16
 
 
 def test_questions_complete_while_a_large_document_is_being_ingested(tmp_path, monkeypatch):

@@ -121,3 +121,4 @@ def test_batches_are_sized_by_the_time_the_model_takes():
     assert sizer.take(texts, 64) == 8
     assert sizer.take(texts, 5) == 5 and sizer.take(texts[:2], 64) == 2
     assert sizer.take(["x" * 10_000], 64) == 1  # a text over the budget still runs, alone
+    assert sizer.take(texts, 64, least=16) == 16 and sizer.take(texts, 64, seconds=0.8) == 16
