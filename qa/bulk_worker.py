@@ -43,8 +43,8 @@ class ModelSpec:
 
 def _serve(spec: ModelSpec, nice: int, conn: Connection) -> None:
     """The worker's loop: the model loaded (at normal priority: a starved start-up would only delay the move to the
-    worker), every thread lowered ``nice`` levels below the parent, then one batch of texts in, its vectors out, until the parent closes
-    the pipe or sends None."""
+    worker), every thread lowered ``nice`` levels below the parent, then one batch of texts in, its vectors out,
+    until the parent closes the pipe or sends None."""
     base = os.getpriority(os.PRIO_PROCESS, 0)  # the parent's, inherited
     try:
         from qa.embedding import get_embedder
