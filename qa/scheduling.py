@@ -14,13 +14,14 @@ Two refinements (docs/robustness.md, "Questions during ingestion, session 6"):
 - Batches are sized by time, not by count: while questions are being asked, the seconds per character of the
   batches so far size the next one to about ``BATCH_SECONDS``, so a question waits for at most that much bulk work
   whatever the model (16 texts of all-mpnet-base-v2 took 1-3 s on 2 cores); with nobody asking, batches stay as
-  large as they were (16 texts or more), since tiny batches cost throughput on a busy machine.  Under a stream of questions a batch waits twice its own duration (at
-  most ``max_wait``) before it runs anyway: bulk work keeps about a third of the time.
-- While questions are being asked, bulk work goes to ``qa.bulk_worker``: a process of its own at a low CPU
-  priority (``QA_BULK_NICE``) with its own copy of the model, so the kernel, not this gate, puts questions first, and bulk work takes
-  every cycle they leave.  Until it has loaded its model (a few seconds), should it fail, and whenever nobody has
-  asked for a few seconds, the batches run here as above (at normal priority: an upload into a quiet app is not
-  slowed by other programs' load).
+  large as they were (16 texts or more): small ones would bound nothing then.  Under a stream of questions a batch
+  waits twice its own duration (at most ``max_wait``) before it runs anyway: bulk work keeps about a third of the
+  time.
+- While questions are being asked, bulk work goes to ``qa.bulk_worker``: a process of its own at a low CPU priority
+  (``QA_BULK_NICE``) with its own copy of the model, so the kernel, not this gate, puts questions first, and bulk
+  work takes every cycle they leave.  Until it has loaded its model (a few seconds), should it fail, and whenever
+  nobody has asked for a few seconds, the batches run here as above (at normal priority: an upload into a quiet app
+  is not slowed by other programs' load).
 """
 
 from __future__ import annotations
@@ -156,7 +157,8 @@ class ScheduledEmbedder(Embedder):
             return self.inner.embed(text)
 
     def embed_query(self, text: str) -> list[float]:
-        """The question's vector as the model behind makes it (bge puts its query instruction first), ahead of bulk work."""
+        """The question's vector as the model behind makes it (bge puts its query instruction first), ahead of bulk
+        work."""
         from qa.embedding import embed_query
 
         with self.gate.foreground():
@@ -231,4 +233,5 @@ def model_spec(model: Embedder, backend: str):
 
     if type(model) not in (OnnxEmbedder, SentenceTransformerEmbedder):
         return None
-    return ModelSpec(model.name, int(model.batch_size), "torch" if isinstance(model, SentenceTransformerEmbedder) else backend)
+    torch = isinstance(model, SentenceTransformerEmbedder)
+    return ModelSpec(model.name, int(model.batch_size), "torch" if torch else backend)
