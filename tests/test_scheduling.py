@@ -7,7 +7,7 @@ import threading
 import time
 
 from qa import api, embedding
-from qa.scheduling import GATE, PriorityGate, ScheduledEmbedder
+from qa.scheduling import BULK_BATCH, FIRST_BATCH, GATE, PriorityGate, ScheduledEmbedder
 from tests.conftest import FakeEmbedder
 
 
@@ -37,7 +37,15 @@ def test_bulk_embedding_runs_in_small_batches_in_order():
     inner = ModelLike(seconds_per_text=0)
     texts = [f"text {i}" for i in range(50)]
     assert ScheduledEmbedder(inner, PriorityGate(), batch_size=16).embed_batch(texts) == FakeEmbedder().embed_batch(texts)
-    assert inner.batch_sizes == [16, 16, 16, 2]
+    assert inner.batch_sizes == [16, 16, 16, 2]  # nobody is asking: batches of 16 (the most asked for here)
+
+
+def test_while_questions_are_asked_bulk_batches_are_sized_by_time():
+    inner, gate = ModelLike(seconds_per_text=0), PriorityGate()
+    texts = [f"text {i}" for i in range(50)]
+    with gate.foreground():  # a question in flight (its batch waits for it a moment, then runs)
+        assert ScheduledEmbedder(inner, gate, batch_size=16).embed_batch(texts) == FakeEmbedder().embed_batch(texts)
+    assert sum(inner.batch_sizes) == 50 and inner.batch_sizes[0] == FIRST_BATCH and max(inner.batch_sizes) <= 16
 
 
 def test_questions_complete_while_a_large_document_is_being_ingested(tmp_path, monkeypatch):
@@ -64,7 +72,7 @@ def test_questions_complete_while_a_large_document_is_being_ingested(tmp_path, m
     bulk.join(timeout=600)
     assert not bulk.is_alive()
     assert events[-1] == "bulk done" and len(events) == 6, events
-    assert max(model.batch_sizes) <= 16 and len(model.batch_sizes) > 20  # the model was taken in small turns
+    assert max(model.batch_sizes) <= BULK_BATCH and len(model.batch_sizes) > 5  # the model was taken in small turns
     assert {d.doc_id for d in api.list_documents(store=store)} == {"ports.txt", "harbour.txt"}
 
 

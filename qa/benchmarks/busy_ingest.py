@@ -5,6 +5,10 @@ same store.  The figure the issue asks for: p95 within 2 s.
     python -m qa.benchmarks.busy_ingest                 # scheduled (the default), the demo corpus + a 1,500-chunk document
     python -m qa.benchmarks.busy_ingest --unscheduled   # the model taken for whole flushes, as before qa.scheduling
     python -m qa.benchmarks.busy_ingest --chunks 300 --model all-MiniLM-L6-v2
+    python -m qa.benchmarks.busy_ingest --bulk inline     # QA_BULK_EMBEDDING: never the worker process (auto, worker)
+    python -m qa.benchmarks.busy_ingest --no-questions    # the same ingestion with no question asked meanwhile
+
+Memory: peak resident size of this process and of the bulk worker process (qa.bulk_worker), when one ran.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -43,7 +49,7 @@ def large_document(path: Path, chunks: int, seed: int = 7) -> None:
     path.write_text("Harbour ledger, entry by entry.\n\n" + " ".join(sentences), encoding="utf-8")
 
 
-def run(chunks: int = 1500, scheduled: bool = True, corpus: Path | None = None) -> dict:
+def run(chunks: int = 1500, scheduled: bool = True, corpus: Path | None = None, questions: bool = True) -> dict:
     from qa import api
     from qa.embedding import get_embedder
     from qa.settings import get_settings
@@ -69,24 +75,49 @@ def run(chunks: int = 1500, scheduled: bool = True, corpus: Path | None = None) 
             done.set()
 
         worker = threading.Thread(target=bulk, name="bulk-ingest")
+        load_before = os.getloadavg()
         worker.start()
         latencies = []
-        i = 0
-        while not done.is_set():
+        i, begun, shown = 0, time.perf_counter(), time.perf_counter()
+        while questions and not done.is_set():
             started = time.perf_counter()
             api.ask(QUESTIONS[i % len(QUESTIONS)], store=store)
             latencies.append(time.perf_counter() - started)
             i += 1
+            if started - shown >= 60:  # figures so far, in case the run is stopped before the end
+                shown = started
+                print(json.dumps({"seconds": round(started - begun), "questions": len(latencies), "p50_s": round(percentile(latencies, 50), 2),
+                                  "p95_s": round(percentile(latencies, 95), 2), "max_s": round(max(latencies), 2),
+                                  "load_average": [round(x, 2) for x in os.getloadavg()]}), file=sys.stderr, flush=True)
         worker.join()
         ingest = report["ingest"]
+        bulk_worker_mb = _bulk_worker_peak_mb()
         return {
             "scheduled": scheduled, "model": api._store(store, None).embedding_model, "chunks_embedded": ingest.chunks_embedded,
             "ingest_seconds": round(report["ingest_seconds"], 1), "questions": len(latencies),
             "p50_s": round(percentile(latencies, 50), 2) if latencies else None, "p95_s": round(percentile(latencies, 95), 2) if latencies else None,
             "max_s": round(max(latencies), 2) if latencies else None, "load_average": [round(x, 2) for x in os.getloadavg()],
+            "load_average_before": [round(x, 2) for x in load_before], "bulk_embedding": get_settings().bulk_embedding,
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "bulk_worker_peak_rss_mb": bulk_worker_mb,
         }
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _bulk_worker_peak_mb() -> int | None:
+    """Peak resident size of the bulk worker process (qa.bulk_worker), if one is running."""
+    from qa import bulk_worker
+
+    for worker in list(bulk_worker._workers.values()):
+        if worker.pid:
+            try:
+                status = Path(f"/proc/{worker.pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024)
+    return None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -94,10 +125,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chunks", type=int, default=1500)
     parser.add_argument("--unscheduled", action="store_true", help="bypass qa.scheduling (the behaviour before it)")
     parser.add_argument("--model", help="QA_EMBEDDING_MODEL for the run")
+    parser.add_argument("--bulk", choices=["auto", "worker", "inline"], help="QA_BULK_EMBEDDING for the run")
+    parser.add_argument("--no-questions", action="store_true", help="ingest with no question asked meanwhile (ingestion speed alone)")
     args = parser.parse_args(argv)
     if args.model:
         os.environ["QA_EMBEDDING_MODEL"] = args.model
-    print(json.dumps(run(args.chunks, scheduled=not args.unscheduled)))
+    if args.bulk:
+        os.environ["QA_BULK_EMBEDDING"] = args.bulk
+    print(json.dumps(run(args.chunks, scheduled=not args.unscheduled, questions=not args.no_questions)))
 
 
 if __name__ == "__main__":
