@@ -42,6 +42,7 @@ class ScoredSentence:
     score: float
     dense: float = 0.0  # closeness in meaning to the question alone
     vector: list[float] | None = None  # the sentence's embedding (summaries pick diverse points with it)
+    context: str = ""  # the question this sentence answers when it follows one in its passage (a FAQ), else ''
 
 
 def answer_type_fit(question: str, sentence: str) -> float:
@@ -100,20 +101,25 @@ class ExtractiveGenerator(Generator):
         """Every sentence of the passages, best first."""
         found: list[ScoredSentence] = []
         for n, p in enumerate(passages, start=1):
+            asked = ""  # a question just read in the passage (a FAQ's): the sentence after it answers it
             for span in sentence_spans(p.text, offset=p.start):
                 text = p.text[span.start - p.start : span.end - p.start]
                 heading = p.heading.rsplit(" › ", 1)[-1]  # a section's heading names a subject, it answers nothing
-                if len(text) >= 20 and text not in (p.title, heading) and not text.rstrip("\"'”’ ").endswith("?"):  # nor does a question
-                    found.append(ScoredSentence(n, span.start, span.end, text, 0.0))
+                if text.rstrip("\"'”’ ").endswith("?"):  # nor does a question
+                    asked = text.strip()
+                    continue
+                if len(text) >= 20 and text not in (p.title, heading):
+                    found.append(ScoredSentence(n, span.start, span.end, text, 0.0, context=asked))
+                asked = ""
         if not found:
             return []
-        vectors = self.embedder.embed_batch([question] + [s.text for s in found])
+        vectors = self.embedder.embed_batch([question] + [f"{s.context} {s.text}" if s.context else s.text for s in found])
         q, rest = vectors[0], vectors[1:]
         q_stems = stems(question)
         for s, v in zip(found, rest):
             dense = sum(a * b for a, b in zip(q, v))
             s.dense, s.vector = dense, list(v)
-            s.score = (0.5 * dense + 0.5 * term_overlap(q_stems, s.text, self.term_weight) + answer_type_fit(question, s.text)
+            s.score = (0.5 * dense + 0.5 * term_overlap(q_stems, f"{s.context} {s.text}", self.term_weight) + answer_type_fit(question, s.text)
                        + period_fit(question, s.text))
         return sorted(found, key=lambda s: -s.score)
 
@@ -232,7 +238,7 @@ class ExtractiveGenerator(Generator):
         if kind.kind == "list":
             return compose_list(question, ranked, passages, floor)
         if kind.kind == "yes_no":
-            return compose_yes_no(question, ranked, reverses)
+            return compose_yes_no(question, ranked, reverses, self.term_weight, passages)
         if kind.kind == "explanation":
             return compose_explanation(question, ranked, floor, self.following(ranked, passages))
         if kind.kind == "opinion":
