@@ -203,26 +203,26 @@ def _claim_of(question: str) -> str:
 _CONSEQUENCE = re.compile(r"^\s*(therefore|thus|hence|so|consequently|as a (result|consequence)|this (is why|means)|that is why|for this reason)\b", re.I)
 
 
-def compose_explanation(question: str, ranked: Sequence, floor: float, following: dict | None = None, limit: int = 3) -> str:
+def compose_explanation(question: str, ranked: Sequence, floor: float, following: dict | None = None, limit: int = 4) -> str:
     """The cause and what goes with it: the best sentence (one giving a cause, 'because', 'due to', 'led to', weighs a
-    little more), the sentence before it when it begins 'Therefore' / 'As a result' (the cause is there), and the
-    sentence after it in its passage (an explanation goes on); one more causal sentence of the same document when it
-    scores nearly as well.  Other documents are not quoted: their sentences rarely explain the same thing."""
+    little more), the sentence before it when it begins 'Therefore' / 'As a result' (the cause is there), and the two
+    sentences after it in its passage (an explanation goes on; after a FAQ's question the answer follows); one more
+    sentence of the same document when it scores nearly as well.  Other documents are not quoted: their sentences
+    rarely explain the same thing."""
     top = [s for s in ranked[:12] if s.score >= floor]
     if not top:
         return ""
-    best = max(top, key=lambda s: s.score + (0.1 if _CAUSAL.search(s.text) else 0.0))
+    best = max(top, key=lambda s: s.score + (0.05 if _CAUSAL.search(s.text) else 0.0))
     neighbours = sorted((s for s in ranked if s.passage == best.passage), key=lambda s: s.start)
     at = next(i for i, s in enumerate(neighbours) if s is best)
     chosen = [best]
     if _CONSEQUENCE.match(best.text) and at > 0:
         chosen.append(neighbours[at - 1])
-    if at + 1 < len(neighbours):
-        chosen.append(neighbours[at + 1])
-    for s in (s for s in top if s.passage == best.passage):
-        if len(chosen) >= limit + 1:
+    chosen += [s for s in neighbours[at + 1 : at + 3] if all(similar(s.text, c.text) < 0.6 for c in chosen)]
+    for s in top:
+        if len(chosen) >= limit:
             break
-        if s not in chosen and s.score >= best.score - 0.1 and _CAUSAL.search(s.text) and all(similar(s.text, c.text) < 0.6 for c in chosen):
+        if s.passage == best.passage and s not in chosen and s.score >= best.score - 0.1 and all(similar(s.text, c.text) < 0.6 for c in chosen):
             chosen.append(s)
     return " ".join(cite(s.text, s.passage) for s in in_document_order(chosen))
 
