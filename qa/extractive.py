@@ -18,15 +18,19 @@ from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date,
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step, compose_opinion,
                           compose_summary, compose_yes_no)
+from qa.declining import CE_ANSWERS, absent_focus, cross_encoder_support, names_unquoted
 from qa.question_kinds import QuestionKind, classify, named_documents, summary_topic
 from qa.types import Passage
 from qa.verification import reverses
 
 BROAD_KINDS = ("summary", "list", "comparison", "howto", "explanation", "opinion", "yes_no")
 _COMMON_CAPITALS = {"the", "what", "which", "how", "why", "who", "when", "where", "compare", "list", "summarize", "does", "did"}  # kinds whose answer gathers from several passages
+EXPLANATION_CE_FLOOR = 0.0  # an explanation whose best sentences all score below this logit explains nothing asked
 PARAPHRASE_DENSE = 0.62  # a sentence this close in meaning answers even when the question's words are not in it
 
-_ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large)\b", re.I)
+_ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large|"
+                          r"(maximum|minimum|largest|smallest) (number|size|amount|count|length|value))\b", re.I)
+_NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|half|twice)\b", re.I)
 _ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)\b", re.I)
 _ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
@@ -132,6 +136,8 @@ class ExtractiveGenerator(Generator):
         asked = numbers(question)
         if asked and not asked & numbers(passage):  # none of the figures asked about (some may be: a partial answer)
             return True
+        if _ASKS_FIGURE.search(question) and not (numbers(best.text) - asked or _NUMBER_WORD.search(best.text)):
+            return True  # 'What is the maximum number of linked worktrees?' answered by a sentence giving no figure
         if _NEGATION.search(question) and not _NEGATION.search(best.text):
             return True  # "Which city was not ...?" cannot be answered by a sentence that negates nothing
         expansions = acronyms_in([p.text for p in passages], question_acronyms(question))  # 'CDC' held by 'Centers for Disease Control'
@@ -150,6 +156,8 @@ class ExtractiveGenerator(Generator):
             return True  # a rare word of the topic is nowhere in what was read ('the fentanyl crisis in Europe')
         if kind != "summary" and self.name_is_absent(question, read):
             return True  # 'Which Chinese companies ... in Europe?': a name the passages never mention
+        if self.focus_is_absent(question, kind, kind_scope, ranked, read):
+            return True  # 'How does bash's job control compare with zsh's?': zsh is in nothing read
         if kind == "summary":  # of a named document or of everything: there is always something to summarise
             return kind_scope == "topic" and best.score < self.min_score - 0.25
         if kind == "yes_no":  # the claim's rare words must be there; its verb may be paraphrased ('agree to resume' / 'back on track')
@@ -163,6 +171,23 @@ class ExtractiveGenerator(Generator):
             return True
         held = max(term_overlap(stems(question), with_expansions(" ".join(passages[s.passage - 1].text for s in ranked[:3]), expansions), self.term_weight), 0.0)
         return held < self.min_coverage * 0.75 and best.dense < PARAPHRASE_DENSE
+
+    def focus_is_absent(self, question: str, kind: str, kind_scope: str, ranked: Sequence[ScoredSentence], read: str) -> bool:
+        """A rare word of the question is in nothing read (qa.declining.absent_focus) and, unless it is a summary, no
+        sentence answers it in other words as the cross-encoder reads them; an explanation is also declined when the
+        cross-encoder finds that none of the best sentences answers ('Why was the select command added?')."""
+        if kind == "summary":
+            hint = " ".join(named_documents(question)) if kind_scope == "document" else (summary_topic(question) if kind_scope == "topic" else "")
+            return bool(hint and absent_focus(hint, read, self.term_weight, self.top_weight()))
+        missing = absent_focus(question, read, self.term_weight, self.top_weight())
+        if not missing and kind != "explanation":
+            return False
+        support = cross_encoder_support(question, [s.text for s in ranked[:3]])
+        return support < (CE_ANSWERS if missing else EXPLANATION_CE_FLOOR)
+
+    def top_weight(self) -> float:
+        """The collection's highest word weight (a word it never holds)."""
+        return self.term_weight("zzqxjv") if self.term_weight else 0.0
 
     def name_is_absent(self, question: str, read: str) -> bool:
         """Is a name of the question (a capitalised word other than the first) nowhere in what was read?"""
@@ -195,6 +220,8 @@ class ExtractiveGenerator(Generator):
             return Draft(text="", declined=True)
         if kind.kind != "lookup":
             text = self.compose(question, kind, ranked, passages)
+            if text and kind.kind == "comparison" and self.compares_unquoted(question, text, passages):
+                return Draft(text="", declined=True)  # 'China's control compared with India's': nothing quoted on India
             if text:
                 return Draft(text=text)
         best = ranked[0]
@@ -220,6 +247,15 @@ class ExtractiveGenerator(Generator):
         text = " ".join(with_marker(s.text, s.passage) for s in chosen)
         return Draft(text=text, quotes=quotes)
 
+
+    @staticmethod
+    def compares_unquoted(question: str, text: str, passages: Sequence[Passage]) -> bool:
+        """Does the comparison leave out a name the question compares (its quoted sentences and their titles hold
+        none of it)?"""
+        cited = {int(n) for n in re.findall(r"\[(\d+)\]", text) if 0 < int(n) <= len(passages)}
+        quoted = text + " " + " ".join(passages[n - 1].title for n in cited)
+        expansions = acronyms_in([p.text for p in passages], question_acronyms(question))
+        return bool(names_unquoted(question, quoted, expansions))
 
     def compose(self, question: str, kind: QuestionKind, ranked: list[ScoredSentence], passages: Sequence[Passage]) -> str:
         """The answer text for a kind other than a look-up ('' to answer as a look-up)."""
