@@ -30,6 +30,8 @@ PARAPHRASE_DENSE = 0.62  # a sentence this close in meaning answers even when th
 
 _ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large|"
                           r"(maximum|minimum|largest|smallest) (number|size|amount|count|length|value))\b", re.I)
+_ASKS_SHARE = re.compile(r"\bwhat (percentage|percent|share|proportion|fraction)\b|\bby what (percentage|percent)\b", re.I)
+_GIVES_SHARE = re.compile(r"\d\s?%|\b(percent|per cent|percentage|half|third|quarter|fifth|tenth|fold|majority|share|proportion)\b|\b\d+ (in|of|out of) (every )?\d+\b", re.I)
 _NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|half|twice)\b", re.I)
 _ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)\b", re.I)
 _ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
@@ -138,6 +140,8 @@ class ExtractiveGenerator(Generator):
             return True
         if _ASKS_FIGURE.search(question) and not (numbers(best.text) - asked or _NUMBER_WORD.search(best.text)):
             return True  # 'What is the maximum number of linked worktrees?' answered by a sentence giving no figure
+        if _ASKS_SHARE.search(question) and not _GIVES_SHARE.search(best.text):
+            return True  # 'What share of deaths involved ...?' answered by a count of deaths
         if _NEGATION.search(question) and not _NEGATION.search(best.text):
             return True  # "Which city was not ...?" cannot be answered by a sentence that negates nothing
         expansions = acronyms_in([p.text for p in passages], question_acronyms(question))  # 'CDC' held by 'Centers for Disease Control'
@@ -177,7 +181,7 @@ class ExtractiveGenerator(Generator):
         sentence answers it in other words as the cross-encoder reads them; an explanation is also declined when the
         cross-encoder finds that none of the best sentences answers ('Why was the select command added?')."""
         if kind == "summary":
-            hint = " ".join(named_documents(question)) if kind_scope == "document" else (summary_topic(question) if kind_scope == "topic" else "")
+            hint = summary_topic(question) if kind_scope != "everything" else ""  # 'the manual's section on coprocesses'
             return bool(hint and absent_focus(hint, read, self.term_weight, self.top_weight()))
         missing = absent_focus(question, read, self.term_weight, self.top_weight())
         if not missing and kind != "explanation":
