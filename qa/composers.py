@@ -135,7 +135,9 @@ def compose_yes_no(question: str, ranked: Sequence, reverses, weight=None, passa
     best = max(top, key=lambda s: s.score + states(s) - (0 if full(s) else 0.4) + (0.15 if on_subject(s) else 0))
     lead = _lead_in(best, passages)  # 'The following are disallowed or not performed:' over a list item
     evidence = cite(f"{lead} {best.text}" if lead else best.text, best.passage)
-    if (full(best) or lead) and states(best, titled=True) >= 0.6 and _holds_rarest(claim, best.text + " " + context(best), weight):
+    item = not lead and re.match(r"^[A-Z][a-z]+ing\b", best.text)  # 'Redirecting output using ...': an item of a list whose lead is not here
+    if (full(best) or lead) and not item and states(best, titled=True) >= 0.6 and _holds_rarest(claim, best.text + " " + context(best), weight) \
+            and _holds_names(claim, f"{lead} {best.text} {context(best)}"):
         opposite = _denies(claim, best.text, reverses) != bool(lead and _NEGATION.search(lead) and not _NEGATION.search(best.text))
         return ("No. " if opposite else "Yes. ") + evidence
     more = [s for s in top if s is not best and s.passage != best.passage and passages is not None
@@ -193,6 +195,13 @@ def _holds_rarest(claim: str, text: str, weight=None) -> bool:
     if not mine or weight is None:
         return True
     return max(mine, key=weight) in set(stems(text))
+
+
+def _holds_names(claim: str, text: str) -> bool:
+    """Does the text name everyone the claim names ('Did China agree to halve its tariffs?' is not stated by
+    'Washington agreed to halve tariffs', whatever words they share)?"""
+    have = set(stems(text))
+    return all(stems(n) and stems(n)[0] in have for n in re.findall(r"\b[A-Z][a-z]{2,}\b", claim))
 
 
 def _claim_of(question: str) -> str:

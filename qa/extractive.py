@@ -155,7 +155,7 @@ class ExtractiveGenerator(Generator):
         when the passages hold nothing on the question; a summary of a document named in it never declines."""
         best = ranked[0]
         expansions = acronyms_in([p.text for p in passages], question_acronyms(question))
-        read = with_expansions(" ".join(p.text for p in passages), expansions)
+        read = with_expansions(" ".join(f"{p.title} {p.heading} {p.text}" for p in passages), expansions)  # a heading names the subject
         if kind == "summary" and kind_scope == "topic" and not named_documents(question) and self.topic_is_absent(summary_topic(question), read):
             return True  # a rare word of the topic is nowhere in what was read ('the fentanyl crisis in Europe')
         if kind != "summary" and self.name_is_absent(question, read):
