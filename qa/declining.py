@@ -19,7 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from qa.acronyms import acronyms_in, question_acronyms
 from qa.lexical import stems
+from qa.question_kinds import summary_topic
+from qa.types import Passage
 
 #: Words that frame a question (what is asked for, where to look) rather than name what it is about.
 FRAME_WORDS = frozenset(stems(
@@ -30,6 +33,7 @@ FRAME_WORDS = frozenset(stems(
 _NUMBER_WORDS = frozenset(stems("one two three four five six seven eight nine ten first second third several"))
 RARE_SHARE = 0.7  # a word this rare (share of the collection's highest idf) names the question's topic
 CE_ANSWERS = 4.5  # a cross-encoder logit from which a sentence answers even without the question's rare word
+EXPLANATION_CE_FLOOR = 0.0  # an explanation whose best sentences all score below this logit explains nothing asked
 _CAPITAL = re.compile(r"(?<!^)(?<![.?!:] )\b([A-Z][a-z]{2,}|[A-Z]{2,}[a-z]?)(?:'s)?\b")
 _COMMON = {"the", "what", "which", "how", "why", "who", "when", "where", "does", "did", "is", "are", "and", "in", "on", "for"}
 
@@ -92,3 +96,30 @@ def cross_encoder_support(question: str, sentences: Sequence[str]) -> float:
     except Exception:  # noqa: BLE001 - no model parts: nothing to ask
         return float("inf")
     return max(encoder.logits(question, [s[:720] for s in sentences]))
+
+
+def top_weight(weight: Callable[[str], float] | None) -> float:
+    """The collection's highest word weight (that of a word it never holds)."""
+    return weight("zzqxjv") if weight else 0.0
+
+
+def focus_is_absent(question: str, kind: str, scope: str, best: Sequence[str], read: str, weight: Callable[[str], float] | None) -> bool:
+    """Decline?  A rare word of the question (of a summary's topic) is in nothing read and, unless it is a summary,
+    none of the ``best`` sentences answers it in other words as the cross-encoder reads them; an explanation is also
+    declined when the cross-encoder finds that none of them answers ('Why was the select command added?')."""
+    if kind == "summary":  # 'the manual's section on coprocesses': no coprocess anywhere
+        topic = summary_topic(question) if scope != "everything" else ""
+        return bool(topic and absent_focus(topic, read, weight, top_weight(weight)))
+    missing = absent_focus(question, read, weight, top_weight(weight))
+    if not missing and kind != "explanation":
+        return False
+    return cross_encoder_support(question, best) < (CE_ANSWERS if missing else EXPLANATION_CE_FLOOR)
+
+
+def compares_unquoted(question: str, text: str, passages: Sequence[Passage]) -> bool:
+    """Does a comparison leave out a name the question compares: its quoted sentences and their sources' titles hold
+    none of it ('China's control compared with India's' answered with two sentences on China)?"""
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", text) if 0 < int(n) <= len(passages)}
+    quoted = text + " " + " ".join(passages[n - 1].title for n in cited)
+    expansions = acronyms_in([p.text for p in passages], question_acronyms(question))
+    return bool(names_unquoted(question, quoted, expansions))

@@ -18,14 +18,13 @@ from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date,
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step, compose_opinion,
                           compose_summary, compose_yes_no)
-from qa.declining import CE_ANSWERS, absent_focus, cross_encoder_support, names_unquoted
+from qa.declining import compares_unquoted, focus_is_absent
 from qa.question_kinds import QuestionKind, classify, named_documents, summary_topic
 from qa.types import Passage
 from qa.verification import reverses
 
 BROAD_KINDS = ("summary", "list", "comparison", "howto", "explanation", "opinion", "yes_no")
 _COMMON_CAPITALS = {"the", "what", "which", "how", "why", "who", "when", "where", "compare", "list", "summarize", "does", "did"}  # kinds whose answer gathers from several passages
-EXPLANATION_CE_FLOOR = 0.0  # an explanation whose best sentences all score below this logit explains nothing asked
 PARAPHRASE_DENSE = 0.62  # a sentence this close in meaning answers even when the question's words are not in it
 
 _ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large|"
@@ -177,21 +176,8 @@ class ExtractiveGenerator(Generator):
         return held < self.min_coverage * 0.75 and best.dense < PARAPHRASE_DENSE
 
     def focus_is_absent(self, question: str, kind: str, kind_scope: str, ranked: Sequence[ScoredSentence], read: str) -> bool:
-        """A rare word of the question is in nothing read (qa.declining.absent_focus) and, unless it is a summary, no
-        sentence answers it in other words as the cross-encoder reads them; an explanation is also declined when the
-        cross-encoder finds that none of the best sentences answers ('Why was the select command added?')."""
-        if kind == "summary":
-            hint = summary_topic(question) if kind_scope != "everything" else ""  # 'the manual's section on coprocesses'
-            return bool(hint and absent_focus(hint, read, self.term_weight, self.top_weight()))
-        missing = absent_focus(question, read, self.term_weight, self.top_weight())
-        if not missing and kind != "explanation":
-            return False
-        support = cross_encoder_support(question, [s.text for s in ranked[:3]])
-        return support < (CE_ANSWERS if missing else EXPLANATION_CE_FLOOR)
-
-    def top_weight(self) -> float:
-        """The collection's highest word weight (a word it never holds)."""
-        return self.term_weight("zzqxjv") if self.term_weight else 0.0
+        """A rare word of the question in nothing read (qa.declining.focus_is_absent)."""
+        return focus_is_absent(question, kind, kind_scope, [s.text for s in ranked[:3]], read, self.term_weight)
 
     def name_is_absent(self, question: str, read: str) -> bool:
         """Is a name of the question (a capitalised word other than the first) nowhere in what was read?"""
@@ -254,12 +240,8 @@ class ExtractiveGenerator(Generator):
 
     @staticmethod
     def compares_unquoted(question: str, text: str, passages: Sequence[Passage]) -> bool:
-        """Does the comparison leave out a name the question compares (its quoted sentences and their titles hold
-        none of it)?"""
-        cited = {int(n) for n in re.findall(r"\[(\d+)\]", text) if 0 < int(n) <= len(passages)}
-        quoted = text + " " + " ".join(passages[n - 1].title for n in cited)
-        expansions = acronyms_in([p.text for p in passages], question_acronyms(question))
-        return bool(names_unquoted(question, quoted, expansions))
+        """Does the comparison leave out a name the question compares (qa.declining.compares_unquoted)?"""
+        return compares_unquoted(question, text, passages)
 
     def compose(self, question: str, kind: QuestionKind, ranked: list[ScoredSentence], passages: Sequence[Passage]) -> str:
         """The answer text for a kind other than a look-up ('' to answer as a look-up)."""
