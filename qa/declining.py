@@ -30,6 +30,7 @@ FRAME_WORDS = frozenset(stems(
     "blog post faq manual section page chapter guide tutorial compare compared comparison differ differs difference differences "
     "recommend recommends suggest suggests advise advises think thinks say says said mention mentions happen happens mean means "
     "way ways role available offer offers support supports describe describes explain explains example examples"))
+_WHY = re.compile(r"^\s*(why|for what reason|what (caused|causes|led to|is the reason|was the reason))\b", re.I)
 _NUMBER_WORDS = frozenset(stems("one two three four five six seven eight nine ten first second third several"))
 RARE_SHARE = 0.7  # a word this rare (share of the collection's highest idf) names the question's topic
 CE_ANSWERS = 4.5  # a cross-encoder logit from which a sentence answers even without the question's rare word
@@ -106,12 +107,12 @@ def top_weight(weight: Callable[[str], float] | None) -> float:
 def focus_is_absent(question: str, kind: str, scope: str, best: Sequence[str], read: str, weight: Callable[[str], float] | None) -> bool:
     """Decline?  A rare word of the question (of a summary's topic) is in nothing read and, unless it is a summary,
     none of the ``best`` sentences answers it in other words as the cross-encoder reads them; an explanation is also
-    declined when the cross-encoder finds that none of them answers ('Why was the select command added?')."""
+    declined when it is a why question and the cross-encoder finds that none of them answers ('Why was the select command added?')."""
     if kind == "summary":  # 'the manual's section on coprocesses': no coprocess anywhere
         topic = summary_topic(question) if scope != "everything" else ""
         return bool(topic and absent_focus(topic, read, weight, top_weight(weight)))
     missing = absent_focus(question, read, weight, top_weight(weight))
-    if not missing and kind != "explanation":
+    if not missing and not (kind == "explanation" and _WHY.match(question)):  # 'How did X describe …?' is no why
         return False
     return cross_encoder_support(question, best) < (CE_ANSWERS if missing else EXPLANATION_CE_FLOOR)
 
