@@ -53,7 +53,7 @@ def absent_focus(question: str, read: str, weight: Callable[[str], float] | None
     nothing read holds; words that frame the question and number words are not counted.  [] without weights."""
     if weight is None or top_weight <= 0:
         return []
-    have = set(stems(read))
+    have = set(stems(read.replace("-", " "))) | set(stems(read))  # 'Felbab-Brown' holds 'Brown'
     mine = []
     for word in re.findall(r"[\w'’-]+", question):
         for part in word.split("-") if "-" in word else [word]:  # 'Trump-Xi': both names

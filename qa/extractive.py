@@ -181,7 +181,7 @@ class ExtractiveGenerator(Generator):
 
     def name_is_absent(self, question: str, read: str) -> bool:
         """Is a name of the question (a capitalised word other than the first) nowhere in what was read?"""
-        have = set(stems(read))
+        have = set(stems(read)) | set(stems(read.replace("-", " ")))  # 'Felbab-Brown' holds 'Brown'
         names = [w for w in re.findall(r"(?<!^)(?<![.?!] )\b[A-Z][a-z]{2,}\b", question.strip()) if w.lower() not in _COMMON_CAPITALS]
         return any(stems(w) and stems(w)[0] not in have for w in names)
 
