@@ -118,13 +118,19 @@ class ExtractiveGenerator(Generator):
                 asked = ""
         if not found:
             return []
-        vectors = self.embedder.embed_batch([question] + [f"{s.context} {s.text}" if s.context else s.text for s in found])
+        asked = [s for s in found if s.context]  # read both alone and with the question before it (a FAQ's, or a rhetorical one)
+        vectors = self.embedder.embed_batch([question] + [s.text for s in found] + [f"{s.context} {s.text}" for s in asked])
         q, rest = vectors[0], vectors[1:]
+        with_question = {id(s): v for s, v in zip(asked, rest[len(found):])}
         q_stems = stems(question)
         for s, v in zip(found, rest):
             dense = sum(a * b for a, b in zip(q, v))
+            overlap = term_overlap(q_stems, s.text, self.term_weight)
+            if id(s) in with_question:
+                dense = max(dense, sum(a * b for a, b in zip(q, with_question[id(s)])))
+                overlap = max(overlap, term_overlap(q_stems, f"{s.context} {s.text}", self.term_weight))
             s.dense, s.vector = dense, list(v)
-            s.score = (0.5 * dense + 0.5 * term_overlap(q_stems, f"{s.context} {s.text}", self.term_weight) + answer_type_fit(question, s.text)
+            s.score = (0.5 * dense + 0.5 * overlap + answer_type_fit(question, s.text)
                        + period_fit(question, s.text))
         return sorted(found, key=lambda s: -s.score)
 
