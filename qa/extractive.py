@@ -16,13 +16,14 @@ from qa.embedding import Embedder
 from qa.generation import Draft, Generator
 from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date, stems, years
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
-from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step, compose_opinion,
+from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step,
                           compose_summary, compose_yes_no)
 from qa.compose_reasoning import compose_documents, compose_parts, compose_sides, names_what_is_read
 from qa.compose_reasoning import compose_opinion as compose_source_opinion
 from qa.compose_summary import compose_document_summary, summary_target
-from qa.question_kinds import QuestionKind, classify, named_documents, names_a_document, summary_focus, summary_topic, without_named_phrases
+from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
 from qa.question_parts import compared_things, question_parts, without_document_names
+from qa.declining import compares_unquoted, focus_is_absent
 from qa.types import Passage
 from qa.verification import reverses
 
@@ -30,7 +31,11 @@ BROAD_KINDS = ("summary", "list", "comparison", "howto", "explanation", "opinion
 _COMMON_CAPITALS = {"the", "what", "which", "how", "why", "who", "when", "where", "compare", "list", "summarize", "does", "did"}  # kinds whose answer gathers from several passages
 PARAPHRASE_DENSE = 0.62  # a sentence this close in meaning answers even when the question's words are not in it
 
-_ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large)\b", re.I)
+_ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large|"
+                          r"(maximum|minimum|largest|smallest) (number|size|amount|count|length|value))\b", re.I)
+_ASKS_SHARE = re.compile(r"\bwhat (percentage|percent|share|proportion|fraction)\b|\bby what (percentage|percent)\b", re.I)
+_GIVES_SHARE = re.compile(r"\d\s?%|\b(percent|per cent|percentage|half|third|quarter|fifth|tenth|fold|majority|share|proportion)\b|\b\d+ (in|of|out of) (every )?\d+\b", re.I)
+_NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|half|twice)\b", re.I)
 _ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)\b", re.I)
 _ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
@@ -47,6 +52,7 @@ class ScoredSentence:
     score: float
     dense: float = 0.0  # closeness in meaning to the question alone
     vector: list[float] | None = None  # the sentence's embedding (summaries pick diverse points with it)
+    context: str = ""  # the question this sentence answers when it follows one in its passage (a FAQ), else ''
 
 
 def answer_type_fit(question: str, sentence: str) -> float:
@@ -105,20 +111,31 @@ class ExtractiveGenerator(Generator):
         """Every sentence of the passages, best first."""
         found: list[ScoredSentence] = []
         for n, p in enumerate(passages, start=1):
+            asked = ""  # a question just read in the passage (a FAQ's): the sentence after it answers it
             for span in sentence_spans(p.text, offset=p.start):
                 text = p.text[span.start - p.start : span.end - p.start]
                 heading = p.heading.rsplit(" › ", 1)[-1]  # a section's heading names a subject, it answers nothing
-                if len(text) >= 20 and text not in (p.title, heading) and not text.rstrip("\"'”’ ").endswith("?"):  # nor does a question
-                    found.append(ScoredSentence(n, span.start, span.end, text, 0.0))
+                if text.rstrip("\"'”’ ").endswith("?"):  # nor does a question
+                    asked = text.strip()
+                    continue
+                if len(text) >= 20 and text not in (p.title, heading):
+                    found.append(ScoredSentence(n, span.start, span.end, text, 0.0, context=asked))
+                asked = ""
         if not found:
             return []
-        vectors = self.embedder.embed_batch([question] + [s.text for s in found])
+        asked = [s for s in found if s.context]  # read both alone and with the question before it (a FAQ's, or a rhetorical one)
+        vectors = self.embedder.embed_batch([question] + [s.text for s in found] + [f"{s.context} {s.text}" for s in asked])
         q, rest = vectors[0], vectors[1:]
+        with_question = {id(s): v for s, v in zip(asked, rest[len(found):])}
         q_stems = stems(question)
         for s, v in zip(found, rest):
             dense = sum(a * b for a, b in zip(q, v))
+            overlap = term_overlap(q_stems, s.text, self.term_weight)
+            if id(s) in with_question:
+                dense = max(dense, sum(a * b for a, b in zip(q, with_question[id(s)])))
+                overlap = max(overlap, term_overlap(q_stems, f"{s.context} {s.text}", self.term_weight))
             s.dense, s.vector = dense, list(v)
-            s.score = (0.5 * dense + 0.5 * term_overlap(q_stems, s.text, self.term_weight) + answer_type_fit(question, s.text)
+            s.score = (0.5 * dense + 0.5 * overlap + answer_type_fit(question, s.text)
                        + period_fit(question, s.text))
         return sorted(found, key=lambda s: -s.score)
 
@@ -131,6 +148,10 @@ class ExtractiveGenerator(Generator):
         asked = numbers(question)
         if asked and not asked & numbers(passage):  # none of the figures asked about (some may be: a partial answer)
             return True
+        if _ASKS_FIGURE.search(question) and not (numbers(best.text) - asked or _NUMBER_WORD.search(best.text)):
+            return True  # 'What is the maximum number of linked worktrees?' answered by a sentence giving no figure
+        if _ASKS_SHARE.search(question) and not _GIVES_SHARE.search(best.text):
+            return True  # 'What share of deaths involved ...?' answered by a count of deaths
         if _NEGATION.search(question) and not _NEGATION.search(best.text):
             return True  # "Which city was not ...?" cannot be answered by a sentence that negates nothing
         expansions = acronyms_in([p.text for p in passages], question_acronyms(question))  # 'CDC' held by 'Centers for Disease Control'
@@ -144,11 +165,13 @@ class ExtractiveGenerator(Generator):
         when the passages hold nothing on the question; a summary of a document named in it never declines."""
         best = ranked[0]
         expansions = acronyms_in([p.text for p in passages], question_acronyms(question))
-        read = with_expansions(" ".join(p.text for p in passages), expansions)
+        read = with_expansions(" ".join(f"{p.title} {p.heading} {p.text}" for p in passages), expansions)  # a heading names the subject
         if kind == "summary" and kind_scope == "topic" and not names_a_document(question) and self.topic_is_absent(summary_topic(question), read):
             return True  # a rare word of the topic is nowhere in what was read ('the fentanyl crisis in Europe')
         if kind != "summary" and self.name_is_absent(without_named_phrases(question), read):
             return True  # 'Which Chinese companies ... in Europe?': a name the passages never mention
+        if self.focus_is_absent(question, kind, kind_scope, ranked, read):
+            return True  # 'How does bash's job control compare with zsh's?': zsh is in nothing read
         if kind == "summary":  # of a named document or of everything: there is always something to summarise
             return kind_scope == "topic" and best.score < self.min_score - 0.25
         if kind == "yes_no":  # the claim's rare words must be there; its verb may be paraphrased ('agree to resume' / 'back on track')
@@ -163,9 +186,13 @@ class ExtractiveGenerator(Generator):
         held = max(term_overlap(stems(question), with_expansions(" ".join(passages[s.passage - 1].text for s in ranked[:3]), expansions), self.term_weight), 0.0)
         return held < self.min_coverage * 0.75 and best.dense < PARAPHRASE_DENSE
 
+    def focus_is_absent(self, question: str, kind: str, kind_scope: str, ranked: Sequence[ScoredSentence], read: str) -> bool:
+        """A rare word of the question in nothing read (qa.declining.focus_is_absent)."""
+        return focus_is_absent(question, kind, kind_scope, [s.text for s in ranked[:3]], read, self.term_weight)
+
     def name_is_absent(self, question: str, read: str) -> bool:
         """Is a name of the question (a capitalised word other than the first) nowhere in what was read?"""
-        have = set(stems(read))
+        have = set(stems(read)) | set(stems(read.replace("-", " ")))  # 'Felbab-Brown' holds 'Brown'
         names = [w for w in re.findall(r"(?<!^)(?<![.?!] )\b[A-Z][a-z]{2,}\b", question.strip()) if w.lower() not in _COMMON_CAPITALS]
         spelled = read.lower()  # 'Felbab' is held by 'Felbab-Brown', which stems as one word; 'November' by 'Nov. 10'
         return any(stems(w) and stems(w)[0] not in have and not re.search(rf"\b{w.lower()}\b", spelled)
@@ -200,6 +227,8 @@ class ExtractiveGenerator(Generator):
             text = self.compose(question, kind, ranked, passages)
             if text is None:  # the composer found the question unanswerable (a comparison with something never mentioned)
                 return Draft(text="", declined=True)
+            if text and kind.kind == "comparison" and self.compares_unquoted(question, text, passages):
+                return Draft(text="", declined=True)  # 'China's control compared with India's': nothing quoted on India
             if text:
                 return Draft(text=text)
         best = ranked[0]
@@ -226,6 +255,11 @@ class ExtractiveGenerator(Generator):
         return Draft(text=text, quotes=quotes)
 
 
+    @staticmethod
+    def compares_unquoted(question: str, text: str, passages: Sequence[Passage]) -> bool:
+        """Does the comparison leave out a name the question compares (qa.declining.compares_unquoted)?"""
+        return compares_unquoted(question, text, passages)
+
     def compose(self, question: str, kind: QuestionKind, ranked: list[ScoredSentence], passages: Sequence[Passage]) -> str | None:
         """The answer text for a kind other than a look-up ('' to answer as a look-up, None to decline)."""
         floor = self.min_score - 0.1
@@ -248,7 +282,7 @@ class ExtractiveGenerator(Generator):
         if kind.kind == "list":
             return compose_list(question, ranked, passages, floor)
         if kind.kind == "yes_no":
-            return compose_yes_no(question, ranked, reverses)
+            return compose_yes_no(question, ranked, reverses, self.term_weight, passages)
         if kind.kind == "explanation":
             return compose_explanation(question, ranked, floor, self.following(ranked, passages))
         if kind.kind == "opinion":

@@ -135,6 +135,10 @@ def _sentences(p: Passage) -> list[tuple[str, int, int]]:
 def split_claims(text: str) -> list[Claim]:
     """Sentences of an answer with the markers each carries ('… 48,422 [1].' and '… 48,422. [1]' alike)."""
     claims: list[Claim] = []
+    verdict = re.match(r"\s*(Yes|No)\.\s+(?=\S)", text)  # a yes/no verdict is not part of the sentence it opens ('No.' is no abbreviation here)
+    if verdict:
+        claims.append(Claim(verdict.group(0).strip(), []))
+        text = text[verdict.end():]
     for span in sentence_spans(text.replace("\n", "\n\n")):
         piece = text.replace("\n", "\n\n")[span.start : span.end]
         cited = [int(n) for m in MARKER.finditer(piece) for n in re.split(r"[,;]", m.group(1))]
