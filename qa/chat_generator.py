@@ -50,7 +50,7 @@ class ChatGenerator(Generator):
                 if s.text not in evidence.get(s.passage, []):
                     evidence.setdefault(s.passage, []).append(s.text)
         blocks = []
-        for n in sorted(evidence):
+        for n in sorted(n for n in evidence if 1 <= n <= len(passages)):  # a passage's own text may hold "[7]": no marker of ours
             p = passages[n - 1]
             body = _quoted("\n".join(evidence[n]))
             blocks.append(f'<passage number="{n}" title="{_attr(p.title)}">\n{body}\n</passage>')
