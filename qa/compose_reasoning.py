@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from qa.citations import place_marks
+from qa.composers import figure_text, new_figures
 from qa.lexical import stems
 from qa.question_parts import Side, source_names, source_person
 from qa.types import Passage
@@ -164,9 +165,6 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
 
 _LESS = re.compile(r"\b(how many more|how much more|how many fewer|how much (higher|lower|larger|smaller|less)|difference|by how (many|much))\b", re.I)
 _TOTAL = re.compile(r"\b(in all|total|together|combined|altogether|sum|add)", re.I)
-_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]*\d)")
-_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-                 "eleven": 11, "twelve": 12}
 
 
 def arithmetic(question: str, a, b) -> str:
@@ -176,7 +174,7 @@ def arithmetic(question: str, a, b) -> str:
     if len(fa) != 1 or len(fb) != 1:
         return ""
     x, y = fa[0], fb[0]
-    if not units_agree(a.text, _figure_text(a.text, x), b.text, _figure_text(b.text, y)):
+    if not units_agree(a.text, figure_text(a.text, x), b.text, figure_text(b.text, y)):
         return ""
     marks = f"[{a.passage}]" + (f"[{b.passage}]" if b.passage != a.passage else "")
     if _LESS.search(question):
@@ -189,39 +187,17 @@ def arithmetic(question: str, a, b) -> str:
 def asked_figures(question: str, sentence: str) -> list[float]:
     """The figures of a sentence that count what the question counts: when it gives several ('74,702 overdose deaths
     — a 1.6-fold increase'), those followed by a word of the question ('deaths')."""
-    found = figures(question, sentence)
+    found = new_figures(question, sentence)
     if len(found) <= 1:
         return found
     asked = set(stems(question))
-    kept = [f for f in found if set(_after(sentence, _figure_text(sentence, f))) & asked]
+    kept = [f for f in found if set(_after(sentence, figure_text(sentence, f))) & asked]
     return kept if kept else found
 
 
 def _after(sentence: str, figure: str) -> list[str]:
     at = sentence.find(figure)
     return stems(re.split(r"[,;:.()—–-]", sentence[at + len(figure):], maxsplit=1)[0])[:2] if at >= 0 else []
-
-
-def figures(question: str, sentence: str) -> list[float]:
-    """Amounts in the sentence that the question does not name (years and days of dates left out), as numbers."""
-    asked = {m.replace(",", "") for m in _NUMBER.findall(question)}
-    found = []
-    for m in _NUMBER.finditer(sentence):
-        raw = m.group(0).replace(",", "")
-        if raw in asked or (len(raw) == 4 and raw[:2] in ("19", "20")) or re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$", sentence[: m.start()]):
-            continue
-        found.append(float(raw))
-    for w in re.findall(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", sentence, re.I):
-        if w.lower() not in question.lower():
-            found.append(float(_WORD_NUMBERS[w.lower()]))
-    return found
-
-
-def _figure_text(sentence: str, value: float) -> str:
-    for m in _NUMBER.finditer(sentence):
-        if float(m.group(0).replace(",", "")) == value:
-            return m.group(0)
-    return _fmt(value)
 
 
 def _fmt(x: float) -> str:

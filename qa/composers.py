@@ -20,8 +20,6 @@ from qa.verification import unit_after
 
 _CAUSAL = re.compile(r"\b(because|due to|so that|led to|leads to|lead to|leading to|caused|causes|as a result|result(ed|s)? in|"
                      r"therefore|thus|since|owing to|thanks to|in order to|reason|driven by|contributed to|helped|after)\b", re.I)
-_OPINION_CUES = re.compile(r"[\"“”]|\b(said|says|argues?|argued|believes?|thinks?|should|must|recommend\w*|urged?|suggest\w*|calls? for|need(s|ed)? to|"
-                           r"according to|in (his|her|their) view|wrote|noted?|warned?)\b", re.I)
 _NEGATION = re.compile(r"\b(not|never|no|none|neither|nor|cannot|without|n't)\b|n't\b", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*•▪◦]|\d{1,2}[.)])\s+")
 _NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]*\d)")
@@ -280,15 +278,6 @@ def compose_explanation(question: str, ranked: Sequence, floor: float, following
     return " ".join(cite(s.text, s.passage) for s in in_document_order(chosen))
 
 
-def compose_opinion(question: str, ranked: Sequence, floor: float, limit: int = 3) -> str:
-    """What the named source says or recommends: its quoted and reported words first."""
-    names = set(re.findall(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b", question[1:]))
-    def boost(s):
-        return s.score + (0.08 if _OPINION_CUES.search(s.text) else 0.0) + (0.08 if any(n in s.text for n in names) else 0.0)
-    chosen = distinct(sorted([s for s in ranked[:15] if s.score >= floor], key=lambda s: -boost(s)), limit, floor)
-    return " ".join(cite(s.text, s.passage) for s in in_document_order(chosen))
-
-
 def compose_comparison(ranked: Sequence, passages: Sequence[Passage], floor: float, per_source: int = 1, sources: int = 3) -> str:
     """The sources side by side: 'In “A”: … [1]. In “B”: … [2].' (the best sentence of each)."""
     by_doc: dict[str, list] = {}
@@ -320,7 +309,7 @@ def compose_multi_step(question: str, ranked: Sequence, floor: float) -> str:
     a, b = in_document_order([first, second])
     text = f"{cite(a.text, a.passage)} {cite(b.text, b.passage)}"
     fa, fb = new_figures(question, a.text), new_figures(question, b.text)
-    if len(fa) == 1 and len(fb) == 1 and unit_after(a.text, _figure_text(a.text, fa[0])) == unit_after(b.text, _figure_text(b.text, fb[0])) != "":
+    if len(fa) == 1 and len(fb) == 1 and unit_after(a.text, figure_text(a.text, fa[0])) == unit_after(b.text, figure_text(b.text, fb[0])) != "":
         x, y = fa[0], fb[0]
         marks = f"[{a.passage}]" + (f"[{b.passage}]" if b.passage != a.passage else "")
         if _LESS.search(question):
@@ -345,7 +334,7 @@ def new_figures(question: str, sentence: str) -> list[float]:
     return found
 
 
-def _figure_text(sentence: str, value: float) -> str:
+def figure_text(sentence: str, value: float) -> str:
     """How the sentence writes a figure ('76,226', '13'; a number word is written back as digits)."""
     for m in _NUMBER.finditer(sentence):
         if float(m.group(0).replace(",", "")) == value:
