@@ -193,22 +193,6 @@ def plan_comparison(plan: EvidencePlan, question: str, named: list[str], documen
         plan.per_source = 2
 
 
-_MONTH = r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
-
-
-def split_question(question: str) -> list[str]:
-    """The parts of a question asking two things: 'X in 2023 and 2024?' -> one per year; 'A, and what B?' -> A, B.
-    (Kept for callers of the first version; plans use qa.compose_reasoning.question_parts.)"""
-    for period in (r"\b(?:19|20)\d\d\b", _MONTH):
-        found = re.findall(period, question)
-        if len(set(found)) >= 2:
-            rest = re.sub(rf"(\s*\b(in|for|and|or)\b|\s*,)*\s*{period}", "", question)
-            rest = re.sub(r"(,|;)?\s+and (how many|what) is that in all|\s+(together|in all|in total|combined)", "", rest, flags=re.I).strip(" ?")
-            return [f"{rest} in {p}?" for p in dict.fromkeys(found)]
-    parts = re.split(r"(?:,|;)?\s+and\s+(?=(?:what|how|to what|which|who|when|where|by how)\b)|\s+and\s+in\s+", question, flags=re.I)
-    return [p.strip() for p in parts if len(p.split()) >= 3] if len(parts) > 1 else []
-
-
 def gather(plan: EvidencePlan, search: Search, document_passages: Callable[[str], list[Passage]] | None = None,
            list_ids: Sequence[str] = ()) -> list[Passage]:
     """Carry out a plan: the passages to answer from (``list_ids``: every document's id, for an overview)."""
