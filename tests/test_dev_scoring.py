@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from qa.evaluation.dev_scoring import citation_support, claims, groups_present, holds, judge, normalise, summarise, summarise_by, verdict_respected
+from qa.evaluation.dev_scoring import (
+    citation_support, claims, groups_present, holds, judge, normalise, sum_line_support, summarise, summarise_by, verdict_respected,
+)
 from qa.evaluation.dev_set import parse_question
 from qa.evaluation.datasets import is_dev_set
 from qa.evaluation.run_dev_answers import as_json, report, sample_per_kind
@@ -190,3 +192,21 @@ def test_claims_split_list_items_and_sentences():
 def test_citation_support_per_claim(text, expected):
     passages = {1: "Senator Joe Manchin of West Virginia co-signed.", 2: "Senator Jon Tester of Montana co-signed."}
     assert citation_support(text, passages) == expected
+
+
+@pytest.mark.parametrize("claim, passages, expected", [
+    ("In all: 4 + 13 = 17 [1][2].", ["restricted 4 chemicals in August", "export rules on 13 precursor chemicals"], [True, True]),
+    ("In all: 4 + 13 = 18 [1][2].", ["restricted 4 chemicals in August", "export rules on 13 precursor chemicals"], [False, False]),
+    ("The difference: 76,226 - 48,422 = 27,804 [1][2].", ["76,226 deaths in 2023", "48422 deaths in 2024"], [True, True]),
+    ("In all: 4 + 13 = 17 [1][2].", ["restricted 4 chemicals in August", "a passage with 130 and 1.3 only"], [False, False]),
+    ("In all: 4 + 13 = 17 [1].", ["4 in August and 13 in November"], [True]),
+    ("China restricted 13 chemicals [1].", ["China restricted 13 chemicals."], None),
+])
+def test_sum_line_support(claim, passages, expected):
+    assert sum_line_support(claim, passages) == expected
+
+
+def test_a_right_sum_line_counts_as_supported():
+    text = "China restricted 13 chemicals in November [1].\nIt restricted 4 in August [2].\nIn all: 4 + 13 = 17 [1][2]."
+    passages = {1: "In November China restricted 13 chemicals.", 2: "In August it restricted 4 chemicals."}
+    assert citation_support(text, passages) == (4, 4)

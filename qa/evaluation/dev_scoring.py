@@ -69,9 +69,36 @@ def citation_support(text: str, passages: dict[int, str]) -> tuple[int, int]:
         if not content_words(MARKERS.sub("", claim)):
             continue
         cited = [passages[int(n)] for n in re.findall(r"\[(\d+)\]", claim) if int(n) in passages]
-        ok = [supports(claim, passage) for passage in cited]
+        arithmetic = sum_line_support(claim, cited)
+        ok = arithmetic if arithmetic is not None else [supports(claim, passage) for passage in cited]
         good, total = good + sum(ok), total + len(ok)
     return good, total
+
+
+_SUM_CLAIM = re.compile(r"^\s*(?:In all|The difference|Together|In total):\s+([\d,.]*\d)\s*([+-])\s*([\d,.]*\d)\s*=\s*([\d,.]*\d)")
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _states(passage: str, figure: str) -> bool:
+    """Does the passage state the figure (as written, or without its thousands commas)?"""
+    digits = figure.replace(",", "")
+    return any(re.search(rf"(?<![\d,.]){re.escape(f)}(?![\d]|[,.]\d)", passage) for f in {figure, digits})
+
+
+def sum_line_support(claim: str, cited: Sequence[str]) -> list[bool] | None:
+    """For an arithmetic line ("In all: 4 + 13 = 17 [1][2]."): each cited passage supports it when the arithmetic is
+    right, every operand is stated by some cited passage, and the passage states one of them (the result is derived,
+    never quoted).  None for any other claim."""
+    m = _SUM_CLAIM.match(claim)
+    if not m:
+        return None
+    a, op, b, result = m.groups()
+    right = abs((_number(a) + _number(b) if op == "+" else _number(a) - _number(b)) - _number(result)) < 1e-9
+    grounded = all(any(_states(p, x) for p in cited) for x in (a, b))
+    return [right and grounded and (_states(p, a) or _states(p, b)) for p in cited]
 
 
 def verdict_respected(text: str, verdict: str | None) -> bool:
