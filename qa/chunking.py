@@ -42,6 +42,7 @@ def sentence_spans(text: str, offset: int = 0) -> list[Span]:
     pos = 0
     for paragraph in text.split("\n\n"):
         if paragraph.strip():
+            glued = False  # the previous piece ended inside a word ("credential.*", "<URL>.*"): not a sentence end
             for seg in sentencex.get_sentence_boundaries("en", paragraph):
                 s, e = seg["start_index"], seg["end_index"]
                 piece = paragraph[s:e]
@@ -49,7 +50,12 @@ def sentence_spans(text: str, offset: int = 0) -> list[Span]:
                     continue
                 lead = len(piece) - len(piece.lstrip())
                 trail = len(piece) - len(piece.rstrip())
-                spans.append(Span(offset + pos + s + lead, offset + pos + e - trail))
+                span = Span(offset + pos + s + lead, offset + pos + e - trail)
+                if glued and spans:
+                    spans[-1] = Span(spans[-1].start, span.end)
+                else:
+                    spans.append(span)
+                glued = trail == 0 and e < len(paragraph) and not paragraph[e].isspace()
         pos += len(paragraph) + 2
     return spans
 

@@ -60,3 +60,14 @@ def test_long_sentence_is_not_cut():
     text = "Short one. " + "word " * 400 + "end of a very long sentence. Another short one."
     chunks = chunk_document(make_doc(text), max_chars=100)
     assert any(c.text.startswith("word") and c.text.endswith("sentence.") for c in chunks)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("It can be set either in credential.* (for all credentials), or credential.<URL>.*, as above. Next one.",
+     ["It can be set either in credential.* (for all credentials), or credential.<URL>.*, as above.", "Next one."]),
+    ("Patterns go into .gitignore files. They are read in order.", ["Patterns go into .gitignore files.", "They are read in order."]),
+    ("See section 3.2. It says so.", ["See section 3.2.", "It says so."]),
+    ("Set core.excludesFile to a path. Then run git status.", ["Set core.excludesFile to a path.", "Then run git status."]),
+])
+def test_a_full_stop_inside_a_word_does_not_end_a_sentence(text, expected):
+    assert [text[s.start:s.end] for s in sentence_spans(text)] == expected
