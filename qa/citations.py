@@ -14,7 +14,7 @@ from qa.blocks import page_at
 from qa.types import Citation, Passage
 
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_END_OF_SENTENCE = re.compile(r"[.!?][\"'”’)]*$")
+_END_OF_SENTENCE = re.compile(r"[.!?:][\"'”’)]*$")
 _ENDS_WITH_ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}$")
 
 

@@ -326,6 +326,11 @@ class Verifier:
                     end = at + len(claim.text.rstrip("."))
                     end += len(re.match(r"[.!?]?[\"'”’)]*", p.text[end:]).group())  # the quote keeps its sentence's stop
                     result[ci][n] = (1.0, p.text[at:end], p.start + at, p.start + end)
+            if not result[ci]:  # a short claim that is one of the passages' sentences, whole ('The easiest way is:')
+                whole = claim.text.rstrip(".!?:; ")
+                for n, text, s, e in units:
+                    if len(whole.split()) >= 3 and text.rstrip(".!?:; ") == whole and n not in result[ci]:
+                        result[ci][n] = (1.0, text, s, e)
             if not result[ci]:
                 need_model.append(ci)
         if need_model and units:

@@ -1,6 +1,6 @@
 import pytest
 
-from qa.citations import build_citations, check_citations, claim_before, marker_numbers, renumber
+from qa.citations import place_marks, build_citations, check_citations, claim_before, marker_numbers, renumber
 from qa.types import Passage
 
 
@@ -78,3 +78,14 @@ def test_check_citations_finds_problems():
 )
 def test_claim_before(text, n, claim):
     assert claim_before(text, n) == claim
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("It rose 5%.", "It rose 5% [1]."),
+    ("He said “no.”", "He said “no [1].”"),
+    ("The easiest way to do so is:", "The easiest way to do so is [1]:"),
+    ("In the U.S.", "In the U.S. [1]"),
+    ("A line with no stop", "A line with no stop [1]."),
+])
+def test_place_marks(sentence, expected):
+    assert place_marks(sentence, "[1]", add_stop=True) == expected

@@ -22,6 +22,7 @@ PASSAGES = [
         ("A claim. [1] Another one. [2]", [("A claim.", [1]), ("Another one.", [2])]),
         ("Grouped claim [1, 2].", [("Grouped claim.", [1, 2])]),
         ("No markers at all.", [("No markers at all.", [])]),
+        ("The easiest way to do so is [1]:", [("The easiest way to do so is:", [1])]),
     ],
 )
 def test_split_claims(text, expected):
@@ -33,6 +34,13 @@ def test_verbatim_sentence_is_verified_with_its_quote(fake_embedder):
     assert checked.verified == 1 and checked.unverified == []
     assert checked.targets == [(2, "The port handled 4,210 ships in 2023.", 100, 137)]  # the quote keeps its full stop
     assert checked.text == "The port handled 4,210 ships in 2023 [1]."
+
+
+def test_a_short_lead_in_quoted_whole_is_verified(fake_embedder):
+    passages = [passage(1, "Name yourself first. The easiest way is:\n\n$ git config user.name Me", 0)]
+    checked = Verifier(fake_embedder).check("The easiest way is [1]:", passages, question="How do I set my name?")
+    assert checked.unverified == [] and checked.text == "The easiest way is [1]:"
+    assert checked.targets == [(1, "The easiest way is:", 21, 40)]
 
 
 def test_wrong_citation_is_moved_to_the_supporting_passage(fake_embedder):
