@@ -140,13 +140,14 @@ def page_at(starts: Sequence[tuple[int, int]], offset: int, default: int | None 
     return page
 
 
-def encode_page_starts(starts: Sequence[tuple[int, int]]) -> str:
-    """[(120, 3), (980, 4)] -> '120:3,980:4' (a store's metadata holds strings, not lists)."""
+def encode_pairs(starts: Sequence[tuple[int, int]]) -> str:
+    """Pairs of numbers as one string: page starts [(120, 3), (980, 4)] -> '120:3,980:4', code spans alike (a store's
+    metadata holds strings, not lists)."""
     return ",".join(f"{o}:{p}" for o, p in starts)
 
 
-def decode_page_starts(text: str | None) -> list[tuple[int, int]]:
-    """The inverse of ``encode_page_starts``; '' or None -> []."""
+def decode_pairs(text: str | None) -> list[tuple[int, int]]:
+    """The inverse of ``encode_pairs``; '' or None -> []."""
     out = []
     for item in (text or "").split(","):
         if ":" in item:

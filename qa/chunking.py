@@ -8,6 +8,7 @@ start in it.  A document without blocks is read as paragraphs separated by blank
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.blocks import DocumentTooLarge, page_at, page_starts
@@ -32,16 +33,26 @@ class Unit:
     kind: str = "paragraph"
 
 
-def sentence_spans(text: str, offset: int = 0) -> list[Span]:
+def sentence_spans(text: str, offset: int = 0, whole: Sequence[tuple[int, int]] = ()) -> list[Span]:
     """Sentences of a text, trimmed of surrounding white space; paragraphs (blank-line separated) never share one.
 
-    Offsets are relative to ``text`` plus ``offset``.  Uses sentencex (Wikimedia's rule-based segmenter)."""
+    Offsets are relative to ``text`` plus ``offset``; ``whole`` lists (start, end) offsets of blocks (code) that are one
+    unit each, never cut, blank lines inside them included.  Uses sentencex (Wikimedia's rule-based segmenter)."""
     import sentencex
 
     spans: list[Span] = []
     pos = 0
     for paragraph in text.split("\n\n"):
-        if paragraph.strip():
+        at = offset + pos + len(paragraph) - len(paragraph.lstrip())
+        to = offset + pos + len(paragraph.rstrip())
+        block = next(((s, e) for s, e in whole if s <= at and to <= e), None) if paragraph.strip() else None
+        if block is not None:  # a code block (or the part of one the text holds) is one unit
+            start = max(block[0], offset)
+            start += len(text[start - offset :]) - len(text[start - offset :].lstrip())
+            end = min(block[1], offset + len(text.rstrip()))
+            if not spans or spans[-1].end < start:
+                spans.append(Span(start, end))
+        elif paragraph.strip():
             glued = False  # the previous piece ended inside a word ("credential.*", "<URL>.*"): not a sentence end
             for seg in sentencex.get_sentence_boundaries("en", paragraph):
                 s, e = seg["start_index"], seg["end_index"]
@@ -114,6 +125,7 @@ def chunk_document(doc: Document, max_chars: int = 700, overlap_sentences: int =
             chunk_id=f"{doc.doc_id}::{index}", doc_id=doc.doc_id, title=doc.title, source=doc.source, index=index,
             text=doc.text[start:end], start=start, end=end, page=page, heading=HEADING_SEPARATOR.join(group[0].section),
             page_starts=[(o, p) for o, p in starts if start < o < end],
+            code_spans=[(b.start, b.end) for b in blocks if b.kind == "code" and start <= b.start and b.end <= end],
         ))
     if max_chunks is not None and len(chunks) > max_chunks:
         raise DocumentTooLarge(f"{doc.doc_id} makes more than {max_chunks:,} chunks, the limit per document: split it, or raise QA_MAX_DOCUMENT_CHUNKS")

@@ -112,8 +112,10 @@ class ExtractiveGenerator(Generator):
         found: list[ScoredSentence] = []
         for n, p in enumerate(passages, start=1):
             asked = ""  # a question just read in the passage (a FAQ's): the sentence after it answers it
-            for span in sentence_spans(p.text, offset=p.start):
+            for span in sentence_spans(p.text, offset=p.start, whole=p.code_spans or ()):
                 text = p.text[span.start - p.start : span.end - p.start]
+                if "\n" in text.strip() and any(s <= span.start and span.end <= e for s, e in p.code_spans or ()):
+                    continue  # a code block of several lines is no sentence: how-tos quote it whole, fenced
                 heading = p.heading.rsplit(" › ", 1)[-1]  # a section's heading names a subject, it answers nothing
                 if text.rstrip("\"'”’ ").endswith("?"):  # nor does a question
                     asked = text.strip()

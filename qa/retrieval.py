@@ -171,5 +171,6 @@ def _join(into: Passage, other: Passage) -> None:
     into.page, into.heading = first.page, first.heading
     second_start = [] if first.page is None or second.page is None or second.page == first.page else [(second.start, second.page)]
     into.page_starts = sorted({*first.page_starts, *second_start, *second.page_starts})
+    into.code_spans = None if first.code_spans is None or second.code_spans is None else sorted({*first.code_spans, *second.code_spans})
     into.chunk_id = f"{first.chunk_id}+{second.chunk_id.rsplit('::', 1)[-1]}"
 

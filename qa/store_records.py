@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qa.blocks import decode_page_starts, encode_page_starts
+from qa.blocks import decode_pairs, encode_pairs
 from qa.types import Chunk, Passage
 
 
@@ -15,7 +15,8 @@ def chunk_meta(c: Chunk) -> dict[str, Any]:
     if c.page is not None:  # Chroma metadata holds no None
         meta["page"] = c.page
     if c.page_starts:
-        meta["page_starts"] = encode_page_starts(c.page_starts)
+        meta["page_starts"] = encode_pairs(c.page_starts)
+    meta["code_spans"] = encode_pairs(c.code_spans)  # '' when none: present, so the passage knows it has no code
     return meta
 
 
@@ -24,7 +25,8 @@ def passage_of(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> 
     page = meta.get("page")
     return Passage(doc_id=meta["doc_id"], title=meta["title"], chunk_id=chunk_id, text=text, score=score, start=int(meta["start"]),
                    end=int(meta["end"]), source=meta.get("source", ""), page=int(page) if page is not None else None, heading=meta.get("heading", ""),
-                   page_starts=decode_page_starts(meta.get("page_starts")))
+                   page_starts=decode_pairs(meta.get("page_starts")),
+                   code_spans=decode_pairs(meta["code_spans"]) if "code_spans" in meta else None)
 
 
 def open_error(exc: Exception, path: str | Path | None, host: str | None, port: int) -> str:

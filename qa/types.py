@@ -63,6 +63,7 @@ class Chunk(BaseModel):
     page: int | None = Field(default=None, description="1-based page (PDF) or slide (.pptx) the chunk starts on; None for formats without pages.")
     heading: str = Field(default="", description="Heading path of the section the chunk is in, joined by HEADING_SEPARATOR; '' when none.")
     page_starts: list[tuple[int, int]] = Field(default_factory=list, description="(document offset, page) where each later page starts inside the chunk; [] when it stays on one page.")
+    code_spans: list[tuple[int, int]] = Field(default_factory=list, description="(start, end) document offsets of the code blocks in the chunk: quoted whole, never cut into sentences.")
 
 
 class Passage(BaseModel):
@@ -79,6 +80,7 @@ class Passage(BaseModel):
     page: int | None = Field(default=None, description="1-based page or slide the passage starts on; None for formats without pages.")
     heading: str = Field(default="", description="Heading path of the passage's section; '' when none.")
     page_starts: list[tuple[int, int]] = Field(default_factory=list, description="(document offset, page) where each later page starts inside the passage, so a quote's own page is known.")
+    code_spans: list[tuple[int, int]] | None = Field(default=None, description="(start, end) document offsets of the code blocks in the passage, quoted whole; None for chunks stored before blocks were kept (their code is told by its look).")
 
 
 class Citation(BaseModel):

@@ -129,7 +129,7 @@ def _words_after(sentence: str, figure: str, n: int = 2) -> list[str]:
 
 
 def _sentences(p: Passage) -> list[tuple[str, int, int]]:
-    return [(p.text[s.start - p.start : s.end - p.start], s.start, s.end) for s in sentence_spans(p.text, offset=p.start)]
+    return [(p.text[s.start - p.start : s.end - p.start], s.start, s.end) for s in sentence_spans(p.text, offset=p.start, whole=p.code_spans or ())]
 
 
 def split_claims(text: str) -> list[Claim]:
@@ -234,7 +234,7 @@ class Verifier:
         for c in claims:
             c.context = question if question and len(stems(c.text)) < SHORT_CLAIM else ""
         units = [(n, p.text[s.start - p.start : s.end - p.start], s.start, s.end)
-                 for n, p in enumerate(passages, start=1) for s in sentence_spans(p.text, offset=p.start)]
+                 for n, p in enumerate(passages, start=1) for s in sentence_spans(p.text, offset=p.start, whole=p.code_spans or ())]
         support = self._support_matrix(claims, units, passages)
         out = Checked(text="")
         line_pieces: list[list[str]] = [[] for _ in lines]

@@ -140,3 +140,25 @@ def test_too_many_chunks_is_refused_by_the_chunker():
     doc = doc_of([Block(kind="code", text=f"x{i}") for i in range(30)])
     with pytest.raises(DocumentTooLarge, match="QA_MAX_DOCUMENT_CHUNKS"):
         chunk_document(doc, max_chars=2, max_chunks=10)
+
+
+def test_code_blocks_are_one_unit_from_chunk_to_stored_passage(fake_embedder):
+    from qa.extractive import ExtractiveGenerator
+    from qa.store_records import chunk_meta, passage_of
+
+    code = "==1== Conditional jump or move depends on uninitialised value(s)\n==1==    at 0x80484EA: main (a.c:6)\n\n==1== by 0x1: main"
+    doc = doc_of([Block(kind="paragraph", text="Memcheck prints this when a value is used before it is set. Run it:"),
+                  Block(kind="code", text=code), Block(kind="paragraph", text="Fix the first error first.")])
+    [chunk] = chunk_document(doc, max_chars=2000)
+    code_at = doc.text.index(code)
+    assert chunk.code_spans == [(code_at, code_at + len(code))]
+    units = [doc.text[s.start:s.end] for s in sentence_spans(chunk.text, chunk.start, whole=chunk.code_spans)]
+    assert code in units and not any(u != code and u in code for u in units)  # never a line or half of it
+    stored = passage_of(chunk.chunk_id, chunk.text, chunk_meta(chunk), 0.5)
+    assert stored.code_spans == chunk.code_spans
+    older = {k: v for k, v in chunk_meta(chunk).items() if k != "code_spans"}  # a chunk stored before spans were kept
+    assert passage_of(chunk.chunk_id, chunk.text, older, 0.5).code_spans is None
+    candidates = [s.text for s in ExtractiveGenerator(fake_embedder).score_sentences("What does Conditional jump mean?", [stored])]
+    assert candidates and not any(c in code for c in candidates)  # no line of the code block is quoted as a sentence
+    no_code = [c for c in chunk_document(doc_of([Block(kind="paragraph", text="Only prose. Two sentences.")]))]
+    assert no_code[0].code_spans == [] and chunk_meta(no_code[0])["code_spans"] == ""
