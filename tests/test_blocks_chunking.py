@@ -162,3 +162,32 @@ def test_code_blocks_are_one_unit_from_chunk_to_stored_passage(fake_embedder):
     assert candidates and not any(c in code for c in candidates)  # no line of the code block is quoted as a sentence
     no_code = [c for c in chunk_document(doc_of([Block(kind="paragraph", text="Only prose. Two sentences.")]))]
     assert no_code[0].code_spans == [] and chunk_meta(no_code[0])["code_spans"] == ""
+
+
+def test_printed_code_with_wide_leading_and_a_blank_line_is_one_block(tmp_path):
+    """As valgrind's manual prints its examples: small code type with generous leading, a blank line inside; the
+    definition term at the margin after an indented example is a block of its own."""
+    from qa.readers.pdf import read_pdf
+
+    html = tmp_path / "code.html"
+    html.write_text("""<html><head><style>pre { font-size: 11px; line-height: 1.6; } pre.ex { margin-left: 3em; }</style></head><body>
+<h1>Example</h1><p>Here is an example C program with a memory error and a memory leak.</p>
+<pre>#include &lt;stdlib.h&gt;
+
+void f(void)
+{
+   int* x = malloc(10 * sizeof(int));
+}
+
+int main(void) { f(); }</pre>
+<p>Run it under the checker and read its report, which names the line of each error.</p>
+<pre class="ex">$ v=123
+$ echo ${v-unset}
+123</pre>
+<pre>${parameter:=word}</pre>
+<p>If parameter is unset or null, the expansion of word is assigned to parameter.</p></body></html>""", encoding="utf-8")
+    blocks = read_pdf(print_pdf(html, tmp_path / "code.pdf").read_bytes(), "code.pdf").blocks
+    code = [b.text for b in blocks if b.kind == "code"]
+    assert len(code) == 3, code
+    assert code[0].startswith("#include <stdlib.h>") and "int main(void)" in code[0] and "malloc" in code[0]
+    assert code[1].split() == ["$", "v=123", "$", "echo", "${v-unset}", "123"] and code[2] == "${parameter:=word}"
