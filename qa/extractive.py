@@ -120,7 +120,7 @@ class ExtractiveGenerator(Generator):
                 if text.rstrip("\"'”’ ").endswith("?"):  # nor does a question
                     asked = text.strip()
                     continue
-                if len(text) >= 20 and text not in (p.title, heading):
+                if len(text) >= 20 and text not in p.title and text not in heading:  # nor a piece of it ('3.' + 'Running …')
                     found.append(ScoredSentence(n, span.start, span.end, text, 0.0, context=asked))
                 asked = ""
         if not found:

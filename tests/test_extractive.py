@@ -134,3 +134,13 @@ def test_a_question_in_a_passage_is_not_an_answer(fake_embedder):
     ps = [passage(1, "Where was the 2021 final played? Tickets sold out fast.", 0)]
     draft = ExtractiveGenerator(fake_embedder, min_score=0.1).generate("Where was the 2021 final played?", ps)
     assert "Where was the 2021 final played?" not in draft.text
+
+
+def test_a_numbered_headings_words_are_not_a_sentence(fake_embedder):
+    from qa.types import Passage
+
+    text = "3. Running your program under Memcheck\n\nIf you normally run your program like this, use the command line below."
+    p = Passage(doc_id="q", title="Quick Start", chunk_id="q::3", text=text, score=0.5, start=0, end=len(text),
+                heading="Quick Start › 3. Running your program under Memcheck")
+    found = [s.text for s in ExtractiveGenerator(fake_embedder).score_sentences("How do I run my program under Memcheck?", [p])]
+    assert found == ["If you normally run your program like this, use the command line below."]
