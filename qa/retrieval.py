@@ -41,6 +41,11 @@ class RetrievalConfig:
     duplicate_overlap: float = 0.8  # a chunk sharing this much of its words with a better one is dropped
     join_neighbours: bool = True
 
+    def feature_weights(self) -> dict[str, float]:
+        """The weight of each feature of ``candidate_features``."""
+        return {"dense": self.w_dense, "bm25": self.w_bm25, "coverage": self.w_coverage, "numbers": self.w_numbers,
+                "title": self.w_title, "date": self.w_date}
+
 
 def rrf(rankings: Sequence[Sequence[str]], k: int = 60) -> dict[str, float]:
     """Reciprocal rank fusion: sum of 1 / (k + rank) over the rankings an id appears in."""
@@ -90,27 +95,9 @@ class Retriever:
 
     def rerank(self, question: str, pool: list[Passage], bm25: dict[str, float], lexical, words: dict[str, set[str]]) -> None:
         """Score each candidate in place by a weighted sum of its features (``words``: each candidate's stems)."""
-        cfg = self.config
-        q_stems = list(dict.fromkeys(stems(question)))
-        weights = {t: lexical.idf(t) for t in q_stems}
-        total = sum(weights.values()) or 1.0
-        q_numbers = numbers(question)
-        top_bm25 = max(bm25.values(), default=0.0) or 1.0
-        wants_date = asks_for_a_date(question)
-        for p in pool:
-            have = words[p.chunk_id]
-            coverage = sum(w for t, w in weights.items() if t in have) / total
-            figures = len(q_numbers & numbers(p.text)) / len(q_numbers) if q_numbers else 0.0
-            title = set(stems(f"{p.title} {p.heading}"))
-            in_title = sum(w for t, w in weights.items() if t in title) / total
-            p.score = (
-                cfg.w_dense * p.score
-                + cfg.w_bm25 * bm25.get(p.chunk_id, 0.0) / top_bm25
-                + cfg.w_coverage * coverage
-                + cfg.w_numbers * figures
-                + cfg.w_title * in_title
-                + (cfg.w_date * states_a_date(p.text) if wants_date else 0.0)
-            )
+        weights = self.config.feature_weights()
+        for p, features in zip(pool, candidate_features(question, pool, bm25, lexical, words)):
+            p.score = sum(weights[name] * value for name, value in features.items())
 
     def cross_rerank(self, question: str, pool: list[Passage], lexical) -> None:
         """Re-order the ``cross_top`` best of a ranked pool in place: each score gains ``w_cross`` x the cross-encoder's
@@ -148,6 +135,33 @@ class Retriever:
             if len(chosen) == k:
                 break
         return chosen
+
+
+def candidate_features(question: str, pool: Sequence[Passage], bm25: dict[str, float], lexical,
+                       words: dict[str, set[str]]) -> list[dict[str, float]]:
+    """The rerank's features of each candidate, in order (names as in ``RetrievalConfig.feature_weights``): cosine,
+    BM25 over the best BM25, the idf-weighted share of the question's words it holds, the share of the question's
+    figures, the share of the question's words in its title and heading, whether it states a full date (only for a
+    'when' question).  ``words``: each candidate's stems by chunk_id."""
+    q_stems = list(dict.fromkeys(stems(question)))
+    weights = {t: lexical.idf(t) for t in q_stems}
+    total = sum(weights.values()) or 1.0
+    q_numbers = numbers(question)
+    top_bm25 = max(bm25.values(), default=0.0) or 1.0
+    wants_date = asks_for_a_date(question)
+    out = []
+    for p in pool:
+        have = words[p.chunk_id]
+        title = set(stems(f"{p.title} {p.heading}"))
+        out.append({
+            "dense": p.score,
+            "bm25": bm25.get(p.chunk_id, 0.0) / top_bm25,
+            "coverage": sum(w for t, w in weights.items() if t in have) / total,
+            "numbers": len(q_numbers & numbers(p.text)) / len(q_numbers) if q_numbers else 0.0,
+            "title": sum(w for t, w in weights.items() if t in title) / total,
+            "date": float(states_a_date(p.text)) if wants_date else 0.0,
+        })
+    return out
 
 
 def _settings():
