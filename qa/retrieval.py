@@ -38,6 +38,7 @@ class RetrievalConfig:
     # probability in their score; defaults from settings (QA_RERANK_TOP, QA_RERANK_WEIGHT; docs/benchmarks.md).
     cross_top: int = field(default_factory=lambda: _settings().rerank_top)
     w_cross: float = field(default_factory=lambda: _settings().rerank_weight)
+    t_cross: float = field(default_factory=lambda: _settings().rerank_temperature)  # logit / t before the logistic
     duplicate_overlap: float = 0.8  # a chunk sharing this much of its words with a better one is dropped
     join_neighbours: bool = True
 
@@ -101,7 +102,8 @@ class Retriever:
 
     def cross_rerank(self, question: str, pool: list[Passage], lexical) -> None:
         """Re-order the ``cross_top`` best of a ranked pool in place: each score gains ``w_cross`` x the cross-encoder's
-        probability that a window around the candidate's best sentence answers the question."""
+        judgement that a window around the candidate's best sentence answers the question (the logistic of its logit
+        divided by ``t_cross``: the plain probability saturates near 1 for every candidate on the subject)."""
         cfg = self.config
         top = pool[: cfg.cross_top]
         if len(top) < 2 or cfg.w_cross == 0:
@@ -111,7 +113,7 @@ class Retriever:
         q_stems = set(stems(question))
         windows = [best_window(p.text, lexical.idf, q_stems) for p in top]
         texts = [f"{p.title}\n{w}" if p.title and p.title != p.doc_id and not w.startswith(p.title) else w for p, w in zip(top, windows)]
-        for p, relevance in zip(top, get_cross_encoder(_settings().rerank_model).scores(question, texts)):
+        for p, relevance in zip(top, get_cross_encoder(_settings().rerank_model).scores(question, texts, cfg.t_cross)):
             p.score += cfg.w_cross * relevance
         pool[: len(top)] = sorted(top, key=lambda p: -p.score)
 

