@@ -108,11 +108,9 @@ class Retriever:
         top = pool[: cfg.cross_top]
         if len(top) < 2 or cfg.w_cross == 0:
             return
-        from qa.reranking import best_window, get_cross_encoder
+        from qa.reranking import get_cross_encoder
 
-        q_stems = set(stems(question))
-        windows = [best_window(p.text, lexical.idf, q_stems) for p in top]
-        texts = [f"{p.title}\n{w}" if p.title and p.title != p.doc_id and not w.startswith(p.title) else w for p, w in zip(top, windows)]
+        texts = cross_texts(question, top, lexical)
         for p, relevance in zip(top, get_cross_encoder(_settings().rerank_model).scores(question, texts, cfg.t_cross)):
             p.score += cfg.w_cross * relevance
         pool[: len(top)] = sorted(top, key=lambda p: -p.score)
@@ -164,6 +162,16 @@ def candidate_features(question: str, pool: Sequence[Passage], bm25: dict[str, f
             "date": float(states_a_date(p.text)) if wants_date else 0.0,
         })
     return out
+
+
+def cross_texts(question: str, passages: Sequence[Passage], lexical, max_chars: int | None = None) -> list[str]:
+    """What the cross-encoder reads of each passage: its title (unless it is the file name or already leads the
+    window), then the window around its best sentence (qa.reranking.best_window)."""
+    from qa.reranking import WINDOW_CHARS, best_window
+
+    q_stems = set(stems(question))
+    windows = [best_window(p.text, lexical.idf, q_stems, max_chars or WINDOW_CHARS) for p in passages]
+    return [f"{p.title}\n{w}" if p.title and p.title != p.doc_id and not w.startswith(p.title) else w for p, w in zip(passages, windows)]
 
 
 def _settings():
