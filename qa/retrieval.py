@@ -34,8 +34,9 @@ class RetrievalConfig:
     w_numbers: float = 0.2
     w_title: float = 0.1
     w_date: float = 0.1  # "when" question, passage gives a full date (RGB recall@5: mpnet 0.94->0.98, MiniLM 0.86->0.90)
-    # The cross-encoder stage (qa.reranking): how many of the best candidates it reads (0: off) and the weight of its
-    # probability in their score; defaults from settings (QA_RERANK_TOP, QA_RERANK_WEIGHT; docs/benchmarks.md).
+    # The cross-encoder stage (qa.reranking): how many of the best candidates it reads (0: off), the weight of its score
+    # and its temperature; defaults from settings (QA_RERANK_TOP, QA_RERANK_WEIGHT, QA_RERANK_TEMPERATURE;
+    # docs/benchmarks.md).
     cross_top: int = field(default_factory=lambda: _settings().rerank_top)
     w_cross: float = field(default_factory=lambda: _settings().rerank_weight)
     t_cross: float = field(default_factory=lambda: _settings().rerank_temperature)  # logit / t before the logistic
