@@ -75,9 +75,11 @@ class CrossEncoder:
             feeds["token_type_ids"] = types
         return self._session.run(None, feeds)[0][:, 0]
 
-    def scores(self, question: str, texts: Sequence[str]) -> list[float]:
-        """Relevance in 0..1 (the logistic of the logit), in order."""
-        return [_sigmoid(x) for x in self.logits(question, texts)]
+    def scores(self, question: str, texts: Sequence[str], temperature: float = 1.0) -> list[float]:
+        """Relevance in 0..1, in order: the logistic of logit / ``temperature``.  At 1 it is the model's probability,
+        which is above 0.99 for most texts on the question's subject (logits 5-11), so it no longer tells them apart;
+        a higher temperature keeps their order in the score (retrieval uses QA_RERANK_TEMPERATURE)."""
+        return [_sigmoid(x / temperature) for x in self.logits(question, texts)]
 
 
 @lru_cache(maxsize=2)

@@ -34,12 +34,19 @@ class RetrievalConfig:
     w_numbers: float = 0.2
     w_title: float = 0.1
     w_date: float = 0.1  # "when" question, passage gives a full date (RGB recall@5: mpnet 0.94->0.98, MiniLM 0.86->0.90)
-    # The cross-encoder stage (qa.reranking): how many of the best candidates it reads (0: off) and the weight of its
-    # probability in their score; defaults from settings (QA_RERANK_TOP, QA_RERANK_WEIGHT; docs/benchmarks.md).
+    # The cross-encoder stage (qa.reranking): how many of the best candidates it reads (0: off), the weight of its score
+    # and its temperature; defaults from settings (QA_RERANK_TOP, QA_RERANK_WEIGHT, QA_RERANK_TEMPERATURE;
+    # docs/benchmarks.md).
     cross_top: int = field(default_factory=lambda: _settings().rerank_top)
     w_cross: float = field(default_factory=lambda: _settings().rerank_weight)
+    t_cross: float = field(default_factory=lambda: _settings().rerank_temperature)  # logit / t before the logistic
     duplicate_overlap: float = 0.8  # a chunk sharing this much of its words with a better one is dropped
     join_neighbours: bool = True
+
+    def feature_weights(self) -> dict[str, float]:
+        """The weight of each feature of ``candidate_features``."""
+        return {"dense": self.w_dense, "bm25": self.w_bm25, "coverage": self.w_coverage, "numbers": self.w_numbers,
+                "title": self.w_title, "date": self.w_date}
 
 
 def rrf(rankings: Sequence[Sequence[str]], k: int = 60) -> dict[str, float]:
@@ -90,41 +97,22 @@ class Retriever:
 
     def rerank(self, question: str, pool: list[Passage], bm25: dict[str, float], lexical, words: dict[str, set[str]]) -> None:
         """Score each candidate in place by a weighted sum of its features (``words``: each candidate's stems)."""
-        cfg = self.config
-        q_stems = list(dict.fromkeys(stems(question)))
-        weights = {t: lexical.idf(t) for t in q_stems}
-        total = sum(weights.values()) or 1.0
-        q_numbers = numbers(question)
-        top_bm25 = max(bm25.values(), default=0.0) or 1.0
-        wants_date = asks_for_a_date(question)
-        for p in pool:
-            have = words[p.chunk_id]
-            coverage = sum(w for t, w in weights.items() if t in have) / total
-            figures = len(q_numbers & numbers(p.text)) / len(q_numbers) if q_numbers else 0.0
-            title = set(stems(f"{p.title} {p.heading}"))
-            in_title = sum(w for t, w in weights.items() if t in title) / total
-            p.score = (
-                cfg.w_dense * p.score
-                + cfg.w_bm25 * bm25.get(p.chunk_id, 0.0) / top_bm25
-                + cfg.w_coverage * coverage
-                + cfg.w_numbers * figures
-                + cfg.w_title * in_title
-                + (cfg.w_date * states_a_date(p.text) if wants_date else 0.0)
-            )
+        weights = self.config.feature_weights()
+        for p, features in zip(pool, candidate_features(question, pool, bm25, lexical, words)):
+            p.score = sum(weights[name] * value for name, value in features.items())
 
     def cross_rerank(self, question: str, pool: list[Passage], lexical) -> None:
         """Re-order the ``cross_top`` best of a ranked pool in place: each score gains ``w_cross`` x the cross-encoder's
-        probability that a window around the candidate's best sentence answers the question."""
+        judgement that a window around the candidate's best sentence answers the question (the logistic of its logit
+        divided by ``t_cross``: the plain probability saturates near 1 for every candidate on the subject)."""
         cfg = self.config
         top = pool[: cfg.cross_top]
         if len(top) < 2 or cfg.w_cross == 0:
             return
-        from qa.reranking import best_window, get_cross_encoder
+        from qa.reranking import get_cross_encoder
 
-        q_stems = set(stems(question))
-        windows = [best_window(p.text, lexical.idf, q_stems) for p in top]
-        texts = [f"{p.title}\n{w}" if p.title and p.title != p.doc_id and not w.startswith(p.title) else w for p, w in zip(top, windows)]
-        for p, relevance in zip(top, get_cross_encoder(_settings().rerank_model).scores(question, texts)):
+        texts = cross_texts(question, top, lexical)
+        for p, relevance in zip(top, get_cross_encoder(_settings().rerank_model).scores(question, texts, cfg.t_cross)):
             p.score += cfg.w_cross * relevance
         pool[: len(top)] = sorted(top, key=lambda p: -p.score)
 
@@ -148,6 +136,43 @@ class Retriever:
             if len(chosen) == k:
                 break
         return chosen
+
+
+def candidate_features(question: str, pool: Sequence[Passage], bm25: dict[str, float], lexical,
+                       words: dict[str, set[str]]) -> list[dict[str, float]]:
+    """The rerank's features of each candidate, in order (names as in ``RetrievalConfig.feature_weights``): cosine,
+    BM25 over the best BM25, the idf-weighted share of the question's words it holds, the share of the question's
+    figures, the share of the question's words in its title and heading, whether it states a full date (only for a
+    'when' question).  ``words``: each candidate's stems by chunk_id."""
+    q_stems = list(dict.fromkeys(stems(question)))
+    weights = {t: lexical.idf(t) for t in q_stems}
+    total = sum(weights.values()) or 1.0
+    q_numbers = numbers(question)
+    top_bm25 = max(bm25.values(), default=0.0) or 1.0
+    wants_date = asks_for_a_date(question)
+    out = []
+    for p in pool:
+        have = words[p.chunk_id]
+        title = set(stems(f"{p.title} {p.heading}"))
+        out.append({
+            "dense": p.score,
+            "bm25": bm25.get(p.chunk_id, 0.0) / top_bm25,
+            "coverage": sum(w for t, w in weights.items() if t in have) / total,
+            "numbers": len(q_numbers & numbers(p.text)) / len(q_numbers) if q_numbers else 0.0,
+            "title": sum(w for t, w in weights.items() if t in title) / total,
+            "date": float(states_a_date(p.text)) if wants_date else 0.0,
+        })
+    return out
+
+
+def cross_texts(question: str, passages: Sequence[Passage], lexical, max_chars: int | None = None) -> list[str]:
+    """What the cross-encoder reads of each passage: its title (unless it is the file name or already leads the
+    window), then the window around its best sentence (qa.reranking.best_window)."""
+    from qa.reranking import WINDOW_CHARS, best_window
+
+    q_stems = set(stems(question))
+    windows = [best_window(p.text, lexical.idf, q_stems, max_chars or WINDOW_CHARS) for p in passages]
+    return [f"{p.title}\n{w}" if p.title and p.title != p.doc_id and not w.startswith(p.title) else w for p, w in zip(passages, windows)]
 
 
 def _settings():

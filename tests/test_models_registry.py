@@ -94,3 +94,30 @@ def test_an_onnx_folder_is_usable_by_path(cache, tmp_path):
 
 def test_fakes_without_embed_query_still_embed_questions(fake_embedder):
     assert embedding.embed_query(fake_embedder, "who won?") == fake_embedder.embed("who won?")
+
+
+def test_a_store_embedded_with_the_previous_default_keeps_its_model(tmp_path, monkeypatch):
+    """bge-small-en-v1.5 (with the cross-encoder stage) replaced all-mpnet-base-v2 as the default: a store that mpnet
+    embedded is still searched with mpnet when no model is set, and a new store is embedded with bge-small."""
+    from qa import api
+    from qa.settings import get_settings
+    from tests.conftest import CORPUS
+
+    monkeypatch.setenv("QA_EMBEDDING_MODEL", "all-mpnet-base-v2")
+    get_settings.cache_clear()
+    api._stores.clear()
+    document = CORPUS / "000_7585ecfd78e8c4f2.txt"
+    api.ingest([document], store=tmp_path / "old")
+    monkeypatch.delenv("QA_EMBEDDING_MODEL")
+    get_settings.cache_clear()
+    api._stores.clear()
+    try:
+        passages = api.search("How many fentanyl-linked deaths were estimated in 2024?", store=tmp_path / "old")
+        assert any("48,422" in p.text for p in passages[:2])
+        api.ingest([document], store=tmp_path / "new")
+        models_used = {key[0]: st.embedding_model for key, st in api._stores.items()}
+        assert models_used == {str(tmp_path / "old"): "all-mpnet-base-v2", str(tmp_path / "new"): get_settings().embedding_model}
+        assert get_settings().embedding_model == "bge-small-en-v1.5" and get_settings().rerank_top > 0
+    finally:
+        api._stores.clear()
+        get_settings.cache_clear()

@@ -56,3 +56,26 @@ def test_the_stage_reorders_only_the_best_candidates(fake_embedder, store):
     unchanged = [passage(0, OTHERS[0], 1.0), passage(2, ANSWER, 0.8)]
     Retriever(store, fake_embedder, RetrievalConfig(cross_top=0)).cross_rerank(QUESTION, unchanged, Rarity())
     assert [p.score for p in unchanged] == [1.0, 0.8]
+
+
+PARAPHRASE = "The Normans, a people of Normandy, gained a separate identity in the 10th century."
+
+
+def test_temperature_keeps_the_order_among_texts_that_answer():
+    encoder = get_cross_encoder()
+    logits = encoder.logits(QUESTION, [ANSWER, PARAPHRASE])
+    plain, tempered = encoder.scores(QUESTION, [ANSWER, PARAPHRASE]), encoder.scores(QUESTION, [ANSWER, PARAPHRASE], 4.0)
+    assert min(logits) > 5 and all(s > 0.99 for s in plain)  # both answer: the probability saturates
+    assert (tempered[0] > tempered[1]) == (logits[0] > logits[1]) and abs(tempered[0] - tempered[1]) > 10 * abs(plain[0] - plain[1])
+
+
+def test_the_stage_tells_apart_two_candidates_that_answer_only_when_tempered(fake_embedder, store):
+    def pool():
+        return [Passage(doc_id="near", title="", chunk_id="near::0", text=PARAPHRASE, score=1.0, start=0, end=len(PARAPHRASE)),
+                Passage(doc_id="best", title="", chunk_id="best::0", text=ANSWER, score=0.99, start=0, end=len(ANSWER))]
+
+    saturated, tempered = pool(), pool()
+    Retriever(store, fake_embedder, RetrievalConfig(cross_top=2, w_cross=1.0, t_cross=1.0)).cross_rerank(QUESTION, saturated, Rarity())
+    Retriever(store, fake_embedder, RetrievalConfig(cross_top=2, w_cross=1.0, t_cross=4.0)).cross_rerank(QUESTION, tempered, Rarity())
+    assert [p.doc_id for p in saturated] == ["near", "best"]  # both read as ~1.0: the feature score decides
+    assert [p.doc_id for p in tempered] == ["best", "near"]  # the cross-encoder's stronger answer wins

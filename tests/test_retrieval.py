@@ -127,8 +127,10 @@ def test_a_when_question_prefers_the_passage_that_gives_a_date(store, fake_embed
     (folder / "b.txt").write_text("Season eleven of the show premiered on August 22, 2021.")
     Ingestion(store, fake_embedder).run([folder])
     question = "When did season eleven of the show premiere?"
-    with_date = Retriever(store, fake_embedder).search(question, 2)
-    without = Retriever(store, fake_embedder, RetrievalConfig(w_date=0.0)).search(question, 2)
+    features_only = RetrievalConfig(cross_top=0)  # the date feature alone, without the cross-encoder stage
+    with_date = Retriever(store, fake_embedder, features_only).search(question, 2)
+    without = Retriever(store, fake_embedder, RetrievalConfig(w_date=0.0, cross_top=0)).search(question, 2)
     assert without[0].doc_id == "a.txt"  # closer in words
     assert with_date[0].doc_id == "b.txt"  # but b answers 'when'
-    assert Retriever(store, fake_embedder).search("Who watched season eleven of the show?", 2)[0].doc_id == "a.txt"
+    assert Retriever(store, fake_embedder, features_only).search("Who watched season eleven of the show?", 2)[0].doc_id == "a.txt"
+    assert Retriever(store, fake_embedder).search(question, 2)[0].doc_id == "b.txt"  # the default, with the stage, too
