@@ -161,6 +161,8 @@ def _ask_stream(question: str, *, history: list[tuple[str, str]] | None, k: int 
     st = _store(store, collection)
     gen = get_generator(generator or s.generator, st)
     rewriter = getattr(gen, "complete", None)
+    if not getattr(gen, "writes", lambda kind: True)("followup"):  # its model does not rewrite follow-ups: the rule does, at once
+        rewriter = None
     standalone = standalone_question(question, history, rewriter)
     kind = classify(standalone)
     passages = read_evidence(standalone, kind, k or s.top_k, st, check_documents(st, documents))
@@ -171,7 +173,8 @@ def _ask_stream(question: str, *, history: list[tuple[str, str]] | None, k: int 
         quick_draft = made_by(standalone, passages) if made_by else get_generator("extractive", st).generate(standalone, passages)
         preliminary = compose_answer(standalone, passages, quick_draft, "extractive")
         if not getattr(gen, "writes", lambda kind: True)(kind_name):  # the model does not write this kind (qa.llm_kinds)
-            _finish(preliminary, question, standalone, kind_name, KIND_NOT_WRITTEN_NOTICE.format(generator=gen.name, kind=kind_name, setting=gen.name.upper()))
+            notice = KIND_NOT_WRITTEN_NOTICE.format(generator=gen.name, kind=kind_name, setting=gen.name.upper())
+            _finish(preliminary, question, standalone, kind_name, notice)
             yield preliminary
             return
         _finish(preliminary, question, standalone, kind_name, PRELIMINARY_NOTICE.format(generator=gen.name))

@@ -5,7 +5,10 @@ answer of the same questions (docs/evaluation.md, "Session 7: the local model, k
 make answers better, or made them worse, it is not asked: the checked extractive answer is the answer, at once,
 and the model's 20 s to 2 min are not spent. Which kinds it writes is the setting ``local_llm_kinds``
 (``QA_LOCAL_LLM_KINDS``: kinds separated by commas, ``all`` or ``none``). The ``openai`` generator (any endpoint,
-usually a far larger model) writes every kind unless ``QA_OPENAI_LLM_KINDS`` says otherwise.
+usually a far larger model) writes every kind unless ``QA_OPENAI_LLM_KINDS`` says otherwise. ``followup`` in the
+list means that the model rewrites follow-up questions (prompts/condense.md); without it the rule rewrite of
+qa.conversation does, at once (the local model took 10-40 s to rewrite, before the first answer could be shown,
+and its rewrites retrieved no better).
 
 Each kind also has a budget: the most tokens its answer needs, and where a one-paragraph answer ends (a blank line:
 what follows is commentary the checks would drop anyway). Shorter budgets bound the slow cases.
@@ -26,6 +29,8 @@ class KindBudget:
     stop: tuple[str, ...] = ()  # strings that end the answer (one-paragraph kinds stop at a blank line)
 
 
+FOLLOWUP = "followup"  # not a kind of answer: rewriting a follow-up into a question that stands alone
+CHOICES = (*KINDS, FOLLOWUP)
 ONE_PARAGRAPH = ("\n\n",)
 
 # Sized from the answers the model wrote on the development set: a look-up or a yes/no answer is one or two
@@ -51,14 +56,14 @@ def parse_kinds(value: str, setting: str) -> frozenset[str]:
     """The kinds a setting names: 'lookup,opinion', 'all' or 'none' (or ''); a clear error for an unknown kind."""
     text = value.strip().lower()
     if text == "all":
-        return frozenset(KINDS)
+        return frozenset(CHOICES)
     if text in ("", "none"):
         return frozenset()
     kinds = [k.strip() for k in text.replace(";", ",").split(",") if k.strip()]
-    unknown = [k for k in kinds if k not in KINDS]
+    unknown = [k for k in kinds if k not in CHOICES]
     if unknown:
         raise ValueError(f"{setting}: unknown question kind(s) {', '.join(map(repr, unknown))}; use kinds among "
-                         f"{', '.join(KINDS)}, separated by commas, or 'all' or 'none'.")
+                         f"{', '.join(CHOICES)}, separated by commas, or 'all' or 'none'.")
     return frozenset(kinds)
 
 

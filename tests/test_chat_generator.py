@@ -159,3 +159,16 @@ def test_api_makes_the_extractive_draft_once_for_the_preliminary_answer_and_the_
     assert len(calls) == 1 and len(server.requests) == 1
     assert [a.generator for a in answers] == ["extractive", "local"] and "Preliminary" in answers[0].notice
     assert "4,210" in answers[1].text and answers[1].grounded
+
+
+@pytest.mark.parametrize("kinds, model_rewrites", [(frozenset({"lookup"}), False), (frozenset({"lookup", "followup"}), True)])
+def test_the_model_rewrites_follow_ups_only_when_set_to(server, fake_embedder, monkeypatch, kinds, model_rewrites):
+    scorer = ExtractiveGenerator(fake_embedder, min_score=0.2)
+    gen = ChatGenerator("local", server.base_url, "test-model", None, scorer, kinds=kinds)
+    api = _through_api(monkeypatch, fake_embedder, gen)
+    server.replies += [{"text": "How many ships did the port handle in 2023?"}, {"text": "The port handled 4,210 ships in 2023 [2]."}]
+    history = [("How many ships did the port handle in 2022?", "The documents do not say.")]
+    answer = api.ask("And in 2023?", history=history, generator="local")
+    assert answer.standalone_question == "How many ships did the port handle in 2023?"  # the model's or the rule's
+    prompts = [r["body"]["messages"][0]["content"] for r in server.requests]
+    assert any("Rewrite the last question" in p for p in prompts) == model_rewrites

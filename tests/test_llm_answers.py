@@ -57,7 +57,11 @@ def test_out_of_corpus_question_is_declined(real_index, openai_endpoint, generat
     assert not answer.grounded and answer.citations == []
 
 
-def test_follow_up_is_rewritten_with_the_model_and_checked(real_index, openai_endpoint):
+def test_follow_up_is_rewritten_with_the_model_and_checked(real_index, openai_endpoint, monkeypatch):
+    from qa.settings import get_settings
+
+    monkeypatch.setenv("QA_LOCAL_LLM_KINDS", "lookup,followup")  # by default the local model leaves follow-ups to the rule
+    get_settings.cache_clear()
     store, _ = real_index
     history = [("How many fentanyl-linked deaths were estimated in 2022?", "At its peak the crisis was linked to 76,226 deaths in 2022 [1].")]
     answer = api.ask("and in 2024?", history=history, generator="local", store=store)
