@@ -10,6 +10,7 @@ scorer's draft is the answer and the model is not called. Each kind has its own 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from qa.errors import GeneratorError
@@ -95,7 +96,7 @@ class ChatGenerator(Generator):
                     yield chunk.content
         except Exception as exc:
             raise GeneratorError(self.describe_failure(exc)) from None
-        answer = "".join(pieces).strip()
+        answer = passage_markers("".join(pieces).strip())
         yield Draft(text=answer, declined=not answer or NOT_FOUND.rstrip(".") in answer)
 
     def generate(self, question: str, passages: Sequence[Passage]) -> Draft:
@@ -155,6 +156,14 @@ def selected_evidence(draft_text: str) -> dict[int, list[str]]:
                 if claim.text and claim.text not in found.get(n, []):
                     found.setdefault(n, []).append(claim.text)
     return found
+
+
+_SPELLED_MARKER = re.compile(r"[\[(]\s*(?:passage|source)\s+(\d{1,3})\s*[\])]", re.I)
+
+
+def passage_markers(text: str) -> str:
+    """The model's "[Passage 2]" or "(passage 2)" written as the marker "[2]" that the citation check reads."""
+    return _SPELLED_MARKER.sub(r"[\1]", text)
 
 
 def _attr(text: str) -> str:

@@ -172,3 +172,9 @@ def test_the_model_rewrites_follow_ups_only_when_set_to(server, fake_embedder, m
     assert answer.standalone_question == "How many ships did the port handle in 2023?"  # the model's or the rule's
     prompts = [r["body"]["messages"][0]["content"] for r in server.requests]
     assert any("Rewrite the last question" in p for p in prompts) == model_rewrites
+
+
+def test_spelled_out_passage_numbers_become_markers(server, fake_embedder):
+    server.replies.append({"text": "The port handled 4,210 ships in 2023 [Passage 2]. It opened in 1901 (passage 1)."})
+    draft = make(server, fake_embedder).generate("How many ships did the port handle in 2023?", PASSAGES)
+    assert draft.text == "The port handled 4,210 ships in 2023 [2]. It opened in 1901 [1]."
