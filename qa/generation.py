@@ -69,8 +69,10 @@ def get_generator(name: str, store=None) -> Generator:
         raise GeneratorError(str(exc)) from None
     options = {"timeout": s.llm_timeout, "max_tokens": s.llm_max_tokens, "sentences": s.llm_sentences, "kinds": kinds}
     if name == "local":
-        from qa.local_llm import LocalModelError, get_server
+        from qa.local_llm import MODEL_NAME, LocalModelError, get_server
 
+        if not kinds:  # the model writes no kind (QA_LOCAL_LLM_KINDS): no server to start, no memory to take
+            return ChatGenerator("local", None, MODEL_NAME, None, extractive, **options)
         try:
             server = get_server()
         except (LocalModelError, ImportError) as exc:

@@ -178,3 +178,21 @@ def test_spelled_out_passage_numbers_become_markers(server, fake_embedder):
     server.replies.append({"text": "The port handled 4,210 ships in 2023 [Passage 2]. It opened in 1901 (passage 1)."})
     draft = make(server, fake_embedder).generate("How many ships did the port handle in 2023?", PASSAGES)
     assert draft.text == "The port handled 4,210 ships in 2023 [2]. It opened in 1901 [1]."
+
+
+def test_local_generator_that_writes_no_kind_starts_no_server(monkeypatch):
+    from qa import local_llm
+    from qa.generation import get_generator
+    from qa.settings import get_settings
+
+    def no_server():
+        raise AssertionError("the model server was started")
+
+    monkeypatch.setattr(local_llm, "get_server", no_server)
+    monkeypatch.setenv("QA_LOCAL_LLM_KINDS", "none")
+    get_settings.cache_clear()
+    try:
+        gen = get_generator("local")
+    finally:
+        get_settings.cache_clear()
+    assert gen.name == "local" and not any(gen.writes(k) for k in ("lookup", "summary", "followup"))
