@@ -151,8 +151,12 @@ def test_a_model_that_obeys_the_injection_is_caught(fake_embedder, monkeypatch):
 
 
 @pytest.mark.llm
-def test_local_model_is_not_steered_by_hostile_documents(hostile_index):
+def test_local_model_is_not_steered_by_hostile_documents(hostile_index, monkeypatch):
     from qa import local_llm
+    from qa.settings import get_settings
+
+    monkeypatch.setenv("QA_LOCAL_LLM_KINDS", "all")  # by default the local model writes no kind (qa.llm_kinds)
+    get_settings.cache_clear()
 
     try:
         local_llm.part_files()

@@ -27,6 +27,7 @@ def openai_endpoint(llm_server, monkeypatch):
     monkeypatch.setenv("QA_LLM_BASE_URL", llm_server.base_url)
     monkeypatch.setenv("QA_LLM_MODEL", llm_server.model)
     monkeypatch.setenv("QA_LLM_API_KEY", "sk-local-test-key")
+    monkeypatch.setenv("QA_LOCAL_LLM_KINDS", "all")  # by default the local model writes no kind (qa.llm_kinds): here it writes every one
     get_settings.cache_clear()
     return llm_server
 
@@ -57,11 +58,7 @@ def test_out_of_corpus_question_is_declined(real_index, openai_endpoint, generat
     assert not answer.grounded and answer.citations == []
 
 
-def test_follow_up_is_rewritten_with_the_model_and_checked(real_index, openai_endpoint, monkeypatch):
-    from qa.settings import get_settings
-
-    monkeypatch.setenv("QA_LOCAL_LLM_KINDS", "lookup,followup")  # by default the local model leaves follow-ups to the rule
-    get_settings.cache_clear()
+def test_follow_up_is_rewritten_with_the_model_and_checked(real_index, openai_endpoint):
     store, _ = real_index
     history = [("How many fentanyl-linked deaths were estimated in 2022?", "At its peak the crisis was linked to 76,226 deaths in 2022 [1].")]
     answer = api.ask("and in 2024?", history=history, generator="local", store=store)
