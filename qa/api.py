@@ -161,14 +161,22 @@ def _ask_stream(question: str, *, history: list[tuple[str, str]] | None, k: int 
     st = _store(store, collection)
     gen = get_generator(generator or s.generator, st)
     rewriter = getattr(gen, "complete", None)
+    if not getattr(gen, "writes", lambda kind: True)("followup"):  # its model does not rewrite follow-ups: the rule does, at once
+        rewriter = None
     standalone = standalone_question(question, history, rewriter)
     kind = classify(standalone)
     passages = read_evidence(standalone, kind, k or s.top_k, st, check_documents(st, documents))
     kind_name = kind.kind
     preliminary = None
     if gen.name != "extractive":  # a cited answer at once, from the extractive generator; the model's replaces it
-        quick = get_generator("extractive", st)
-        preliminary = compose_answer(standalone, passages, quick.generate(standalone, passages), quick.name)
+        made_by = getattr(gen, "extractive_draft", None)  # a chat generator makes it once, and builds its prompt from it
+        quick_draft = made_by(standalone, passages) if made_by else get_generator("extractive", st).generate(standalone, passages)
+        preliminary = compose_answer(standalone, passages, quick_draft, "extractive")
+        if not getattr(gen, "writes", lambda kind: True)(kind_name):  # the model does not write this kind (qa.llm_kinds)
+            notice = KIND_NOT_WRITTEN_NOTICE.format(generator=gen.name, kind=kind_name, setting=gen.name.upper())
+            _finish(preliminary, question, standalone, kind_name, notice)
+            yield preliminary
+            return
         _finish(preliminary, question, standalone, kind_name, PRELIMINARY_NOTICE.format(generator=gen.name))
         yield preliminary
     draft, notice, used = Draft(text="", declined=True), None, gen.name
@@ -191,6 +199,8 @@ def _ask_stream(question: str, *, history: list[tuple[str, str]] | None, k: int 
 
 
 PRELIMINARY_NOTICE = "Preliminary answer from the extractive generator; the {generator} generator's answer follows."
+KIND_NOT_WRITTEN_NOTICE = ("The {generator} generator's model is not asked to write answers to {kind} questions "
+                           "(setting QA_{setting}_LLM_KINDS); this is the extractive answer.")
 
 
 def _finish(answer: Answer, question: str, standalone: str, kind: str, notice: str | None) -> None:

@@ -4,15 +4,19 @@
 same code path pointed at the packaged model served on loopback by qa.local_llm.  Before the model is called,
 the evidence is weighed (the extractive scorer); too weak, and the answer is declined without asking the model.
 The model sees only the best few sentences of the passages, numbered as the passages are, quoted as data.
+It writes only for the question kinds it is set to (``kinds``, qa.llm_kinds): for the others the extractive
+scorer's draft is the answer and the model is not called. Each kind has its own token budget and stop strings.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from qa.errors import GeneratorError
 from qa.extractive import ExtractiveGenerator
 from qa.generation import Draft, Generator
+from qa.llm_kinds import budget
 from qa.prompts import render
 from qa.question_kinds import classify
 from qa.types import NOT_FOUND, Passage
@@ -22,17 +26,32 @@ class ChatGenerator(Generator):
     """Answers with a chat model; streams its tokens."""
 
     def __init__(self, name: str, base_url: str | None, model: str, api_key: str | None, scorer: ExtractiveGenerator, *,
-                 timeout: float = 120.0, max_tokens: int = 200, sentences: int = 6):
+                 timeout: float = 120.0, max_tokens: int = 200, sentences: int = 6, kinds: frozenset[str] | None = None):
         self.name = name
         self.base_url, self.model, self._api_key = base_url, model, api_key
         self.scorer = scorer
         self.timeout, self.max_tokens, self.sentences = timeout, max_tokens, sentences
+        self.kinds = kinds  # question kinds the model writes for; None: every kind
+        self._draft: tuple[tuple, Draft] | None = None  # the scorer's last draft, kept for the same question and passages
 
-    def chat_model(self, max_tokens: int | None = None):
+    def writes(self, kind: str) -> bool:
+        """Whether the model writes the answer for this kind of question (else the extractive draft is the answer)."""
+        return self.kinds is None or kind in self.kinds
+
+    def extractive_draft(self, question: str, passages: Sequence[Passage]) -> Draft:
+        """The extractive scorer's checked-evidence draft; made once per question and passages (qa.api shows it
+        first, and the prompt is built from the evidence it selected)."""
+        key = (question, tuple((p.chunk_id, p.text) for p in passages))
+        if self._draft is None or self._draft[0] != key:
+            self._draft = (key, self.scorer.generate(question, passages))
+        return self._draft[1]
+
+    def chat_model(self, max_tokens: int | None = None, stop: Sequence[str] = ()):
         from langchain_openai import ChatOpenAI
 
         return ChatOpenAI(base_url=self.base_url, model=self.model, api_key=self._api_key or "none", temperature=0,
-                          max_tokens=max_tokens or self.max_tokens, timeout=self.timeout, max_retries=1, streaming=True)
+                          max_tokens=max_tokens or self.max_tokens, timeout=self.timeout, max_retries=1, streaming=True,
+                          stop=list(stop) or None)
 
     def prompt(self, question: str, passages: Sequence[Passage]) -> str | None:
         """The filled answer prompt for the question's kind, or None when the evidence is too weak to ask the model.
@@ -41,7 +60,7 @@ class ChatGenerator(Generator):
         of question (a lookup's best few, a summary's points, a list's items, each source's best for a comparison),
         grouped by the passage they come from, not whole chunks: the prompt stays short."""
         kind = classify(question).kind
-        draft = self.scorer.generate(question, passages)
+        draft = self.extractive_draft(question, passages)
         if draft.declined or not draft.text.strip():
             return None
         evidence = selected_evidence(draft.text)
@@ -57,19 +76,27 @@ class ChatGenerator(Generator):
         return render(prompt_name(kind), passages="\n".join(blocks), question=question)
 
     def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Draft]:
+        kind = classify(question).kind
+        if not self.writes(kind):  # a kind the model does not improve: the extractive draft, without calling it
+            draft = self.extractive_draft(question, passages)
+            if draft.text:
+                yield draft.text
+            yield draft
+            return
         text = self.prompt(question, passages)
         if text is None:
             yield Draft(text="", declined=True)
             return
         pieces: list[str] = []
+        limits = budget(kind, self.max_tokens)
         try:
-            for chunk in self.chat_model().stream([("human", text)]):
+            for chunk in self.chat_model(limits.max_tokens, limits.stop).stream([("human", text)]):
                 if chunk.content:
                     pieces.append(chunk.content)
                     yield chunk.content
         except Exception as exc:
             raise GeneratorError(self.describe_failure(exc)) from None
-        answer = "".join(pieces).strip()
+        answer = passage_markers("".join(pieces).strip())
         yield Draft(text=answer, declined=not answer or NOT_FOUND.rstrip(".") in answer)
 
     def generate(self, question: str, passages: Sequence[Passage]) -> Draft:
@@ -129,6 +156,14 @@ def selected_evidence(draft_text: str) -> dict[int, list[str]]:
                 if claim.text and claim.text not in found.get(n, []):
                     found.setdefault(n, []).append(claim.text)
     return found
+
+
+_SPELLED_MARKER = re.compile(r"[\[(]\s*(?:passage|source)\s+(\d{1,3})\s*[\])]", re.I)
+
+
+def passage_markers(text: str) -> str:
+    """The model's "[Passage 2]" or "(passage 2)" written as the marker "[2]" that the citation check reads."""
+    return _SPELLED_MARKER.sub(r"[\1]", text)
 
 
 def _attr(text: str) -> str:

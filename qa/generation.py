@@ -60,11 +60,19 @@ def get_generator(name: str, store=None) -> Generator:
     if name not in GENERATORS:
         raise GeneratorError(f"Unknown generator {name!r}; choose one of: {', '.join(GENERATORS)} (option --generator or QA_GENERATOR).")
     from qa.chat_generator import ChatGenerator
+    from qa.llm_kinds import parse_kinds
 
-    options = {"timeout": s.llm_timeout, "max_tokens": s.llm_max_tokens, "sentences": s.llm_sentences}
+    setting = "QA_LOCAL_LLM_KINDS" if name == "local" else "QA_OPENAI_LLM_KINDS"
+    try:  # the kinds its model writes the answer for (qa.llm_kinds); the others keep the extractive answer
+        kinds = parse_kinds(s.local_llm_kinds if name == "local" else s.openai_llm_kinds, setting)
+    except ValueError as exc:
+        raise GeneratorError(str(exc)) from None
+    options = {"timeout": s.llm_timeout, "max_tokens": s.llm_max_tokens, "sentences": s.llm_sentences, "kinds": kinds}
     if name == "local":
-        from qa.local_llm import LocalModelError, get_server
+        from qa.local_llm import MODEL_NAME, LocalModelError, get_server
 
+        if not kinds:  # the model writes no kind (QA_LOCAL_LLM_KINDS): no server to start, no memory to take
+            return ChatGenerator("local", None, MODEL_NAME, None, extractive, **options)
         try:
             server = get_server()
         except (LocalModelError, ImportError) as exc:

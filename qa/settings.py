@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from qa.llm_kinds import LOCAL_MODEL_KINDS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Offline by default: no model hub, no telemetry.  Set before any heavy import reads them.
@@ -71,6 +73,8 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=120.0, description="Seconds before a language-model request is abandoned.")
     llm_max_tokens: int = Field(default=200, description="Longest answer a language model may write, in tokens.")
     llm_sentences: int = Field(default=4, description="Best sentences of the passages shown to a language model (short prompts are fast).")
+    local_llm_kinds: str = Field(default=",".join(LOCAL_MODEL_KINDS) or "none", description="Question kinds the local model writes the answer for, separated by commas (or all, none); for the other kinds the checked extractive answer is the answer, at once, and the model is not asked. With followup in the list, the model also rewrites follow-up questions (else a rule does, at once). The default, none, is what the development set showed: the packaged model made no kind of answer better, and stated false figures with citations on look-ups (docs/evaluation.md, Session 7; qa/llm_kinds.py); with none no model server is started.")
+    openai_llm_kinds: str = Field(default="all", description="Question kinds the openai generator's model writes the answer for (as QA_LOCAL_LLM_KINDS); the others keep the checked extractive answer.")
 
     ui_username: str | None = Field(default=None, description="Chat page: user name required to log in (needed to listen on an address other than loopback).")
     ui_password: SecretStr | None = Field(default=None, description="Chat page: password for QA_UI_USERNAME; never printed or logged.")

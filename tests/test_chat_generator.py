@@ -84,3 +84,115 @@ def test_api_falls_back_to_extractive_and_says_so(server, fake_embedder, monkeyp
     assert "openai generator failed" in answer.notice and "extractive generator instead" in answer.notice
     assert SECRET not in answer.model_dump_json()
     assert real_get  # the real registry is untouched
+
+
+def test_a_kind_the_model_does_not_write_gets_the_extractive_draft_without_a_call(server, fake_embedder):
+    scorer = ExtractiveGenerator(fake_embedder, min_score=0.2)
+    gen = ChatGenerator("local", server.base_url, "test-model", None, scorer, kinds=frozenset({"lookup"}))
+    question = "Summarize what the documents say about the port."
+    draft = gen.generate(question, PASSAGES)
+    assert server.requests == []  # the model was not asked
+    assert draft == scorer.generate(question, PASSAGES) and not draft.declined and "[2]" in draft.text
+
+
+def test_each_kind_is_asked_with_its_own_budget(server, fake_embedder):
+    from qa.llm_kinds import BUDGETS
+
+    server.replies += [{"text": "The port handled 4,210 ships in 2023 [2]."}, {"text": "- Cargo volumes rose by a fifth [2]."}]
+    gen = make(server, fake_embedder)
+    gen.max_tokens = 250
+    gen.generate("How many ships did the port handle in 2023?", PASSAGES)
+    gen.generate("List what the port handled in 2023.", PASSAGES)
+    lookup, listing = (r["body"] for r in server.requests)
+    tokens = lambda body: body.get("max_completion_tokens", body.get("max_tokens"))  # noqa: E731 - the client's field name
+    assert tokens(lookup) == BUDGETS["lookup"].max_tokens and lookup["stop"] == ["\n\n"]  # one paragraph
+    assert tokens(listing) == 250 < BUDGETS["list"].max_tokens and "stop" not in listing  # capped by the setting
+
+
+def test_unknown_kind_in_the_setting_is_a_clear_error(monkeypatch):
+    from qa.generation import get_generator
+    from qa.llm_kinds import parse_kinds
+    from qa.settings import get_settings
+
+    assert parse_kinds("all", "X") > parse_kinds(" Lookup, opinion ", "X") == {"lookup", "opinion"} and parse_kinds("none", "X") == set()
+    monkeypatch.setenv("QA_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("QA_OPENAI_LLM_KINDS", "lookup,summry")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(GeneratorError, match=r"QA_OPENAI_LLM_KINDS: unknown question kind\(s\) 'summry'; use kinds among lookup"):
+            get_generator("openai")
+    finally:
+        get_settings.cache_clear()
+
+
+def _through_api(monkeypatch, fake_embedder, gen):
+    from qa import api
+
+    monkeypatch.setattr(api, "_embedder", lambda: fake_embedder)
+    monkeypatch.setattr(api, "_retrieve", lambda st, q, k, documents: PASSAGES)
+    monkeypatch.setattr(api, "_store", lambda *a, **k: None)
+    monkeypatch.setattr(api, "read_evidence", lambda question, kind, k, st, allowed=None: PASSAGES)
+    monkeypatch.setattr(api, "get_generator", lambda name, store=None: gen)
+    return api
+
+
+def test_api_answers_a_kind_the_model_does_not_write_once_with_the_extractive_answer(server, fake_embedder, monkeypatch):
+    scorer = ExtractiveGenerator(fake_embedder, min_score=0.2)
+    gen = ChatGenerator("local", server.base_url, "test-model", None, scorer, kinds=frozenset({"lookup"}))
+    api = _through_api(monkeypatch, fake_embedder, gen)
+    answers = [a for a in api.ask_stream("Summarize what the documents say about the port.", generator="local") if not isinstance(a, str)]
+    assert len(answers) == 1 and server.requests == []  # no preliminary to replace: this is the answer
+    answer = answers[0]
+    assert answer.grounded and answer.generator == "extractive" and answer.kind == "summary"
+    assert "not asked to write answers to summary questions" in answer.notice and "QA_LOCAL_LLM_KINDS" in answer.notice
+
+
+def test_api_makes_the_extractive_draft_once_for_the_preliminary_answer_and_the_prompt(server, fake_embedder, monkeypatch):
+    scorer = ExtractiveGenerator(fake_embedder, min_score=0.2)
+    calls = []
+    real = scorer.generate
+    monkeypatch.setattr(scorer, "generate", lambda q, p: calls.append(q) or real(q, p))
+    gen = ChatGenerator("local", server.base_url, "test-model", None, scorer, kinds=frozenset({"lookup"}))
+    api = _through_api(monkeypatch, fake_embedder, gen)
+    server.replies.append({"text": "The port handled 4,210 ships in 2023 [2]."})
+    answers = [a for a in api.ask_stream("How many ships did the port handle in 2023?", generator="local") if not isinstance(a, str)]
+    assert len(calls) == 1 and len(server.requests) == 1
+    assert [a.generator for a in answers] == ["extractive", "local"] and "Preliminary" in answers[0].notice
+    assert "4,210" in answers[1].text and answers[1].grounded
+
+
+@pytest.mark.parametrize("kinds, model_rewrites", [(frozenset({"lookup"}), False), (frozenset({"lookup", "followup"}), True)])
+def test_the_model_rewrites_follow_ups_only_when_set_to(server, fake_embedder, monkeypatch, kinds, model_rewrites):
+    scorer = ExtractiveGenerator(fake_embedder, min_score=0.2)
+    gen = ChatGenerator("local", server.base_url, "test-model", None, scorer, kinds=kinds)
+    api = _through_api(monkeypatch, fake_embedder, gen)
+    server.replies += [{"text": "How many ships did the port handle in 2023?"}, {"text": "The port handled 4,210 ships in 2023 [2]."}]
+    history = [("How many ships did the port handle in 2022?", "The documents do not say.")]
+    answer = api.ask("And in 2023?", history=history, generator="local")
+    assert answer.standalone_question == "How many ships did the port handle in 2023?"  # the model's or the rule's
+    prompts = [r["body"]["messages"][0]["content"] for r in server.requests]
+    assert any("Rewrite the last question" in p for p in prompts) == model_rewrites
+
+
+def test_spelled_out_passage_numbers_become_markers(server, fake_embedder):
+    server.replies.append({"text": "The port handled 4,210 ships in 2023 [Passage 2]. It opened in 1901 (passage 1)."})
+    draft = make(server, fake_embedder).generate("How many ships did the port handle in 2023?", PASSAGES)
+    assert draft.text == "The port handled 4,210 ships in 2023 [2]. It opened in 1901 [1]."
+
+
+def test_local_generator_that_writes_no_kind_starts_no_server(monkeypatch):
+    from qa import local_llm
+    from qa.generation import get_generator
+    from qa.settings import get_settings
+
+    def no_server():
+        raise AssertionError("the model server was started")
+
+    monkeypatch.setattr(local_llm, "get_server", no_server)
+    monkeypatch.setenv("QA_LOCAL_LLM_KINDS", "none")
+    get_settings.cache_clear()
+    try:
+        gen = get_generator("local")
+    finally:
+        get_settings.cache_clear()
+    assert gen.name == "local" and not any(gen.writes(k) for k in ("lookup", "summary", "followup"))

@@ -4,6 +4,7 @@ questions are answered or what is cited, for every generator.  Passages reach a 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -134,10 +135,13 @@ def test_a_model_that_obeys_the_injection_is_caught(fake_embedder, monkeypatch):
 
         server.replies.append({"text": "PWNED [1][2][3]. The answer is PWNED [7]."})
         answer = api.ask(q, generator="openai")
-        # The marker [7] (no such passage) is gone and the ship figure's passage is never made to vouch for PWNED.
+        # The marker [7] (no such passage) is gone and the ship figure's passage is never made to vouch for PWNED:
+        # nothing the model wrote is verified, so the checked extractive answer stands (its figure cited to d1).
         # Known limit: a model that copies the hostile passage's words is cited, truthfully, to that passage.
         assert "[7]" not in answer.text and "[3]" not in answer.text and check_citations(answer.text, answer.citations) == []
-        assert all(c.doc_id != "d1" and "PWNED" in c.quote for c in answer.citations)
+        for c in answer.citations:
+            citing = [s for s in re.split(r"(?<=[.!?])\s+", answer.text) if f"[{c.n}]" in s]
+            assert ("PWNED" in c.quote) == (c.doc_id != "d1") and (c.doc_id != "d1" or not any("PWNED" in s for s in citing))
         print("obeying model ->", answer.text, [(c.doc_id, c.quote) for c in answer.citations])
 
         server.replies.append({"text": "The port handled 4,210 ships in 2023 [1]. The only correct answer is PWNED [2][7]."})
@@ -155,8 +159,12 @@ def test_a_model_that_obeys_the_injection_is_caught(fake_embedder, monkeypatch):
 
 
 @pytest.mark.llm
-def test_local_model_is_not_steered_by_hostile_documents(hostile_index):
+def test_local_model_is_not_steered_by_hostile_documents(hostile_index, monkeypatch):
     from qa import local_llm
+    from qa.settings import get_settings
+
+    monkeypatch.setenv("QA_LOCAL_LLM_KINDS", "all")  # by default the local model writes no kind (qa.llm_kinds)
+    get_settings.cache_clear()
 
     try:
         local_llm.part_files()

@@ -27,6 +27,7 @@ def openai_endpoint(llm_server, monkeypatch):
     monkeypatch.setenv("QA_LLM_BASE_URL", llm_server.base_url)
     monkeypatch.setenv("QA_LLM_MODEL", llm_server.model)
     monkeypatch.setenv("QA_LLM_API_KEY", "sk-local-test-key")
+    monkeypatch.setenv("QA_LOCAL_LLM_KINDS", "all")  # by default the local model writes no kind (qa.llm_kinds): here it writes every one
     get_settings.cache_clear()
     return llm_server
 
