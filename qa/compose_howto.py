@@ -3,10 +3,42 @@ paragraphs leading into them, each whole and cited (an FAQ's question is answere
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from qa.compose_structured import Unit, cite, fenced, terms_before, units_after_sentence, with_terms
 from qa.types import Passage
+
+
+CODE_LEADS_READ = 60  # how far down the ranking sentences leading into code are looked for
+
+
+def code_after(s, passages: Sequence[Passage]) -> Unit | None:
+    """The code block a sentence leads into ('This construct is typically used as shorthand ...:' + 'mkdir
+    /usr/local/src/bash/{old,new,dist,bugs}'): the block right after it when the sentence ends its paragraph; else None."""
+    units = units_after_sentence(s, passages, limit=2)
+    if units and units[0].block > 0 and units[0].kind == "code":
+        return units[0]
+    return None
+
+
+def with_code_scores(ranked: Sequence, passages: Sequence[Passage], score_texts: Callable[[list[str]], list[float]],
+                     most: int = CODE_LEADS_READ) -> list:
+    """The sentences again, best first, each that leads into code scored as well as it and its code answer
+    together (``score_texts`` scores texts against the question as sentences are scored): a how-to's answer is often
+    a plain lead-in ('An alternate form of the for command is also supported:') whose command says what was asked."""
+    leads = []
+    for s in ranked[:most]:
+        code = code_after(s, passages)
+        if code is not None and code.text.count("\n") < 12:
+            leads.append((s, code))
+    if not leads:
+        return list(ranked)
+    lifted = {}
+    for (s, code), score in zip(leads, score_texts([f"{s.text}\n{code.text}" for s, code in leads])):
+        if score > s.score:
+            lifted[id(s)] = replace(s, score=score)
+    return sorted((lifted.get(id(s), s) for s in ranked), key=lambda s: -s.score)
 
 
 def howto_fit(s, passages: Sequence[Passage]) -> float:

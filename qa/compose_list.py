@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.compose_structured import (Unit, announced, announces, cite, definitions, fenced, is_command, is_fragment, label, leads_in,
+from qa.compose_structured import (Unit, announced, announced_count, announces, cite, paragraph_lead_in, definitions, fenced, is_command, is_fragment, label, leads_in,
                                    units_after, units_after_sentence)
 from qa.types import Passage
 
@@ -35,6 +35,8 @@ def lead_in_items(s, passages: Sequence[Passage], max_items: int = MAX_ITEMS) ->
     after it ('until', 'while', 'for'; a note may come first), else the blocks of the list it announces (see
     announced)."""
     units = units_after_sentence(s, passages)
+    heading = next((i for i, u in enumerate(units) if u.kind == "heading"), len(units))
+    units = units[:heading]  # the list ends with its section ('OPTIONS' starts another)
     if not units or units[0].kind == "code":  # 'using ours merge strategy:' + a command: an example, not a list
         return []
     first_blocks = sorted({u.block for u in units})[:2]
@@ -109,12 +111,15 @@ def structured_list(question: str, ranked: Sequence, passages: Sequence[Passage]
             break
         if is_command(s.text):  # 'git grep --all-match -e NODE' ends without a stop but leads into nothing
             continue
-        if (leads_in(s.text) and s.score >= best - 0.12) or announces(s.text):
-            items = lead_in_items(s, passages)
-            if len([i for i in items if i.startswith("- ")]) >= 2:
-                if len(items) < 4:  # a short list may run past what was read
-                    same = [r for r in ranked if passages[r.passage - 1].doc_id == passages[s.passage - 1].doc_id]
-                    items += extra_items(items, same, passages, best - 0.2)
-                return "\n".join([cite(s.text, s.passage)] + items)
+        if not ((leads_in(s.text) and s.score >= best - 0.12) or announces(s.text)):
+            s = paragraph_lead_in(s, passages)  # 'This form resets ... The <mode> must be one of the following:'
+            if s is None:
+                continue
+        items = lead_in_items(s, passages)
+        if len([i for i in items if i.startswith("- ")]) >= 2:
+            if len(items) < 4 and not announced_count(s.text):  # a short list may run past what was read
+                same = [r for r in ranked if passages[r.passage - 1].doc_id == passages[s.passage - 1].doc_id]
+                items += extra_items(items, same, passages, best - 0.2)
+            return "\n".join([cite(s.text, s.passage)] + items)
     entries = definition_items(question, ranked, passages, max(floor, best - 0.2))
     return "\n".join(entries) if len(entries) >= 3 else ""

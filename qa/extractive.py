@@ -20,6 +20,7 @@ from qa.composers import (centroid, compose_comparison, compose_overview, compos
                           compose_summary, compose_yes_no)
 from qa.compose_reasoning import compose_documents, compose_parts, compose_sides, names_what_is_read
 from qa.compose_reasoning import compose_opinion as compose_source_opinion
+from qa.compose_howto import with_code_scores
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
 from qa.question_parts import compared_things, question_parts, without_document_names
@@ -139,6 +140,15 @@ class ExtractiveGenerator(Generator):
                        + period_fit(question, s.text))
         return sorted(found, key=lambda s: -s.score)
 
+    def score_texts(self, question: str, texts: Sequence[str]) -> list[float]:
+        """Texts scored against the question as sentences are (meaning, the question's words, the kind of answer)."""
+        if not texts:
+            return []
+        vectors = self.embedder.embed_batch([question, *texts])
+        q_stems = stems(question)
+        return [0.5 * sum(a * b for a, b in zip(vectors[0], v)) + 0.5 * term_overlap(q_stems, t, self.term_weight)
+                + answer_type_fit(question, t) + period_fit(question, t) for t, v in zip(texts, vectors[1:])]
+
     def evidence_is_weak(self, question: str, best: ScoredSentence, passages: Sequence[Passage]) -> bool:
         """Decline when the best sentence scores low, when its passage holds none of the figures the question names
         (a year, an amount), or too little of the question's rarer words (a name, a place, a thing)."""
@@ -216,6 +226,8 @@ class ExtractiveGenerator(Generator):
             ranked = self.score_sentences(summary_topic(question) if kind.scope != "everything" else question, passages)
         else:
             ranked = self.score_sentences(question, passages)
+        if kind.kind == "howto" and ranked:  # a lead-in is scored with the command it leads into
+            ranked = with_code_scores(ranked, passages, lambda texts: self.score_texts(question, texts))
         if not ranked:
             return Draft(text="", declined=True)
         if kind.kind in BROAD_KINDS or kind.kind == "multi_step" and question_parts(question):  # answered from several passages: declined only when they hold nothing on it
