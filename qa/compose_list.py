@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from qa.compose_structured import (Unit, announced, announced_count, announces, cite, paragraph_lead_in, definitions, fenced, is_command, is_fragment, label, leads_in,
                                    units_after, units_after_sentence)
+from qa.compose_people import asks_for_speakers, quoted_people
 from qa.types import Passage
 
 MAX_ITEMS = 16
@@ -105,6 +106,10 @@ def definition_items(question: str, ranked: Sequence, passages: Sequence[Passage
 def structured_list(question: str, ranked: Sequence, passages: Sequence[Passage], floor: float) -> str:
     """A list from the documents' structure, or '' when they give none: the items after a lead-in sentence among
     the best ('the following are disallowed:'), or the entries of a definition list whose descriptions answer."""
+    if asks_for_speakers(question):  # 'Which experts are quoted ...?': the people whose words are given
+        people = quoted_people(ranked, passages)
+        if len(people) >= 2:
+            return "\n".join(people)
     best = ranked[0].score
     for s in ranked[:12]:  # the best few that lead in, or a little further one that says 'the following ...:' outright
         if s.score < best - 0.2 or s.score < floor:

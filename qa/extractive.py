@@ -21,6 +21,7 @@ from qa.composers import (centroid, compose_comparison, compose_overview, compos
 from qa.compose_reasoning import compose_documents, compose_parts, compose_sides, names_what_is_read
 from qa.compose_reasoning import compose_opinion as compose_source_opinion
 from qa.compose_howto import with_code_scores
+from qa.compose_people import asks_for_speakers, quoted_people
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
 from qa.question_parts import compared_things, question_parts, without_document_names
@@ -184,6 +185,8 @@ class ExtractiveGenerator(Generator):
             return True  # 'How does bash's job control compare with zsh's?': zsh is in nothing read
         if kind == "summary":  # of a named document or of everything: there is always something to summarise
             return kind_scope == "topic" and best.score < self.min_score - 0.25
+        if kind == "list" and asks_for_speakers(question):  # 'Which experts are quoted ...?': the quoting sentences share no words with it
+            return len(quoted_people(ranked, passages)) < 2
         if kind == "yes_no":  # the claim's rare words must be there; its verb may be paraphrased ('agree to resume' / 'back on track')
             if self.topic_is_absent(question, read, 0.25):
                 return True

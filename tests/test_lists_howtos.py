@@ -6,6 +6,7 @@ import pytest
 
 from qa.compose_howto import code_after, structured_howto, with_code_scores
 from qa.compose_list import structured_list
+from qa.compose_people import asks_for_speakers, speaker_of
 from qa.compose_structured import announced_count, announces, paragraph_lead_in
 from qa.evidence import covered, with_continuations
 from tests.test_compose_structured import P, S, checked
@@ -102,3 +103,35 @@ def test_a_continuation_is_not_a_chunk_a_merged_passage_already_holds():
     assert covered(chunks[1], [merged]) and not covered(chunks[2], [merged])
     out = with_continuations([merged], 1, lambda doc: chunks)
     assert [p.start for p in out] == [0, 200]
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("'Bilateral cooperation likely will falter,' said Ryan Hass, director of the John L. Thornton China Center.", "Ryan Hass"),
+    ("But they are also 'clever maneuvering' from China, according to Vanda Felbab-Brown, a senior fellow.", "Vanda Felbab-Brown"),
+    ("'You really can't solve it,' Hua Zhendong, deputy director of a drug analysis division, told CNN in an interview.", "Hua Zhendong"),
+    ("'It is one step of many,' David Luckey said.", "David Luckey"),
+    ("The Chinese Ministry of Commerce said on Nov. 10 that it would restrict exports.", ""),
+    ("'We firmly oppose it,' a spokesperson said in March.", ""),
+    ("President Joe Biden met with Xi in California this week.", ""),
+])
+def test_the_person_a_sentence_quotes(sentence, name):
+    assert speaker_of(sentence) == name
+
+
+ARTICLE = ("'Cooperation will falter,' said Ryan Hass, director of the China Center. The tariffs remain in place.\n\n"
+           "China controlled nitazenes in 2024, Felbab-Brown said. It is 'clever maneuvering', according to Vanda Felbab-Brown, a senior fellow.\n\n"
+           "'It is one step of many,' said David Luckey, a researcher at RAND. 'The party could do more,' Luckey said.")
+
+
+def test_people_quoted_are_listed_once_each_in_document_order_and_verified():
+    passages = [P(ARTICLE)]
+    ranked = [S(passages, 1, t, 0.2) for t in ["'It is one step of many,' said David Luckey, a researcher at RAND.", "The tariffs remain in place.",
+                                               "It is 'clever maneuvering', according to Vanda Felbab-Brown, a senior fellow.",
+                                               "'Cooperation will falter,' said Ryan Hass, director of the China Center.", "'The party could do more,' Luckey said."]]
+    assert asks_for_speakers("Which experts are quoted in the CNN article?") and not asks_for_speakers("Which experts support the ban?")
+    out = structured_list("Which experts are quoted in the CNN article?", ranked, passages, 0.3)
+    lines = out.splitlines()
+    assert len(lines) == 3 and "Ryan Hass" in lines[0] and "according to Vanda Felbab-Brown" in lines[1] and "said David Luckey" in lines[2]
+    assert "Luckey said" not in out and "tariffs" not in out
+    final, result = checked(out, passages)
+    assert not result.unverified
