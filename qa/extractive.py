@@ -22,6 +22,7 @@ from qa.compose_reasoning import compose_documents, compose_parts, compose_sides
 from qa.compose_reasoning import compose_opinion as compose_source_opinion
 from qa.compose_howto import with_code_scores
 from qa.compose_people import asks_for_speakers, quoted_people
+from qa.evidence import MAX_LEAD_DOCUMENTS
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
 from qa.question_parts import compared_things, question_parts, without_document_names
@@ -282,7 +283,7 @@ class ExtractiveGenerator(Generator):
             ranked = [s for s in ranked if s.text.strip() not in passages[s.passage - 1].title]  # the headline is no point
             vectors = {id(s): s.vector for s in ranked}
             if kind.scope == "everything" and len({p.doc_id for p in passages}) > 1:
-                return compose_overview(ranked, passages, vectors)
+                return compose_overview(ranked, passages, vectors, documents=MAX_LEAD_DOCUMENTS)  # one point for each document read
             if kind.scope in ("document", "topic") and len({p.doc_id for p in passages}) == 1 and len(passages) >= 2:  # one document, read whole
                 focus = summary_focus(question, kind.document_hint) if kind.scope == "document" else summary_topic(question)
                 if kind.scope == "document" and focus:  # 'the FAQ's advice about credentials': what answers the focus, across the document
