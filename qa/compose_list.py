@@ -13,7 +13,24 @@ from qa.compose_people import asks_for_speakers, quoted_people
 from qa.types import Passage
 
 MAX_ITEMS = 16
+#: 'the actions China has taken', 'which countries did Trump put tariffs on': what was done, not what should be
+_ASKS_DONE = re.compile(r"\b(has|have|had)\s+(\w+\s+)?(taken|done|made|introduced|announced|adopted|implemented|imposed|put|placed|passed)\b"
+                        r"|\b(did|took)\b", re.I)
+_EXHORTS = re.compile(r"\b(calls? on|called on|urges?|urged|must|should|ought to|needs? to|unless)\b", re.I)
 MIN_DEFINITION_SCORE = 0.45  # the best entry of a definition list must answer this well (as a look-up's sentence must)
+
+
+def asks_what_was_done(question: str) -> bool:
+    """Does a list question ask what was done ('List the actions China has taken ...') rather than what should be?"""
+    return bool(_ASKS_DONE.search(question)) and not _EXHORTS.search(question) and not re.search(r"\b(recommend|advise|propose|suggest)", question, re.I)
+
+
+def done_not_urged(question: str, ranked: Sequence) -> list:
+    """The sentences that may be items of a list of what was done: a call for action ('The U.S. calls on China to take
+    decisive steps', 'unless China takes solid steps') is none; all of them when the question asks for something else."""
+    if not asks_what_was_done(question):
+        return list(ranked)
+    return [s for s in ranked if not _EXHORTS.search(s.text)] or list(ranked)
 
 
 def top_level(entries: list) -> list:

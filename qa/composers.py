@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from qa.citations import place_marks
 from qa.compose_howto import structured_howto
-from qa.compose_list import structured_list
+from qa.compose_list import done_not_urged, structured_list
 from qa.compose_structured import is_command
 from qa.lexical import STOPWORDS, stems
 from qa.types import Passage
@@ -62,7 +62,7 @@ def compose_list(question: str, ranked: Sequence, passages: Sequence[Passage], f
     structured = structured_list(question, ranked, passages, floor)
     if structured:
         return structured
-    prose = [s for s in ranked if not is_command(s.text)] or list(ranked)  # a synopsis line is no item of a list
+    prose = [s for s in done_not_urged(question, ranked) if not is_command(s.text)] or list(ranked)  # a synopsis line is no item of a list
     items = distinct(prose, limit, max(floor, prose[0].score - 0.2))
     items = paragraph_items(distinct(prose, 2, max(floor, prose[0].score - 0.3)), prose, passages) or items
     return "\n".join(bullet(s.text, s.passage) for s in items)

@@ -5,7 +5,8 @@ what a merged passage holds (qa.evidence); every line whole, cited and kept by t
 import pytest
 
 from qa.compose_howto import code_after, structured_howto, with_code_scores
-from qa.compose_list import structured_list
+from qa.compose_list import asks_what_was_done, done_not_urged, structured_list
+from qa.composers import compose_list
 from qa.compose_people import asks_for_speakers, speaker_of
 from qa.compose_structured import announced_count, announces, paragraph_lead_in
 from qa.evidence import covered, with_continuations
@@ -135,3 +136,26 @@ def test_people_quoted_are_listed_once_each_in_document_order_and_verified():
     assert "Luckey said" not in out and "tariffs" not in out
     final, result = checked(out, passages)
     assert not result.unverified
+
+
+@pytest.mark.parametrize("question, done", [
+    ("List the actions China has taken to curb fentanyl precursor exports.", True),
+    ("Which countries did Trump put tariffs on over fentanyl?", True),
+    ("Which steps should China take according to the blog post?", False),
+    ("What did the report recommend?", False),
+    ("Which modes does git reset support?", False),
+])
+def test_a_list_of_what_was_done(question, done):
+    assert asks_what_was_done(question) is done
+
+
+def test_a_call_for_action_is_no_item_of_what_was_done():
+    passages = [P("China announced export restrictions on 13 precursors. The U.S. calls on China to take decisive steps. "
+                  "Unless China takes solid steps, the crisis will escalate. Beijing added two more precursors to its list.")]
+    ranked = [S(passages, 1, t) for t in ["The U.S. calls on China to take decisive steps.", "China announced export restrictions on 13 precursors.",
+                                           "Unless China takes solid steps, the crisis will escalate.", "Beijing added two more precursors to its list."]]
+    kept = [s.text for s in done_not_urged("List the actions China has taken.", ranked)]
+    assert kept == ["China announced export restrictions on 13 precursors.", "Beijing added two more precursors to its list."]
+    assert len(done_not_urged("What should China do?", ranked)) == 4
+    out = compose_list("List the actions China has taken.", ranked, passages, 0.3)
+    assert "calls on" not in out and "Unless" not in out and out.count("\n- ") == 1
