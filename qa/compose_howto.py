@@ -37,13 +37,16 @@ def with_code_scores(ranked: Sequence, passages: Sequence[Passage], score_texts:
     lifted = {}
     for (s, code), score in zip(leads, score_texts([f"{s.text}\n{code.text}" for s, code in leads])):
         if score > s.score:
-            lifted[id(s)] = replace(s, score=score)
+            lifted[id(s)] = replace(s, score=score, lifted=score - s.score)
     return sorted((lifted.get(id(s), s) for s in ranked), key=lambda s: -s.score)
 
 
 def howto_fit(s, passages: Sequence[Passage]) -> float:
     """How well a sentence opens a how-to: + when code follows it at once ('To create one, use' + a command), a
-    little less when one more sentence of its paragraph comes first."""
+    little less when one more sentence of its paragraph comes first; nothing for a sentence whose score was lifted by
+    its code (with_code_scores)."""
+    if getattr(s, "lifted", 0.0) > 0:  # its score counts its code already
+        return 0.0
     units = units_after_sentence(s, passages, limit=6)
     own = [u for u in units if u.block == 0]
     after = next((u for u in units if u.block > 0), None)

@@ -56,6 +56,7 @@ class ScoredSentence:
     dense: float = 0.0  # closeness in meaning to the question alone
     vector: list[float] | None = None  # the sentence's embedding (summaries pick diverse points with it)
     context: str = ""  # the question this sentence answers when it follows one in its passage (a FAQ), else ''
+    lifted: float = 0.0  # how much the code it leads into added to its score (a how-to's lead-in, qa.compose_howto)
 
 
 def answer_type_fit(question: str, sentence: str) -> float:

@@ -4,7 +4,7 @@ what a merged passage holds (qa.evidence); every line whole, cited and kept by t
 
 import pytest
 
-from qa.compose_howto import code_after, structured_howto, with_code_scores
+from qa.compose_howto import code_after, howto_fit, structured_howto, with_code_scores
 from qa.compose_list import asks_what_was_done, done_not_urged, structured_list
 from qa.composers import compose_list
 from qa.compose_people import asks_for_speakers, speaker_of
@@ -36,7 +36,8 @@ def test_a_lead_in_is_lifted_by_its_command_and_the_howto_quotes_both():
 
     ranked = with_code_scores([first, lead], passages, score)
     assert seen == [lead.text + "\nmkdir /usr/local/src/bash/{old,new,dist,bugs}"]
-    assert ranked[0].text == lead.text and ranked[0].score == 0.7 and ranked[1] is first
+    assert ranked[0].text == lead.text and ranked[0].score == 0.7 and ranked[0].lifted == pytest.approx(0.4) and ranked[1] is first
+    assert howto_fit(ranked[0], passages) == 0.0 and howto_fit(lead, passages) == 0.1  # its code counts once
     out = structured_howto("How do I create several directories with a common prefix in one command?", ranked, passages)
     final, result = checked(out, passages)
     assert not result.unverified and "```\nmkdir /usr/local/src/bash/{old,new,dist,bugs}\n```" in final
