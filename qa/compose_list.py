@@ -125,7 +125,7 @@ def structured_list(question: str, ranked: Sequence, passages: Sequence[Passage]
     the best ('the following are disallowed:'), or the entries of a definition list whose descriptions answer."""
     if asks_for_speakers(question):  # 'Which experts are quoted ...?': the people whose words are given
         people = quoted_people(ranked, passages)
-        if len(people) >= 2:
+        if people:
             return "\n".join(people)
     best = ranked[0].score
     for s in ranked[:12]:  # the best few that lead in, or a little further one that says 'the following ...:' outright

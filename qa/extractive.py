@@ -188,7 +188,9 @@ class ExtractiveGenerator(Generator):
         if kind == "summary":  # of a named document or of everything: there is always something to summarise
             return kind_scope == "topic" and best.score < self.min_score - 0.25
         if kind == "list" and asks_for_speakers(question):  # 'Which experts are quoted ...?': the quoting sentences share no words with it
-            return len(quoted_people(ranked, passages)) < 2
+            if names_a_document(question) and len({p.doc_id for p in passages}) > 1:
+                return True  # 'quoted in the blog post', and no one document was found to be it: others' quotes do not answer
+            return not quoted_people(ranked, passages)
         if kind == "yes_no":  # the claim's rare words must be there; its verb may be paraphrased ('agree to resume' / 'back on track')
             if self.topic_is_absent(question, read, 0.25):
                 return True

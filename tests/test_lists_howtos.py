@@ -160,3 +160,18 @@ def test_a_call_for_action_is_no_item_of_what_was_done():
     assert len(done_not_urged("What should China do?", ranked)) == 4
     out = compose_list("List the actions China has taken.", ranked, passages, 0.3)
     assert "calls on" not in out and "Unless" not in out and out.count("\n- ") == 1
+
+
+def test_a_question_about_who_is_quoted_is_declined_only_when_no_one_is_or_the_named_document_was_not_found():
+    from qa.extractive import ExtractiveGenerator
+    from tests.conftest import FakeEmbedder
+
+    gen = ExtractiveGenerator(FakeEmbedder())
+    one = [P(ARTICLE, doc="cnn.txt")]
+    ranked = gen.score_sentences("Which experts are quoted in the CNN article?", one)
+    assert not gen.broad_evidence_is_weak("Which experts are quoted in the CNN article?", "list", ranked, one)
+    two = one + [P("The blog post quotes nobody. It argues for solid steps.", doc="blog.txt", i=1)]
+    ranked = gen.score_sentences("Which experts are quoted in the blog post?", two)
+    assert gen.broad_evidence_is_weak("Which experts are quoted in the blog post?", "list", ranked, two)  # the blog post was not found
+    quiet = [P("The blog post quotes nobody. It argues for solid steps.", doc="blog.txt")]
+    assert gen.broad_evidence_is_weak("Which experts are quoted in it?", "list", gen.score_sentences("Which experts are quoted in it?", quiet), quiet)
