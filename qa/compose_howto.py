@@ -30,7 +30,7 @@ def with_code_scores(ranked: Sequence, passages: Sequence[Passage], score_texts:
     leads = []
     for s in ranked[:most]:
         code = code_after(s, passages)
-        if code is not None and code.text.count("\n") < 12:
+        if code is not None and code.text.count("\n") < 12 and s.text[:1].isupper():  # not a fragment (', e.g. git tag ...')
             leads.append((s, code))
     if not leads:
         return list(ranked)
@@ -43,16 +43,15 @@ def with_code_scores(ranked: Sequence, passages: Sequence[Passage], score_texts:
 
 def howto_fit(s, passages: Sequence[Passage]) -> float:
     """How well a sentence opens a how-to: + when code follows it at once ('To create one, use' + a command), a
-    little less when one more sentence of its paragraph comes first; nothing for a sentence whose score was lifted by
-    its code (with_code_scores)."""
-    if getattr(s, "lifted", 0.0) > 0:  # its score counts its code already
-        return 0.0
+    little less when one more sentence of its paragraph comes first; for a sentence whose score its code lifted
+    (with_code_scores), only what the bonus adds beyond the lift."""
     units = units_after_sentence(s, passages, limit=6)
     own = [u for u in units if u.block == 0]
     after = next((u for u in units if u.block > 0), None)
     if after is None or after.kind != "code":
         return 0.0
-    return 0.1 if not own else 0.05 if len(own) == 1 else 0.0
+    fit = 0.1 if not own else 0.05 if len(own) == 1 else 0.0
+    return max(0.0, fit - getattr(s, "lifted", 0.0))  # a score lifted by its code counts the code once: max(own + fit, lifted)
 
 
 def structured_howto(question: str, ranked: Sequence, passages: Sequence[Passage], window: float = 0.15, max_code: int = 3) -> str:

@@ -2,6 +2,8 @@
 that ends the best paragraph and a counted lead-in (qa.compose_structured, qa.compose_list), continuations past
 what a merged passage holds (qa.evidence); every line whole, cited and kept by the verifier."""
 
+from dataclasses import replace
+
 import pytest
 
 from qa.compose_howto import code_after, howto_fit, structured_howto, with_code_scores
@@ -38,6 +40,7 @@ def test_a_lead_in_is_lifted_by_its_command_and_the_howto_quotes_both():
     assert seen == [lead.text + "\nmkdir /usr/local/src/bash/{old,new,dist,bugs}"]
     assert ranked[0].text == lead.text and ranked[0].score == 0.7 and ranked[0].lifted == pytest.approx(0.4) and ranked[1] is first
     assert howto_fit(ranked[0], passages) == 0.0 and howto_fit(lead, passages) == 0.1  # its code counts once
+    assert howto_fit(replace(lead, lifted=0.04), passages) == pytest.approx(0.06)  # own + fit, when more than the lift
     out = structured_howto("How do I create several directories with a common prefix in one command?", ranked, passages)
     final, result = checked(out, passages)
     assert not result.unverified and "```\nmkdir /usr/local/src/bash/{old,new,dist,bugs}\n```" in final
