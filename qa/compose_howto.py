@@ -10,7 +10,8 @@ from qa.compose_structured import Unit, cite, fenced, terms_before, units_after_
 from qa.types import Passage
 
 
-CODE_LEADS_READ = 60  # how far down the ranking sentences leading into code are looked for
+CODE_LEADS_READ = 30  # how far down the ranking sentences leading into code are looked for
+CODE_LINES_READ = 4  # the first lines of the code are read with its lead-in (what it does shows there)
 
 
 def code_after(s, passages: Sequence[Passage]) -> Unit | None:
@@ -35,7 +36,8 @@ def with_code_scores(ranked: Sequence, passages: Sequence[Passage], score_texts:
     if not leads:
         return list(ranked)
     lifted = {}
-    for (s, code), score in zip(leads, score_texts([f"{s.text}\n{code.text}" for s, code in leads])):
+    texts = [s.text + "\n" + "\n".join(code.text.splitlines()[:CODE_LINES_READ]) for s, code in leads]
+    for (s, code), score in zip(leads, score_texts(texts)):
         if score > s.score:
             lifted[id(s)] = replace(s, score=score, lifted=score - s.score)
     return sorted((lifted.get(id(s), s) for s in ranked), key=lambda s: -s.score)
