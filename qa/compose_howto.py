@@ -3,21 +3,57 @@ paragraphs leading into them, each whole and cited (an FAQ's question is answere
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from qa.compose_structured import Unit, cite, fenced, terms_before, units_after_sentence, with_terms
 from qa.types import Passage
 
 
+CODE_LEADS_READ = 30  # how far down the ranking sentences leading into code are looked for
+CODE_LINES_READ = 4  # the first lines of the code are read with its lead-in (what it does shows there)
+
+
+def code_after(s, passages: Sequence[Passage]) -> Unit | None:
+    """The code block a sentence leads into ('This construct is typically used as shorthand ...:' + 'mkdir
+    /usr/local/src/bash/{old,new,dist,bugs}'): the block right after it when the sentence ends its paragraph; else None."""
+    units = units_after_sentence(s, passages, limit=2)
+    if units and units[0].block > 0 and units[0].kind == "code":
+        return units[0]
+    return None
+
+
+def with_code_scores(ranked: Sequence, passages: Sequence[Passage], score_texts: Callable[[list[str]], list[float]],
+                     most: int = CODE_LEADS_READ) -> list:
+    """The sentences again, best first, each that leads into code scored as well as it and its code answer
+    together (``score_texts`` scores texts against the question as sentences are scored): a how-to's answer is often
+    a plain lead-in ('An alternate form of the for command is also supported:') whose command says what was asked."""
+    leads = []
+    for s in ranked[:most]:
+        code = code_after(s, passages)
+        if code is not None and code.text.count("\n") < 12 and s.text[:1].isupper():  # not a fragment (', e.g. git tag ...')
+            leads.append((s, code))
+    if not leads:
+        return list(ranked)
+    lifted = {}
+    texts = [s.text + "\n" + "\n".join(code.text.splitlines()[:CODE_LINES_READ]) for s, code in leads]
+    for (s, code), score in zip(leads, score_texts(texts)):
+        if score > s.score:
+            lifted[id(s)] = replace(s, score=score, lifted=score - s.score)
+    return sorted((lifted.get(id(s), s) for s in ranked), key=lambda s: -s.score)
+
+
 def howto_fit(s, passages: Sequence[Passage]) -> float:
     """How well a sentence opens a how-to: + when code follows it at once ('To create one, use' + a command), a
-    little less when one more sentence of its paragraph comes first."""
+    little less when one more sentence of its paragraph comes first; for a sentence whose score its code lifted
+    (with_code_scores), only what the bonus adds beyond the lift."""
     units = units_after_sentence(s, passages, limit=6)
     own = [u for u in units if u.block == 0]
     after = next((u for u in units if u.block > 0), None)
     if after is None or after.kind != "code":
         return 0.0
-    return 0.1 if not own else 0.05 if len(own) == 1 else 0.0
+    fit = 0.1 if not own else 0.05 if len(own) == 1 else 0.0
+    return max(0.0, fit - getattr(s, "lifted", 0.0))  # a score lifted by its code counts the code once: max(own + fit, lifted)
 
 
 def structured_howto(question: str, ranked: Sequence, passages: Sequence[Passage], window: float = 0.15, max_code: int = 3) -> str:

@@ -7,12 +7,30 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.compose_structured import (Unit, announced, announces, cite, definitions, fenced, is_command, is_fragment, label, leads_in,
+from qa.compose_structured import (Unit, announced, announced_count, announces, cite, paragraph_lead_in, definitions, fenced, is_command, is_fragment, label, leads_in,
                                    units_after, units_after_sentence)
+from qa.compose_people import asks_for_speakers, quoted_people
 from qa.types import Passage
 
 MAX_ITEMS = 16
+#: 'the actions China has taken', 'which countries did Trump put tariffs on': what was done, not what should be
+_ASKS_DONE = re.compile(r"\b(has|have|had)\s+(\w+\s+)?(taken|done|made|introduced|announced|adopted|implemented|imposed|put|placed|passed)\b"
+                        r"|\b(did|took)\b", re.I)
+_EXHORTS = re.compile(r"\b(calls? on|called on|urges?|urged|must|should|ought to|needs? to|unless)\b", re.I)
 MIN_DEFINITION_SCORE = 0.45  # the best entry of a definition list must answer this well (as a look-up's sentence must)
+
+
+def asks_what_was_done(question: str) -> bool:
+    """Does a list question ask what was done ('List the actions China has taken ...') rather than what should be?"""
+    return bool(_ASKS_DONE.search(question)) and not _EXHORTS.search(question) and not re.search(r"\b(recommend|advise|propose|suggest)", question, re.I)
+
+
+def done_not_urged(question: str, ranked: Sequence) -> list:
+    """The sentences that may be items of a list of what was done: a call for action ('The U.S. calls on China to take
+    decisive steps', 'unless China takes solid steps') is none; all of them when the question asks for something else."""
+    if not asks_what_was_done(question):
+        return list(ranked)
+    return [s for s in ranked if not _EXHORTS.search(s.text)] or list(ranked)
 
 
 def top_level(entries: list) -> list:
@@ -35,6 +53,8 @@ def lead_in_items(s, passages: Sequence[Passage], max_items: int = MAX_ITEMS) ->
     after it ('until', 'while', 'for'; a note may come first), else the blocks of the list it announces (see
     announced)."""
     units = units_after_sentence(s, passages)
+    heading = next((i for i, u in enumerate(units) if u.kind == "heading"), len(units))
+    units = units[:heading]  # the list ends with its section ('OPTIONS' starts another)
     if not units or units[0].kind == "code":  # 'using ours merge strategy:' + a command: an example, not a list
         return []
     first_blocks = sorted({u.block for u in units})[:2]
@@ -103,18 +123,25 @@ def definition_items(question: str, ranked: Sequence, passages: Sequence[Passage
 def structured_list(question: str, ranked: Sequence, passages: Sequence[Passage], floor: float) -> str:
     """A list from the documents' structure, or '' when they give none: the items after a lead-in sentence among
     the best ('the following are disallowed:'), or the entries of a definition list whose descriptions answer."""
+    if asks_for_speakers(question):  # 'Which experts are quoted ...?': the people whose words are given
+        people = quoted_people(ranked, passages)
+        if people:
+            return "\n".join(people)
     best = ranked[0].score
     for s in ranked[:12]:  # the best few that lead in, or a little further one that says 'the following ...:' outright
         if s.score < best - 0.2 or s.score < floor:
             break
         if is_command(s.text):  # 'git grep --all-match -e NODE' ends without a stop but leads into nothing
             continue
-        if (leads_in(s.text) and s.score >= best - 0.12) or announces(s.text):
-            items = lead_in_items(s, passages)
-            if len([i for i in items if i.startswith("- ")]) >= 2:
-                if len(items) < 4:  # a short list may run past what was read
-                    same = [r for r in ranked if passages[r.passage - 1].doc_id == passages[s.passage - 1].doc_id]
-                    items += extra_items(items, same, passages, best - 0.2)
-                return "\n".join([cite(s.text, s.passage)] + items)
+        if not ((leads_in(s.text) and s.score >= best - 0.12) or announces(s.text)):
+            s = paragraph_lead_in(s, passages)  # 'This form resets ... The <mode> must be one of the following:'
+            if s is None:
+                continue
+        items = lead_in_items(s, passages)
+        if len([i for i in items if i.startswith("- ")]) >= 2:
+            if len(items) < 4 and not announced_count(s.text):  # a short list may run past what was read
+                same = [r for r in ranked if passages[r.passage - 1].doc_id == passages[s.passage - 1].doc_id]
+                items += extra_items(items, same, passages, best - 0.2)
+            return "\n".join([cite(s.text, s.passage)] + items)
     entries = definition_items(question, ranked, passages, max(floor, best - 0.2))
     return "\n".join(entries) if len(entries) >= 3 else ""

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.chunking import sentence_spans
 from qa.citations import place_marks
 from qa.types import Passage
 
 _LEAD_IN = re.compile(r"(:\s*$)|\b(the following|as follows|a number of ways|several ways|include:?\s*$)", re.I)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+#: 'grouped into four categories', 'comes in three forms': a sentence that says how many kinds follow
+_COUNTED = re.compile(r"\b(?:into|in|of|are|has|have)\s+(two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:main\s+|broad\s+|basic\s+|different\s+)?"
+                      r"(categories|groups|kinds|types|classes|forms|modes|roles|stages|phases)\b", re.I)
 _BACK_REFERENCE = re.compile(r"^(these|this|those|such|the above|all of (these|them)|note|see also|in addition|otherwise)\b", re.I)
 _CODE_START = re.compile(r"^(\$|#|>>>|%)\s|^[a-z][\w.-]*\s+(?:-{1,2}\w|[<\[{($/~.\"'=|;&])|^[\w.-]+\[.*\]=|^\w+\s*\(\)\s*\{|"
                          r"^(git|pip|python3?|sudo|cd|ls|mkdir|echo|export|declare|source|make|cat|cp|mv|rm)\s")
@@ -94,8 +98,19 @@ def looks_like_term(block: str) -> bool:
 
 
 def announces(text: str) -> bool:
-    """Does a sentence say outright that a list follows ('the following', 'as follows', a colon at its end)?"""
-    return bool(_LEAD_IN.search(text.strip()))
+    """Does a sentence say outright that a list follows ('the following', 'as follows', a colon at its end, 'are
+    grouped into four categories')?"""
+    return bool(_LEAD_IN.search(text.strip())) or announced_count(text) > 0
+
+
+def announced_count(text: str) -> int:
+    """How many items a sentence says follow ('Git users can broadly be grouped into four categories ...' -> 4), 0
+    when it names no count."""
+    m = _COUNTED.search(text)
+    if not m:
+        return 0
+    word = m.group(1).lower()
+    return int(word) if word.isdigit() else _COUNT_WORDS[word]
 
 
 def is_command(text: str) -> bool:
@@ -107,7 +122,7 @@ def is_command(text: str) -> bool:
 def leads_in(text: str) -> bool:
     """Does a sentence announce what follows ('the following are disallowed:', 'as follows', 'is created using')?"""
     t = text.strip()
-    return bool(_LEAD_IN.search(t)) or not _SENTENCE_END.search(t) and len(t.split()) > 3 and t[-1:].isalnum() and " " in t
+    return bool(_LEAD_IN.search(t)) or announced_count(t) > 0 or not _SENTENCE_END.search(t) and len(t.split()) > 3 and t[-1:].isalnum() and " " in t
 
 
 def units_after(passages: Sequence[Passage], n: int, offset: int, limit: int = 40, mid_paragraph: bool = True, lead: str = "") -> list[Unit]:
@@ -242,9 +257,23 @@ def announced(s, passages: Sequence[Passage], limit: int = 40) -> list[Unit]:
     ('These restrictions are enforced ...'), a definition-list term or a question begins; the rest of its own
     paragraph first ('There are a number of ways to refer to a job. Job number n may be ...')."""
     units = units_after_sentence(s, passages, limit)
+    count = announced_count(s.text)  # 'grouped into four categories': four items, one paragraph each
     out: list[Unit] = []
     for u in units:
         if u.kind in ("term", "question", "heading") or (u.kind == "sentence" and _BACK_REFERENCE.match(u.text) and out):
             break
+        if count and len({v.block for v in out} | {u.block}) > count:
+            break
         out.append(u)
     return out
+
+
+def paragraph_lead_in(s, passages: Sequence[Passage]):
+    """The sentence that ends a scored sentence's paragraph when it announces a list with a colon ('This form resets
+    the current branch head ... The <mode> must be one of the following:'), as a scored sentence of the same score;
+    None otherwise."""
+    own = [u for u in units_after_sentence(s, passages, limit=12) if u.block == 0]
+    if not own or not own[-1].block_end or not own[-1].text.rstrip().endswith(":") or not announces(own[-1].text):
+        return None
+    last = own[-1]
+    return replace(s, passage=last.passage, start=last.start, end=last.end, text=last.text)

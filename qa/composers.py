@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from qa.citations import place_marks
 from qa.compose_howto import structured_howto
-from qa.compose_list import structured_list
+from qa.compose_list import done_not_urged, structured_list
 from qa.compose_structured import is_command
 from qa.lexical import STOPWORDS, stems
 from qa.types import Passage
@@ -62,7 +62,7 @@ def compose_list(question: str, ranked: Sequence, passages: Sequence[Passage], f
     structured = structured_list(question, ranked, passages, floor)
     if structured:
         return structured
-    prose = [s for s in ranked if not is_command(s.text)] or list(ranked)  # a synopsis line is no item of a list
+    prose = [s for s in done_not_urged(question, ranked) if not is_command(s.text)] or list(ranked)  # a synopsis line is no item of a list
     items = distinct(prose, limit, max(floor, prose[0].score - 0.2))
     items = paragraph_items(distinct(prose, 2, max(floor, prose[0].score - 0.3)), prose, passages) or items
     return "\n".join(bullet(s.text, s.passage) for s in items)
@@ -113,23 +113,29 @@ def centroid(vectors: Sequence[Sequence[float]]) -> list[float]:
 
 
 def compose_overview(ranked: Sequence, passages: Sequence[Passage], vectors: dict, documents: int = 6) -> str:
-    """An overview of several documents: the most central sentence of each (prose, not a command), labelled with its
-    title; what every title shares ('Bash Reference Manual: ') and section numbers ('9.3') are left out of labels."""
+    """An overview of several documents: the most central sentence of each (prose, not a command; its first two
+    sentences a little favoured), labelled with its title; what every title shares ('Bash Reference Manual: ') and section numbers ('9.3') are left out of labels."""
     by_doc: dict[str, list] = {}
     for s in ranked:
-        if not is_command(s.text):
+        if not is_command(s.text) and _bare(s.text) != _bare(passages[s.passage - 1].title):  # the headline again is no point
             by_doc.setdefault(passages[s.passage - 1].doc_id, []).append(s)
     titles = {p.doc_id: p.title for p in passages}
     shared = _shared_title_prefix(list(titles.values()))
     lines = []
     for doc, sentences in list(by_doc.items())[:documents]:
         middle = centroid([vectors[id(s)] for s in sentences])
-        best = max(sentences, key=lambda s: _dot(vectors[id(s)], middle))
+        opening = {id(s): bonus for s, bonus in zip(sorted(sentences, key=lambda s: (passages[s.passage - 1].start, s.start)), (0.08, 0.04))}
+        best = max(sentences, key=lambda s: _dot(vectors[id(s)], middle) + opening.get(id(s), 0.0))  # a document's opening says what it is about
         title = passages[best.passage - 1].title[len(shared):]
         title = re.sub(r"(?<!\S)\d+(\.\d+)+\.?\s+", "", title)  # '9.3 History Expansion': a section number is no claim
         title = title.replace("“", "'").replace("”", "'")
         lines.append((best.passage, f"- In “{title}”: {cite(best.text, best.passage)}"))
     return "\n".join(line for _, line in sorted(lines))
+
+
+def _bare(text: str) -> str:
+    """Words only, lower case: a headline repeated as a sentence ('... the United States.') is its title."""
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def _shared_title_prefix(titles: list[str]) -> str:

@@ -231,13 +231,18 @@ def with_continuations(passages: list[Passage], best: int, document_passages: Ca
             after = [c for c in chunks if c.start > at.start]
             if not after or after[0].start > at.end + 2:
                 break
-            if after[0].chunk_id not in have:
+            if after[0].chunk_id not in have and not covered(after[0], passages):  # a merged passage may hold it already
                 nxt = after[0].model_copy(update={"score": p.score * 0.9})
                 have.add(nxt.chunk_id)
                 added.append(nxt)
                 break
             at = after[0]
     return passages + added
+
+
+def covered(chunk: Passage, passages: Sequence[Passage]) -> bool:
+    """Does a passage read hold the whole chunk (the retriever may merge neighbouring chunks into one passage)?"""
+    return any(p.doc_id == chunk.doc_id and p.start <= chunk.start and chunk.end <= p.end for p in passages)
 
 
 def best_per_source(passages: Sequence[Passage], per_source: int, max_sources: int = 4) -> list[Passage]:

@@ -20,6 +20,9 @@ from qa.composers import (centroid, compose_comparison, compose_overview, compos
                           compose_summary, compose_yes_no)
 from qa.compose_reasoning import compose_documents, compose_parts, compose_sides, names_what_is_read
 from qa.compose_reasoning import compose_opinion as compose_source_opinion
+from qa.compose_howto import with_code_scores
+from qa.compose_people import asks_for_speakers, quoted_people
+from qa.evidence import MAX_LEAD_DOCUMENTS
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
 from qa.question_parts import compared_things, question_parts, without_document_names
@@ -53,6 +56,7 @@ class ScoredSentence:
     dense: float = 0.0  # closeness in meaning to the question alone
     vector: list[float] | None = None  # the sentence's embedding (summaries pick diverse points with it)
     context: str = ""  # the question this sentence answers when it follows one in its passage (a FAQ), else ''
+    lifted: float = 0.0  # how much the code it leads into added to its score (a how-to's lead-in, qa.compose_howto)
 
 
 def answer_type_fit(question: str, sentence: str) -> float:
@@ -141,6 +145,15 @@ class ExtractiveGenerator(Generator):
                        + period_fit(question, s.text))
         return sorted(found, key=lambda s: -s.score)
 
+    def score_texts(self, question: str, texts: Sequence[str]) -> list[float]:
+        """Texts scored against the question as sentences are (meaning, the question's words, the kind of answer)."""
+        if not texts:
+            return []
+        vectors = self.embedder.embed_batch([question, *texts])
+        q_stems = stems(question)
+        return [0.5 * sum(a * b for a, b in zip(vectors[0], v)) + 0.5 * term_overlap(q_stems, t, self.term_weight)
+                + answer_type_fit(question, t) + period_fit(question, t) for t, v in zip(texts, vectors[1:])]
+
     def evidence_is_weak(self, question: str, best: ScoredSentence, passages: Sequence[Passage]) -> bool:
         """Decline when the best sentence scores low, when its passage holds none of the figures the question names
         (a year, an amount), or too little of the question's rarer words (a name, a place, a thing)."""
@@ -176,6 +189,10 @@ class ExtractiveGenerator(Generator):
             return True  # 'How does bash's job control compare with zsh's?': zsh is in nothing read
         if kind == "summary":  # of a named document or of everything: there is always something to summarise
             return kind_scope == "topic" and best.score < self.min_score - 0.25
+        if kind == "list" and asks_for_speakers(question):  # 'Which experts are quoted ...?': the quoting sentences share no words with it
+            if names_a_document(question) and len({p.doc_id for p in passages}) > 1:
+                return True  # 'quoted in the blog post', and no one document was found to be it: others' quotes do not answer
+            return not quoted_people(ranked, passages)
         if kind == "yes_no":  # the claim's rare words must be there; its verb may be paraphrased ('agree to resume' / 'back on track')
             if self.topic_is_absent(question, read, 0.25):
                 return True
@@ -218,6 +235,8 @@ class ExtractiveGenerator(Generator):
             ranked = self.score_sentences(summary_topic(question) if kind.scope != "everything" else question, passages)
         else:
             ranked = self.score_sentences(question, passages)
+        if kind.kind == "howto" and ranked:  # a lead-in is scored with the command it leads into
+            ranked = with_code_scores(ranked, passages, lambda texts: self.score_texts(question, texts))
         if not ranked:
             return Draft(text="", declined=True)
         if kind.kind in BROAD_KINDS or kind.kind == "multi_step" and question_parts(question):  # answered from several passages: declined only when they hold nothing on it
@@ -269,7 +288,7 @@ class ExtractiveGenerator(Generator):
             ranked = [s for s in ranked if s.text.strip() not in passages[s.passage - 1].title]  # the headline is no point
             vectors = {id(s): s.vector for s in ranked}
             if kind.scope == "everything" and len({p.doc_id for p in passages}) > 1:
-                return compose_overview(ranked, passages, vectors)
+                return compose_overview(ranked, passages, vectors, documents=MAX_LEAD_DOCUMENTS)  # one point for each document read
             if kind.scope in ("document", "topic") and len({p.doc_id for p in passages}) == 1 and len(passages) >= 2:  # one document, read whole
                 focus = summary_focus(question, kind.document_hint) if kind.scope == "document" else summary_topic(question)
                 if kind.scope == "document" and focus:  # 'the FAQ's advice about credentials': what answers the focus, across the document
