@@ -10,7 +10,7 @@ against each of them (the sentences, best first, for one part or side) before ca
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from qa.citations import place_marks
 from qa.composers import figure_text, new_figures
@@ -68,10 +68,45 @@ def term_before(s, passages: Sequence[Passage]) -> str:
     return line if 0 < len(line) <= 80 and not re.search(r"[.!?:]$", line) and not heading else ""
 
 
+def opens_paragraph(s, passages: Sequence[Passage]) -> bool:
+    """Is the sentence the first of its paragraph (nothing but blank space between the paragraph break and it)?"""
+    p = passages[s.passage - 1]
+    before = p.text[: max(0, s.start - p.start)]
+    cut = before.rfind("\n\n")
+    return cut >= 0 and not before[cut:].strip() or cut < 0 and not before.strip()
+
+
+def term_names(term: str, side: Side) -> bool:
+    """Does a manual's term define this side: it begins with the side's name ('git reset [<mode>] [<commit>]' for git
+    reset) or its first word is the side's own word ('apply [--index] [<stash>]' for git stash apply, 'while
+    test-commands; do ...' for while loops)?  'revert.reference' (a setting) defines nothing of git revert."""
+    t = term.strip().lower()
+    label = side.label.lower()
+    if t == label or t.startswith(label + " "):
+        return True
+    first = t.split()[0] if t.split() else ""
+    return any(first == w.lower() for w in side.tokens)
+
+
+def defines(s, side: Side, passages: Sequence[Passage]) -> bool:
+    """Is the sentence a manual's definition of the side: the first of the paragraph under a term naming it (not an
+    example's: 'git revert HEAD~3' under EXAMPLES shows a use, it defines nothing)?"""
+    if not side.distinct or re.search(r"\bexamples?\b", passages[s.passage - 1].heading.rsplit(" › ", 1)[-1], re.I):
+        return False
+    term = term_before(s, passages)
+    continues = s.text.lstrip()[:1].islower()  # 'git reset --option target' / 'to reset the HEAD ...': a command shown inside a sentence
+    return bool(term) and not continues and term_names(term, side) and opens_paragraph(s, passages)
+
+
 def _answers(ranked: Sequence) -> list:
     """The sentences that can answer (pointers, lead-ins and synopsis lines left out, unless nothing else is there)."""
     kept = [s for s in ranked if not _useless(s.text)]
     return kept or list(ranked)
+
+
+DEFINITION = 1.0  # a manual's definition of the thing (the first sentence under its term) comes before any other sentence
+JUDGED = 5  # the best sentences of each thing that the judge reads (each pair costs ~20-40 ms on 2 cores)
+JUDGE_WEIGHT = 0.04  # fit gained per cross-encoder logit (within -8..8): the judge orders sentences of about equal fit
 
 
 def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]) -> float:
@@ -85,6 +120,8 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
     p = passages[s.passage - 1]
     if side.words & set(stems(p.title)):  # the thing's own page ('git-revert(1) Manual Page'), its description most
         fit += 0.1 + (0.2 if _DESCRIPTION.search(p.heading.rsplit(" › ", 1)[-1]) else 0.0)
+    if defines(s, side, passages) or any(defines(s, o, passages) for o in others):
+        return fit + (DEFINITION if defines(s, side, passages) else -0.4)  # its definition ('apply [<stash>]' / 'Like pop, but ...')
     term = term_before(s, passages).split()
     if term and (side.named_in(term[0]) or any(o.distinct and o.named_in(term[0]) for o in others)):
         return fit + (0.3 if side.named_in(term[0]) else -0.3)  # defined under a term: the term says whose sentence it is
@@ -93,43 +130,102 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
     return fit - 0.15 - (0.1 if any(o.distinct and o.named_in(s.text) for o in others) else 0.0)
 
 
-def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: Sequence[Passage], floor: float, per_side: int = 2) -> str | None:
+Judge = Callable[[str, Sequence[str]], Sequence[float]]  # (question, sentences) -> how well each answers it (cross-encoder logits)
+BOTH_ANSWERS = 3.0  # a cross-encoder logit from which a sentence naming both things answers the comparison
+
+
+def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: Sequence[Passage], floor: float, per_side: int = 2,
+                  question: str = "", judge: Judge | None = None) -> str | None:
     """The things side by side: a sentence that states the difference (naming both) first when there is one, then
-    each thing's best sentence under its name ('- “fetch”: A fetch stores ... [1].').  None (decline) when one thing
-    is in nothing read: a comparison with something the documents never mention is not answerable."""
+    each thing's best sentence under its name ('- “fetch”: A fetch stores ... [1].'), its definition in a manual
+    first ('apply [<stash>]' / 'Like pop, but do not remove the state ...'); a sentence is said once.  ``judge``
+    (the cross-encoder) tells whether a sentence naming both answers ``question``.  None (decline) when one thing is
+    in nothing read: a comparison with something the documents never mention is not answerable."""
     sentences = [s.text for group in scored for s in group] + [p.title for p in passages]
     if any(side.distinct and not any(side.covered_by(t) for t in sentences) for side in sides):
         return None  # one of the things is in nothing read (or only its name is, never with what is asked of it)
     fits = []
     for i, side in enumerate(sides):
         others = [o for j, o in enumerate(sides) if j != i]
-        fits.append({(s.passage, s.start): (_side_fit(s, side, others, passages), s) for s in _answers(scored[i]) if s.score >= floor - 0.1})
-    lines, used = [], set()
-    both = [key for key in fits[0] if all(key in f for f in fits[1:]) and not _useless(fits[0][key][1].text) and all(side.distinct and side.named_in(fits[0][key][1].text) for side in sides)]
-    if both:
-        key = max(both, key=lambda k: min(f[k][0] for f in fits))
-        if all(f[key][0] >= max(v[0] for v in f.values()) - 0.2 for f in fits):
-            s = fits[0][key][1]
-            lines.append(cite(s.text, s.passage))
-            used.add(key)
-    lead_doc = passages[next(iter(used))[0] - 1].doc_id if used else None
+        fits.append({(s.passage, s.start): (_side_fit(s, side, others, passages), s) for s in _answers(scored[i])
+                     if s.score >= floor - 0.1 or defines(s, side, passages)})  # a definition, however it is worded
+    lines, used, said = [], set(), set()
+    lead = _both_sides(sides, fits, question, judge)
+    if lead is not None:
+        s = fits[0][lead][1]
+        lines.append(cite(s.text, s.passage))
+        used.add(lead)
+        said.add(_plain(s.text))
+    lead_doc = passages[lead[0] - 1].doc_id if lead else None
     for side, fit in zip(sides, fits):
         bonus = {k: 0.1 if lead_doc and passages[k[0] - 1].doc_id == lead_doc else 0.0 for k in fit}  # one source's account, where it has one
-        ranked = sorted((((v[0] + bonus[k], v[1]), k) for k, v in fit.items() if k not in used), key=lambda x: -x[0][0])
+        ranked = sorted((((v[0] + bonus[k], v[1]), k) for k, v in fit.items() if k not in used and _plain(v[1].text) not in said), key=lambda x: -x[0][0])
         if not ranked:
             continue
+        if judge is not None:
+            ranked = _judged(side, ranked, passages, judge)
         (best_fit, best), key = ranked[0]
         group = [best]
         used.add(key)
+        said.add(_plain(best.text))
         home = passages[best.passage - 1].doc_id
         for (f, s), k in ranked[1:per_side * 3]:  # a second point when nearly as good, about this side, new, and from the same document
             if (len(group) < per_side and f >= best_fit - 0.08 and side.named_in(s.text) and passages[s.passage - 1].doc_id == home
-                    and all(_overlap(s.text, g.text) < 0.5 for g in group)):
+                    and _plain(s.text) not in said and all(_overlap(s.text, g.text) < 0.5 for g in group)):
                 group.append(s)
                 used.add(k)
+                said.add(_plain(s.text))
         label = side.label.replace("“", "'").replace("”", "'")
         lines.append(f"- “{label}”: " + " ".join(cite(s.text, s.passage) for s in sorted(group, key=lambda s: (s.passage, s.start))))
     return "\n".join(lines)
+
+
+def _judged(side: Side, ranked: list, passages: Sequence[Passage], judge: Judge) -> list:
+    """The best few sentences for a thing reordered by fit plus what the judge says of each (read under its term,
+    'git reset [<mode>] [<commit>]: This form resets ...') as an answer to the thing's query; the rest after them."""
+    head, seen = [], set()
+    for item in ranked:
+        if _plain(item[0][1].text) not in seen and len(head) < JUDGED:
+            seen.add(_plain(item[0][1].text))
+            head.append(item)
+    texts = [f"{term}: {s.text}" if (term := term_before(s, passages)) else s.text for (_, s), _ in head]
+    logits = judge(side.query, texts)
+    head = [((f + JUDGE_WEIGHT * max(-8.0, min(8.0, x)), s), k) for ((f, s), k), x in zip(head, logits)]
+    keys = {k for _, k in head}
+    return sorted(head, key=lambda x: -x[0][0]) + [item for item in ranked if item[1] not in keys]
+
+
+def cross_encoder_judge() -> Judge | None:
+    """The cross-encoder's logits (qa.reranking) as a judge of sentences; None when its model is not installed."""
+    try:
+        from qa.reranking import get_cross_encoder
+
+        return get_cross_encoder().logits
+    except Exception:  # noqa: BLE001 - no model parts: the word rules decide alone
+        return None
+
+
+def _both_sides(sides: Sequence[Side], fits: Sequence[dict], question: str, judge: Judge | None):
+    """The key of a sentence naming every thing compared that states the difference: nearly each thing's best by
+    fit, or (with a judge) one the cross-encoder finds answers the question ('For almost every purpose, shell
+    functions are preferred over aliases.'); None when there is none."""
+    both = [key for key in fits[0] if all(key in f for f in fits[1:]) and not _useless(fits[0][key][1].text)
+            and all(side.distinct and side.named_in(fits[0][key][1].text) for side in sides)]
+    if not both:
+        return None
+    key = max(both, key=lambda k: min(f[k][0] for f in fits))
+    if all(f[key][0] >= max(v[0] for v in f.values()) - 0.2 for f in fits):
+        return key
+    if judge is None or not question:
+        return None
+    unique = list({_plain(fits[0][k][1].text): k for k in both}.values())[:6]
+    logits = judge(question, [fits[0][k][1].text for k in unique])
+    best = max(range(len(unique)), key=lambda i: logits[i])
+    return unique[best] if logits[best] >= BOTH_ANSWERS else None
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence], floor: float, passages: Sequence[Passage] = ()) -> str:

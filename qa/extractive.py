@@ -18,7 +18,7 @@ from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date,
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step,
                           compose_summary, compose_yes_no)
-from qa.compose_reasoning import compose_documents, compose_parts, compose_sides, names_what_is_read
+from qa.compose_reasoning import compose_documents, compose_parts, compose_sides, cross_encoder_judge, names_what_is_read
 from qa.compose_reasoning import compose_opinion as compose_source_opinion
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
@@ -292,7 +292,7 @@ class ExtractiveGenerator(Generator):
                 return compose_documents(ranked, passages, views=bool(re.search(r"\b(see|view|think|say|argue|stance|position|responsib)", question, re.I)))
             sides = compared_things(question) if len(kind.document_hints) < 2 else []
             if sides:  # two things named: each under its name, from the sentences that best answer for it
-                return compose_sides(sides, self.rescore([s.query for s in sides], ranked), passages, floor)
+                return compose_sides(sides, self.rescore([s.query for s in sides], ranked), passages, floor, question=question, judge=cross_encoder_judge())
             return compose_comparison(ranked, passages, floor)
         if kind.kind == "multi_step":
             parts = question_parts(question)
