@@ -25,7 +25,7 @@ _VIEWS = re.compile(r"\b(views?|opinions?|positions?|stances?|approach(es)?|resp
 _MONTHS = {m[:3].lower(): m for m in ("January February March April May June July August September October November December").split()}
 
 
-_ANAPHORA = re.compile(r"^\s*(it|this|these|those|that|they|such|here)\b|\b(this|that|these|those|such) (code|codes|option|options|command|commands|value|values|variable|mode|file|files|case|cases|locations?|ways?|steps?)\b", re.I)
+_ANAPHORA = re.compile(r"^\s*(it|this|these|those|that|they|such|here|as (?:noted|mentioned|described|explained|shown) (?:above|before|earlier))\b|\b(this|that|these|those|such) (code|codes|option|options|command|commands|value|values|variable|mode|file|files|case|cases|locations?|ways?|steps?)\b", re.I)
 
 
 def with_antecedent(chosen: Sequence, ranked: Sequence) -> list:
@@ -68,6 +68,16 @@ def term_before(s, passages: Sequence[Passage]) -> str:
     return line if 0 < len(line) <= 80 and not re.search(r"[.!?:]$", line) and not heading else ""
 
 
+def negates_side(text: str, side: Side) -> bool:
+    """Does the text speak of the opposite of a word naming the side, and never of the word itself ('a
+    non-interactive shell', 'a shell that is not a login shell' for interactive login shells)?"""
+    plain = re.sub(r"\bnot (?:a|an) ([\w-]+)", r"non-\1", text, flags=re.I)
+    for word in side.label.split():
+        if len(word) > 3 and word.isalpha() and re.search(rf"\bnon-?{word}", plain, re.I) and not re.search(rf"(?<!non-)(?<!non)\b{word}", plain, re.I):
+            return True
+    return False
+
+
 def opens_paragraph(s, passages: Sequence[Passage]) -> bool:
     """Is the sentence the first of its paragraph (nothing but blank space between the paragraph break and it)?"""
     p = passages[s.passage - 1]
@@ -82,10 +92,16 @@ def term_names(term: str, side: Side) -> bool:
     test-commands; do ...' for while loops)?  'revert.reference' (a setting) defines nothing of git revert."""
     t = term.strip().lower()
     label = side.label.lower()
-    if t == label or t.startswith(label + " "):
+    if t == label or t.startswith(label + " ") and _synopsis(t[len(label):]):
         return True
-    first = t.split()[0] if t.split() else ""
-    return any(first == w.lower() for w in side.tokens)
+    first, _, rest = t.partition(" ")
+    return any(first == w.lower() for w in side.tokens) and _synopsis(rest)
+
+
+def _synopsis(rest: str) -> bool:
+    """Is what follows a command's name in a term its synopsis ('[--index] [<stash>]', 'test-commands; do ...'), not
+    more words of a name ('merge backend', 'merge strategies')?"""
+    return not rest.strip() or bool(re.search(r"[\[\]<>|;{}=]|(?<!\w)-|\w-\w", rest))
 
 
 def defines(s, side: Side, passages: Sequence[Passage]) -> bool:
@@ -95,7 +111,15 @@ def defines(s, side: Side, passages: Sequence[Passage]) -> bool:
         return False
     term = term_before(s, passages)
     continues = s.text.lstrip()[:1].islower()  # 'git reset --option target' / 'to reset the HEAD ...': a command shown inside a sentence
-    return bool(term) and not continues and term_names(term, side) and opens_paragraph(s, passages)
+    return bool(term) and not continues and (term_names(term, side) or heads(term, side)) and opens_paragraph(s, passages)
+
+
+def heads(term: str, side: Side) -> bool:
+    """Is a heading or term about the side: it holds every word of the side's name, and not their opposite ('Invoked as an
+    interactive login shell, or with --login' for login interactive shells, not 'Invoked as an interactive non-login shell')?"""
+    words = set(stems(side.label))
+    prose = not re.search(r"[\[\]<>$|;{}]", term)  # a heading in words, not a command line ('$ git bisect reset <commit>')
+    return prose and len(words) >= 2 and words <= set(stems(term)) and not negates_side(term, side)
 
 
 def _answers(ranked: Sequence) -> list:
@@ -113,6 +137,7 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
     """How well a sentence speaks of this side: its score for the side's query, more when it names the side (or is
     defined under a term naming it), less when it speaks of another side only, much less when it cannot answer."""
     fit = s.score - (0.3 if _useless(s.text) else 0.0) - (0.1 if _ANAPHORA.search(s.text) else 0.0)  # 'Setting this variable ...': about what?
+    fit -= 0.2 if negates_side(s.text, side) else 0.0  # 'if a non-interactive shell is invoked ...' is no interactive shell
     if _VIEWS.search(side.query) and _OPINION_CUES.search(s.text):  # 'China's views of X': what China says, argues, blames
         fit += 0.08
     if not side.distinct:
@@ -131,7 +156,7 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
 
 
 Judge = Callable[[str, Sequence[str]], Sequence[float]]  # (question, sentences) -> how well each answers it (cross-encoder logits)
-BOTH_ANSWERS = 3.0  # a cross-encoder logit from which a sentence naming both things answers the comparison
+BOTH_ANSWERS = 6.0  # a cross-encoder logit from which a sentence naming both things answers the comparison
 
 
 def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: Sequence[Passage], floor: float, per_side: int = 2,
@@ -164,6 +189,10 @@ def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: S
             continue
         if judge is not None:
             ranked = _judged(side, ranked, passages, judge)
+        if lead is not None:  # the difference is stated: a thing's own line only with a sentence that names it
+            ranked = [item for item in ranked if side.named_in(item[0][1].text) or defines(item[0][1], side, passages)]
+            if not ranked:
+                continue
         (best_fit, best), key = ranked[0]
         group = [best]
         used.add(key)
