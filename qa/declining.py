@@ -29,7 +29,8 @@ FRAME_WORDS = frozenset(stems(
     "summarize summarise summary overview outline give list name names document documents article articles piece opinion "
     "blog post faq manual section page chapter guide tutorial compare compared comparison differ differs difference differences "
     "recommend recommends suggest suggests advise advises think thinks say says said mention mentions happen happens mean means "
-    "way ways role available offer offers support supports describe describes explain explains example examples"))
+    "way ways role available offer offers support supports describe describes explain explains example examples "
+    "approach approaches stance stances attitude attitudes"))
 _WHY = re.compile(r"^\s*(why|for what reason|what (caused|causes|led to|is the reason|was the reason))\b", re.I)
 _NUMBER_WORDS = frozenset(stems("one two three four five six seven eight nine ten first second third several"))
 #: Prepositions a stemmer keeps: rare in a collection, they name no topic ('inside double quotes' / 'within double quotes').
