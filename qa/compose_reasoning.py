@@ -28,12 +28,13 @@ _MONTHS = {m[:3].lower(): m for m in ("January February March April May June Jul
 _ANAPHORA = re.compile(r"^\s*(it|this|these|those|that|they|such|here|as (?:noted|mentioned|described|explained|shown) (?:above|before|earlier))\b|\b(this|that|these|those|such) (code|codes|option|options|command|commands|value|values|variable|mode|file|files|case|cases|locations?|ways?|steps?)\b", re.I)
 
 
-def with_antecedent(chosen: Sequence, ranked: Sequence) -> list:
+def with_antecedent(chosen: Sequence, ranked: Sequence, passages: Sequence[Passage] = ()) -> list:
     """The chosen sentences, each that points back ('If the script exits with this code, ...', 'These are the
-    locations ...') preceded by the sentence before it in its passage, which says what it points to."""
+    locations ...') preceded by the sentence before it in its passage, which says what it points to; not one that
+    opens a paragraph under a term ('octopus' / 'This is the default merge strategy ...'): the term says it."""
     out: list = []
     for s in chosen:
-        if _ANAPHORA.search(s.text):
+        if _ANAPHORA.search(s.text) and not (passages and term_before(s, passages) and opens_paragraph(s, passages)):
             before = max((r for r in ranked if r.passage == s.passage and r.end <= s.start), key=lambda r: r.end, default=None)
             if before is not None and not _useless(before.text) and all((before.passage, before.start) != (o.passage, o.start) for o in list(chosen) + out):
                 out.append(before)
@@ -74,6 +75,21 @@ def negates_side(text: str, side: Side) -> bool:
     plain = re.sub(r"\bnot (?:a|an) ([\w-]+)", r"non-\1", text, flags=re.I)
     for word in side.label.split():
         if len(word) > 3 and word.isalpha() and re.search(rf"\bnon-?{word}", plain, re.I) and not re.search(rf"(?<!non-)(?<!non)\b{word}", plain, re.I):
+            return True
+    return False
+
+
+def contradicts(part: str, text: str) -> bool:
+    """Does the text speak of the opposite of what the part asks about: 'non-login' asked, 'login shell' (and never
+    'non-login') said; 'interactive' asked, only 'non-interactive' said?"""
+    def plain(t: str) -> str:
+        return re.sub(r"\bnot (?:a|an) ([\w-]+)", r"non-\1", t, flags=re.I).lower()
+    asked, said = plain(part), plain(text)
+    for word in set(re.findall(r"\bnon-?([a-z]{4,})", asked)):
+        if re.search(rf"(?<!non-)(?<!non)\b{word}", said) and not re.search(rf"\bnon-?{word}", said):
+            return True
+    for word in set(re.findall(r"(?<!non-)(?<!non)\b([a-z]{4,})", asked)):
+        if re.search(rf"\bnon-?{word}", said) and not re.search(rf"(?<!non-)(?<!non)\b{word}", said):
             return True
     return False
 
@@ -217,11 +233,18 @@ def _judged(side: Side, ranked: list, passages: Sequence[Passage], judge: Judge)
         if _plain(item[0][1].text) not in seen and len(head) < JUDGED:
             seen.add(_plain(item[0][1].text))
             head.append(item)
-    texts = [f"{term}: {s.text}" if (term := term_before(s, passages)) else s.text for (_, s), _ in head]
+    texts = [_with_term(s, passages) for (_, s), _ in head]
     logits = judge(side.query, texts)
     head = [((f + JUDGE_WEIGHT * max(-8.0, min(8.0, x)), s), k) for ((f, s), k), x in zip(head, logits)]
     keys = {k for _, k in head}
     return sorted(head, key=lambda x: -x[0][0]) + [item for item in ranked if item[1] not in keys]
+
+
+def _with_term(s, passages: Sequence[Passage]) -> str:
+    """The sentence as the judge reads it: after the term it defines ('dirs [-clpv]: Display ...'), not after a
+    command line of an example ('$ git bisect reset  # quit ...')."""
+    term = term_before(s, passages) if passages else ""
+    return f"{term}: {s.text}" if term and not re.match(r"^[$#>%]", term) else s.text
 
 
 def cross_encoder_judge() -> Judge | None:
@@ -257,10 +280,18 @@ def _plain(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence], floor: float, passages: Sequence[Passage] = ()) -> str:
+PART_JUDGED = 8  # the best sentences of each part that the judge reads
+PART_JUDGE_WEIGHT = 0.06  # fit gained per cross-encoder logit (within -8..8) for a part: which sentence answers it
+PART_ANSWERS = 6.0  # a logit from which a sentence answers a part even when its words score a little below the floor
+
+
+def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence], floor: float, passages: Sequence[Passage] = (),
+                  judge: Judge | None = None) -> str:
     """One cited sentence per part of the question (a sentence already given is not repeated), in the question's
     order; then, when each part gave one figure of the same unit and the question asks for a total or a difference,
-    the arithmetic line citing both ('In all: 13 + 4 = 17 [1][2].')."""
+    the arithmetic line citing both ('In all: 13 + 4 = 17 [1][2].').  ``judge`` (the cross-encoder) reads each
+    part's best few sentences, under their terms ('dirs [-clpv]: Display the list of ...'), and says which answers it;
+    a sentence about the opposite of what the part asks ('non-login' asked, a login shell's file said) weighs less."""
     chosen = []
     for part, ranked in zip(parts, scored):
         months = _months(part)
@@ -270,12 +301,22 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
                 said = _months(s.text)
                 f += 0.1 if said & months else (-0.15 if said else 0.0)
             return f
-        pick = next((s for s in sorted(_answers(ranked), key=lambda s: -fit(s)) if all((s.passage, s.start) != (c.passage, c.start) for c in chosen)), None)
-        if pick is not None and pick.score >= floor:
+        taken = {_plain(c.text) for c in chosen}
+        def ruled(s, part=part):
+            term = term_before(s, passages) if passages else ""
+            return fit(s) - (0.2 if contradicts(part, f"{term}: {s.text}") else 0.0)  # 'non-login' asked, a login shell's file said
+        pool = [s for s in sorted(_answers(ranked), key=lambda s: -ruled(s)) if _plain(s.text) not in taken]
+        logit = {}
+        if judge is not None and pool:
+            head = list({_plain(s.text): s for s in reversed(pool[:PART_JUDGED * 2])}.values())[::-1][:PART_JUDGED]
+            logit = {id(s): x for s, x in zip(head, judge(part, [_with_term(s, passages) for s in head]))}
+            pool = sorted(head, key=lambda s: -(ruled(s) + PART_JUDGE_WEIGHT * max(-8.0, min(8.0, logit[id(s)])))) + pool
+        pick = pool[0] if pool else None
+        if pick is not None and (pick.score >= floor or logit.get(id(pick), float("-inf")) >= PART_ANSWERS and pick.score >= floor - 0.15):
             chosen.append(pick)
     if not chosen:
         return ""
-    said = with_antecedent(chosen, scored[0])
+    said = with_antecedent(chosen, scored[0], passages)
     terms = [term_before(s, passages) if passages else "" for s in said]
     if any(terms):  # a manual's definitions: each under the term it defines ('- “--ignore-rev <rev>”: Ignore changes ...')
         lines = [(f"- “{t.replace('“', chr(39)).replace('”', chr(39))}”: " if t else "- ") + cite(s.text, s.passage) for s, t in zip(said, terms)]

@@ -297,7 +297,7 @@ class ExtractiveGenerator(Generator):
         if kind.kind == "multi_step":
             parts = question_parts(question)
             if parts:  # each part answered by its own sentence
-                return compose_parts(question, parts, self.rescore(parts, ranked), floor, passages)
+                return compose_parts(question, parts, self.rescore(parts, ranked), floor, passages, judge=cross_encoder_judge())
             if re.search(r"\b(in all|total|together|combined|altogether|sum|how (many|much) (more|fewer|less)|difference)\b", question, re.I):
                 return compose_multi_step(question, ranked, floor)
             return ""  # a scenario to reason from ('If a command is killed by signal 9, ...'): its best sentences, as a look-up

@@ -126,7 +126,9 @@ _MONTH_RE = r"\b(?:January|February|March|April|May|June|July|August|September|O
 def question_parts(question: str) -> list[str]:
     """The parts of a question asking two things, each able to stand alone: 'X in 2023 and 2024?' -> one per year;
     'Which command lists worktrees, and which one deletes one?' -> both, the second given the first's context
-    ('which one deletes one of them' + 'command lists worktrees'); [] for a question asking one thing."""
+    ('which one deletes one of them' + 'command lists worktrees'), or the first part asked again with the second's
+    ending ('... for one branch and which for several branches?' -> 'Which strategy does git merge use by default
+    for several branches?'); [] for a question asking one thing."""
     for period in (r"\b(?:19|20)\d\d\b", _MONTH_RE):
         found = re.findall(period, question)
         if len(set(found)) >= 2:
@@ -151,6 +153,10 @@ def question_parts(question: str) -> list[str]:
                 context = " ".join(first.split()[:-1])
             else:  # 'which one deletes one of them': the whole first part
                 context = first
+            if prep:  # 'which for several branches': the first part's question with the new ending, whole
+                piece = f"{context} {piece[m.start(1):]}"
+                parts.append(piece[:1].upper() + piece[1:] + "?")
+                continue
             context = re.sub(rf"^\s*(?:{_QWORD}\s+)+", "", context, flags=re.I)
             piece = f"{piece} ({context})"
         parts.append(piece + "?")
