@@ -22,7 +22,7 @@ from qa.compose_reasoning import compose_documents, compose_parts, compose_sides
 from qa.compose_reasoning import compose_opinion as compose_source_opinion
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
-from qa.question_parts import compared_things, question_parts, without_document_names
+from qa.question_parts import compared_things, question_parts, without_document_names, without_hypothesis_figures
 from qa.declining import compares_unquoted, focus_is_absent
 from qa.types import Passage
 from qa.verification import reverses
@@ -221,7 +221,7 @@ class ExtractiveGenerator(Generator):
         if kind.kind in BROAD_KINDS or kind.kind == "multi_step" and question_parts(question):  # answered from several passages: declined only when they hold nothing on it
             if not names_what_is_read(kind, passages) and self.broad_evidence_is_weak(question, kind.kind, ranked, passages, kind.scope):
                 return Draft(text="", declined=True)
-        elif self.evidence_is_weak(question, ranked[0], passages):  # one fact asked: declined when it is absent
+        elif self.evidence_is_weak(without_hypothesis_figures(question) if kind.kind == "multi_step" else question, ranked[0], passages):  # one fact asked: declined when it is absent (a scenario's own figures are no fact to find)
             return Draft(text="", declined=True)
         if kind.kind != "lookup":
             text = self.compose(question, kind, ranked, passages)

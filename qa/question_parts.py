@@ -163,6 +163,16 @@ def question_parts(question: str) -> list[str]:
     return parts
 
 
+def without_hypothesis_figures(question: str) -> str:
+    """The question with the figures of its 'If ...,' clause left out: they are the asker's values to apply ('If a
+    command is killed by signal 9, what exit status ...?' -> '... by signal, what ...'), not facts to find."""
+    m = re.match(r"^\s*(?:if|suppose|say|when)\b[^?]*?,", question, re.I)
+    if not m:
+        return question
+    clause = re.sub(r"\s*\b\d[\d,.]*\b", "", m.group(0))
+    return clause + question[m.end():]
+
+
 def without_document_names(question: str, hints: Sequence[str]) -> str:
     """The question without the phrases naming documents: they say where to read, not what is asked ('What does
     the blame-game opinion piece recommend Washington do?' -> 'What does recommend Washington do?')."""
