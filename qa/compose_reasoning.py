@@ -125,9 +125,20 @@ def defines(s, side: Side, passages: Sequence[Passage]) -> bool:
     example's: 'git revert HEAD~3' under EXAMPLES shows a use, it defines nothing)?"""
     if not side.distinct or re.search(r"\bexamples?\b", passages[s.passage - 1].heading.rsplit(" › ", 1)[-1], re.I):
         return False
+    if opens_description(s, side, passages):
+        return True
     term = term_before(s, passages)
     continues = s.text.lstrip()[:1].islower()  # 'git reset --option target' / 'to reset the HEAD ...': a command shown inside a sentence
     return bool(term) and not continues and (term_names(term, side) or heads(term, side)) and opens_paragraph(s, passages)
+
+
+def opens_description(s, side: Side, passages: Sequence[Passage]) -> bool:
+    """Is the sentence the first of the DESCRIPTION of the thing's own page ('Switch to a specified branch.' on
+    git-switch(1))?"""
+    p = passages[s.passage - 1]
+    heading = p.heading.rsplit(" › ", 1)[-1].strip()
+    before = p.text[: max(0, s.start - p.start)].strip()
+    return bool(_DESCRIPTION.search(heading)) and before in ("", heading) and bool(side.words) and side.words <= set(stems(re.sub(r"[-_.()]", " ", p.title)))
 
 
 def heads(term: str, side: Side) -> bool:
@@ -144,6 +155,8 @@ def _answers(ranked: Sequence) -> list:
     return kept or list(ranked)
 
 
+GENERAL = "and what does it do?"  # the query of a thing compared as a whole (qa.question_parts.compared_things)
+ASPECT_DEFINITION = 0.3  # a definition when one aspect of the things is compared; a page's opening sentence then counts as any
 DEFINITION = 1.0  # a manual's definition of the thing (the first sentence under its term) comes before any other sentence
 JUDGED = 5  # the best sentences of each thing that the judge reads (each pair costs ~20-40 ms on 2 cores)
 JUDGE_WEIGHT = 0.04  # fit gained per cross-encoder logit (within -8..8): the judge orders sentences of about equal fit
@@ -162,7 +175,12 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
     if side.words & set(stems(p.title)):  # the thing's own page ('git-revert(1) Manual Page'), its description most
         fit += 0.1 + (0.2 if _DESCRIPTION.search(p.heading.rsplit(" › ", 1)[-1]) else 0.0)
     if defines(s, side, passages) or any(defines(s, o, passages) for o in others):
-        return fit + (DEFINITION if defines(s, side, passages) else -0.4)  # its definition ('apply [<stash>]' / 'Like pop, but ...')
+        if not defines(s, side, passages):
+            return fit - 0.4
+        if side.query.endswith(GENERAL):  # what each thing is: its definition ('apply [<stash>]' / 'Like pop, but ...')
+            return fit + DEFINITION
+        if not opens_description(s, side, passages):  # one aspect asked ('... in the startup files they read'): a help
+            return fit + ASPECT_DEFINITION
     term = term_before(s, passages).split()
     if term and (side.named_in(term[0]) or any(o.distinct and o.named_in(term[0]) for o in others)):
         return fit + (0.3 if side.named_in(term[0]) else -0.3)  # defined under a term: the term says whose sentence it is

@@ -321,7 +321,8 @@ class Verifier:
         need_model = []
         for ci, claim in enumerate(claims):
             for n, p in enumerate(passages, start=1):
-                if len(claim.text) > 30 and claim.text.rstrip(".") in p.text:  # a verbatim quote supports itself
+                whole = len(claim.text.split()) >= 4 and claim.text.rstrip(".") + "." in p.text  # a short sentence quoted whole ('Switch to a specified branch.')
+                if (len(claim.text) > 30 or whole) and claim.text.rstrip(".") in p.text:  # a verbatim quote supports itself
                     at = p.text.index(claim.text.rstrip("."))
                     end = at + len(claim.text.rstrip("."))
                     end += len(re.match(r"[.!?]?[\"'”’)]*", p.text[end:]).group())  # the quote keeps its sentence's stop
