@@ -27,6 +27,9 @@ _SIDE_PATTERNS = [  # (pattern, the group holding what both sides share, after t
 ]
 
 
+_STANCE = re.compile(r"\b(views?|opinions?|positions?|stances?|approach(?:es)?|attitudes?|polic(?:y|ies)|responses?|strateg(?:y|ies)|role)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Side:
     """One of the things a comparison sets side by side."""
@@ -77,8 +80,10 @@ def compared_things(question: str) -> list[Side]:
         a, b = _share_heads(a, b)
         words_a, words_b = set(stems(a)), set(stems(b))
         tokens_a, tokens_b = set(a.split()), set(b.split())
-        def query(x: str) -> str:  # nothing asked beyond the things: what each is and does
-            return f"{x} {tail}".strip() if tail else f"What is {x} and what does it do?"
+        def query(x: str) -> str:  # nothing asked beyond the things: what each is and does (a view: the view itself)
+            if tail or _STANCE.search(x):
+                return f"{x} {tail}".strip()
+            return f"What is {x} and what does it do?"
         return [Side(_label(a, b), query(a), frozenset(words_a - words_b), frozenset(tokens_a - tokens_b)),
                 Side(_label(b, a), query(b), frozenset(words_b - words_a), frozenset(tokens_b - tokens_a))]
     return []
