@@ -298,7 +298,7 @@ def _plain(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-PART_JUDGED = 8  # the best sentences of each part that the judge reads
+PART_JUDGED = 5  # the best sentences of each part that the judge reads
 PART_JUDGE_WEIGHT = 0.06  # fit gained per cross-encoder logit (within -8..8) for a part: which sentence answers it
 PART_ANSWERS = 6.0  # a logit from which a sentence answers a part even when its words score a little below the floor
 
