@@ -138,7 +138,7 @@ def opens_description(s, side: Side, passages: Sequence[Passage]) -> bool:
     p = passages[s.passage - 1]
     heading = p.heading.rsplit(" › ", 1)[-1].strip()
     before = p.text[: max(0, s.start - p.start)].strip()
-    return bool(_DESCRIPTION.search(heading)) and before in ("", heading) and bool(side.words) and side.words <= set(stems(re.sub(r"[-_.()]", " ", p.title)))
+    return bool(_DESCRIPTION.search(heading)) and before in ("", heading) and bool(side.words) and set(stems(re.sub(r"[-_.()]", " ", side.label))) <= set(stems(re.sub(r"[-_.()]", " ", p.title)))
 
 
 def heads(term: str, side: Side) -> bool:
