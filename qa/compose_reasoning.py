@@ -10,17 +10,18 @@ against each of them (the sentences, best first, for one part or side) before ca
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from qa.citations import place_marks
 from qa.composers import figure_text, new_figures
 from qa.lexical import stems
 from qa.question_parts import Side, source_names, source_person
+from qa.sentence_roles import (DESCRIPTION_HEADING, Judge, contradicts, defines, negates_side, opens_description,
+                               opens_paragraph, plain_text, term_before, with_term)
 from qa.types import Passage
 from qa.verification import units_agree
 
 _POINTER = re.compile(r"^\s*(?:see|refer to|for (?:more|details|the differences))\b|\bfor the differences between\b", re.I)  # 'See X for the differences'
-_DESCRIPTION = re.compile(r"^\s*(description|overview|introduction|about|name|summary)\s*$", re.I)
 _VIEWS = re.compile(r"\b(views?|opinions?|positions?|stances?|approach(es)?|responsibilit\w+|see|say|think|argue|blame)\b", re.I)
 _MONTHS = {m[:3].lower(): m for m in ("January February March April May June July August September October November December").split()}
 
@@ -55,100 +56,6 @@ def _useless(text: str) -> bool:
     return bool(_POINTER.search(t)) or t.endswith(":") or (len(t.split()) < 10 and not re.search(r"[.!?\"'”’)]$", t))
 
 
-def term_before(s, passages: Sequence[Passage]) -> str:
-    """The term a sentence's paragraph defines, when a short line without a full stop comes right before that
-    paragraph (a manual's 'pop [--index] [<stash>]' above 'Remove a single stashed state ... Like pop, ...'); ''
-    otherwise."""
-    p = passages[s.passage - 1]
-    before = p.text[: max(0, s.start - p.start)]
-    cut = before.rfind("\n\n")
-    if cut < 0:
-        return ""
-    line = before[:cut].rstrip().rsplit("\n", 1)[-1].strip()
-    heading = line.isupper() or re.match(r"^\d+(\.\d+)*\.?\s+[A-Z]", line)  # 'DESCRIPTION', '6.8 The Directory Stack': headings, not terms
-    return line if 0 < len(line) <= 80 and not re.search(r"[.!?:]$", line) and not heading else ""
-
-
-def negates_side(text: str, side: Side) -> bool:
-    """Does the text speak of the opposite of a word naming the side, and never of the word itself ('a
-    non-interactive shell', 'a shell that is not a login shell' for interactive login shells)?"""
-    plain = re.sub(r"\bnot (?:a|an) ([\w-]+)", r"non-\1", text, flags=re.I)
-    for word in side.label.split():
-        if len(word) > 3 and word.isalpha() and re.search(rf"\bnon-?{word}", plain, re.I) and not re.search(rf"(?<!non-)(?<!non)\b{word}", plain, re.I):
-            return True
-    return False
-
-
-def contradicts(part: str, text: str) -> bool:
-    """Does the text speak of the opposite of what the part asks about: 'non-login' asked, 'login shell' (and never
-    'non-login') said; 'interactive' asked, only 'non-interactive' said?"""
-    def plain(t: str) -> str:
-        return re.sub(r"\bnot (?:a|an) ([\w-]+)", r"non-\1", t, flags=re.I).lower()
-    asked, said = plain(part), plain(text)
-    for word in set(re.findall(r"\bnon-?([a-z]{4,})", asked)):
-        if re.search(rf"(?<!non-)(?<!non)\b{word}", said) and not re.search(rf"\bnon-?{word}", said):
-            return True
-    for word in set(re.findall(r"(?<!non-)(?<!non)\b([a-z]{4,})", asked)):
-        if re.search(rf"\bnon-?{word}", said) and not re.search(rf"(?<!non-)(?<!non)\b{word}", said):
-            return True
-    return False
-
-
-def opens_paragraph(s, passages: Sequence[Passage]) -> bool:
-    """Is the sentence the first of its paragraph (nothing but blank space between the paragraph break and it)?"""
-    p = passages[s.passage - 1]
-    before = p.text[: max(0, s.start - p.start)]
-    cut = before.rfind("\n\n")
-    return cut >= 0 and not before[cut:].strip() or cut < 0 and not before.strip()
-
-
-def term_names(term: str, side: Side) -> bool:
-    """Does a manual's term define this side: it begins with the side's name ('git reset [<mode>] [<commit>]' for git
-    reset) or its first word is the side's own word ('apply [--index] [<stash>]' for git stash apply, 'while
-    test-commands; do ...' for while loops)?  'revert.reference' (a setting) defines nothing of git revert."""
-    t = term.strip().lower()
-    label = side.label.lower()
-    if t == label or t.startswith(label + " ") and _synopsis(t[len(label):]):
-        return True
-    first, _, rest = t.partition(" ")
-    return any(first == w.lower() for w in side.tokens) and _synopsis(rest)
-
-
-def _synopsis(rest: str) -> bool:
-    """Is what follows a command's name in a term its synopsis ('[--index] [<stash>]', 'test-commands; do ...'), not
-    more words of a name ('merge backend', 'merge strategies')?"""
-    return not rest.strip() or bool(re.search(r"[\[\]<>|;{}=]|(?<!\w)-|\w-\w", rest))
-
-
-def defines(s, side: Side, passages: Sequence[Passage]) -> bool:
-    """Is the sentence a manual's definition of the side: the first of the paragraph under a term naming it (not an
-    example's: 'git revert HEAD~3' under EXAMPLES shows a use, it defines nothing)?"""
-    if not side.distinct or re.search(r"\bexamples?\b", passages[s.passage - 1].heading.rsplit(" › ", 1)[-1], re.I):
-        return False
-    if opens_description(s, side, passages):
-        return True
-    term = term_before(s, passages)
-    continues = s.text.lstrip()[:1].islower()  # 'git reset --option target' / 'to reset the HEAD ...': a command shown inside a sentence
-    return bool(term) and not continues and (term_names(term, side) or heads(term, side)) and opens_paragraph(s, passages)
-
-
-def opens_description(s, side: Side, passages: Sequence[Passage]) -> bool:
-    """Is the sentence the first of the DESCRIPTION of the thing's own page ('Switch to a specified branch.' on
-    git-switch(1))?"""
-    p = passages[s.passage - 1]
-    heading = p.heading.rsplit(" › ", 1)[-1].strip()
-    before = p.text[: max(0, s.start - p.start)].strip()
-    return bool(_DESCRIPTION.search(heading)) and before in ("", heading) and bool(side.words) and set(stems(re.sub(r"[-_.()]", " ", side.label))) <= set(stems(re.sub(r"[-_.()]", " ", p.title)))
-
-
-def heads(term: str, side: Side) -> bool:
-    """Is a heading or term about the side: it holds every word of the side's name, and not their opposite ('Invoked as an
-    interactive login shell, or with --login' for login interactive shells, not 'Invoked as an interactive non-login shell')?"""
-    words = set(stems(side.label))
-    prose = not re.search(r"[\[\]<>$|;{}]", term)  # a heading in words, not a command line ('$ git bisect reset <commit>')
-    return prose and len(words) >= 2 and words <= set(stems(term)) and not negates_side(term, side)
-
-
 def _answers(ranked: Sequence) -> list:
     """The sentences that can answer (pointers, lead-ins and synopsis lines left out, unless nothing else is there)."""
     kept = [s for s in ranked if not _useless(s.text)]
@@ -173,7 +80,7 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
         return fit
     p = passages[s.passage - 1]
     if side.words & set(stems(p.title)):  # the thing's own page ('git-revert(1) Manual Page'), its description most
-        fit += 0.1 + (0.2 if _DESCRIPTION.search(p.heading.rsplit(" › ", 1)[-1]) else 0.0)
+        fit += 0.1 + (0.2 if DESCRIPTION_HEADING.search(p.heading.rsplit(" › ", 1)[-1]) else 0.0)
     if defines(s, side, passages) or any(defines(s, o, passages) for o in others):
         if not defines(s, side, passages):
             return fit - 0.4
@@ -189,7 +96,6 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
     return fit - 0.15 - (0.1 if any(o.distinct and o.named_in(s.text) for o in others) else 0.0)
 
 
-Judge = Callable[[str, Sequence[str]], Sequence[float]]  # (question, sentences) -> how well each answers it (cross-encoder logits)
 BOTH_ANSWERS = 6.0  # a cross-encoder logit from which a sentence naming both things answers the comparison
 
 
@@ -214,11 +120,11 @@ def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: S
         s = fits[0][lead][1]
         lines.append(cite(s.text, s.passage))
         used.add(lead)
-        said.add(_plain(s.text))
+        said.add(plain_text(s.text))
     lead_doc = passages[lead[0] - 1].doc_id if lead else None
     for side, fit in zip(sides, fits):
         bonus = {k: 0.1 if lead_doc and passages[k[0] - 1].doc_id == lead_doc else 0.0 for k in fit}  # one source's account, where it has one
-        ranked = sorted((((v[0] + bonus[k], v[1]), k) for k, v in fit.items() if k not in used and _plain(v[1].text) not in said), key=lambda x: -x[0][0])
+        ranked = sorted((((v[0] + bonus[k], v[1]), k) for k, v in fit.items() if k not in used and plain_text(v[1].text) not in said), key=lambda x: -x[0][0])
         if not ranked:
             continue
         if judge is not None:
@@ -230,14 +136,14 @@ def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: S
         (best_fit, best), key = ranked[0]
         group = [best]
         used.add(key)
-        said.add(_plain(best.text))
+        said.add(plain_text(best.text))
         home = passages[best.passage - 1].doc_id
         for (f, s), k in ranked[1:per_side * 3]:  # a second point when nearly as good, about this side, new, and from the same document
             if (len(group) < per_side and f >= best_fit - 0.08 and side.named_in(s.text) and passages[s.passage - 1].doc_id == home
-                    and _plain(s.text) not in said and all(_overlap(s.text, g.text) < 0.5 for g in group)):
+                    and plain_text(s.text) not in said and all(_overlap(s.text, g.text) < 0.5 for g in group)):
                 group.append(s)
                 used.add(k)
-                said.add(_plain(s.text))
+                said.add(plain_text(s.text))
         label = side.label.replace("“", "'").replace("”", "'")
         lines.append(f"- “{label}”: " + " ".join(cite(s.text, s.passage) for s in sorted(group, key=lambda s: (s.passage, s.start))))
     return "\n".join(lines)
@@ -248,31 +154,14 @@ def _judged(side: Side, ranked: list, passages: Sequence[Passage], judge: Judge)
     'git reset [<mode>] [<commit>]: This form resets ...') as an answer to the thing's query; the rest after them."""
     head, seen = [], set()
     for item in ranked:
-        if _plain(item[0][1].text) not in seen and len(head) < JUDGED:
-            seen.add(_plain(item[0][1].text))
+        if plain_text(item[0][1].text) not in seen and len(head) < JUDGED:
+            seen.add(plain_text(item[0][1].text))
             head.append(item)
-    texts = [_with_term(s, passages) for (_, s), _ in head]
+    texts = [with_term(s, passages) for (_, s), _ in head]
     logits = judge(side.query, texts)
     head = [((f + JUDGE_WEIGHT * max(-8.0, min(8.0, x)), s), k) for ((f, s), k), x in zip(head, logits)]
     keys = {k for _, k in head}
     return sorted(head, key=lambda x: -x[0][0]) + [item for item in ranked if item[1] not in keys]
-
-
-def _with_term(s, passages: Sequence[Passage]) -> str:
-    """The sentence as the judge reads it: after the term it defines ('dirs [-clpv]: Display ...'), not after a
-    command line of an example ('$ git bisect reset  # quit ...')."""
-    term = term_before(s, passages) if passages else ""
-    return f"{term}: {s.text}" if term and not re.match(r"^[$#>%]", term) else s.text
-
-
-def cross_encoder_judge() -> Judge | None:
-    """The cross-encoder's logits (qa.reranking) as a judge of sentences; None when its model is not installed."""
-    try:
-        from qa.reranking import get_cross_encoder
-
-        return get_cross_encoder().logits
-    except Exception:  # noqa: BLE001 - no model parts: the word rules decide alone
-        return None
 
 
 def _both_sides(sides: Sequence[Side], fits: Sequence[dict], question: str, judge: Judge | None):
@@ -288,14 +177,10 @@ def _both_sides(sides: Sequence[Side], fits: Sequence[dict], question: str, judg
         return key
     if judge is None or not question:
         return None
-    unique = list({_plain(fits[0][k][1].text): k for k in both}.values())[:6]
+    unique = list({plain_text(fits[0][k][1].text): k for k in both}.values())[:6]
     logits = judge(question, [fits[0][k][1].text for k in unique])
     best = max(range(len(unique)), key=lambda i: logits[i])
     return unique[best] if logits[best] >= BOTH_ANSWERS else None
-
-
-def _plain(text: str) -> str:
-    return " ".join(text.lower().split())
 
 
 PART_JUDGED = 5  # the best sentences of each part that the judge reads
@@ -319,15 +204,15 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
                 said = _months(s.text)
                 f += 0.1 if said & months else (-0.15 if said else 0.0)
             return f
-        taken = {_plain(c.text) for c in chosen}
+        taken = {plain_text(c.text) for c in chosen}
         def ruled(s, part=part):
             term = term_before(s, passages) if passages else ""
             return fit(s) - (0.2 if contradicts(part, f"{term}: {s.text}") else 0.0)  # 'non-login' asked, a login shell's file said
-        pool = [s for s in sorted(_answers(ranked), key=lambda s: -ruled(s)) if _plain(s.text) not in taken]
+        pool = [s for s in sorted(_answers(ranked), key=lambda s: -ruled(s)) if plain_text(s.text) not in taken]
         logit = {}
         if judge is not None and pool:
-            head = list({_plain(s.text): s for s in reversed(pool[:PART_JUDGED * 2])}.values())[::-1][:PART_JUDGED]
-            logit = {id(s): x for s, x in zip(head, judge(part, [_with_term(s, passages) for s in head]))}
+            head = list({plain_text(s.text): s for s in reversed(pool[:PART_JUDGED * 2])}.values())[::-1][:PART_JUDGED]
+            logit = {id(s): x for s, x in zip(head, judge(part, [with_term(s, passages) for s in head]))}
             pool = sorted(head, key=lambda s: -(ruled(s) + PART_JUDGE_WEIGHT * max(-8.0, min(8.0, logit[id(s)])))) + pool
         pick = pool[0] if pool else None
         if pick is not None and (pick.score >= floor or logit.get(id(pick), float("-inf")) >= PART_ANSWERS and pick.score >= floor - 0.15):

@@ -18,11 +18,12 @@ from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date,
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step,
                           compose_summary, compose_yes_no)
-from qa.compose_reasoning import compose_documents, compose_parts, compose_sides, cross_encoder_judge, names_what_is_read
+from qa.compose_reasoning import compose_documents, compose_parts, compose_sides, names_what_is_read
 from qa.compose_reasoning import compose_opinion as compose_source_opinion
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
 from qa.question_parts import compared_things, question_parts, without_document_names, without_hypothesis_figures
+from qa.sentence_roles import cross_encoder_judge
 from qa.declining import compares_unquoted, focus_is_absent
 from qa.types import Passage
 from qa.verification import reverses

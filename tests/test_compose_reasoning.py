@@ -158,7 +158,7 @@ def test_not_a_login_shell_speaks_of_the_non_login_side():
 
 # --- session 7: definitions, the judge, negated sides, scenario figures -------------------------------------------
 
-from qa.compose_reasoning import contradicts, defines, negates_side, opens_paragraph, term_names  # noqa: E402
+from qa.sentence_roles import contradicts, defines, negates_side, opens_paragraph, term_names  # noqa: E402
 from qa.question_parts import without_hypothesis_figures  # noqa: E402
 
 
