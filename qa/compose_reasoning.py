@@ -16,24 +16,26 @@ from qa.citations import place_marks
 from qa.composers import figure_text, new_figures
 from qa.lexical import stems
 from qa.question_parts import Side, source_names, source_person
+from qa.sentence_roles import (DESCRIPTION_HEADING, Judge, contradicts, defines, negates_side, opens_description,
+                               opens_paragraph, plain_text, term_before, with_term)
 from qa.types import Passage
 from qa.verification import units_agree
 
 _POINTER = re.compile(r"^\s*(?:see|refer to|for (?:more|details|the differences))\b|\bfor the differences between\b", re.I)  # 'See X for the differences'
-_DESCRIPTION = re.compile(r"^\s*(description|overview|introduction|about|name|summary)\s*$", re.I)
 _VIEWS = re.compile(r"\b(views?|opinions?|positions?|stances?|approach(es)?|responsibilit\w+|see|say|think|argue|blame)\b", re.I)
 _MONTHS = {m[:3].lower(): m for m in ("January February March April May June July August September October November December").split()}
 
 
-_ANAPHORA = re.compile(r"^\s*(it|this|these|those|that|they|such|here)\b|\b(this|that|these|those|such) (code|codes|option|options|command|commands|value|values|variable|mode|file|files|case|cases|locations?|ways?|steps?)\b", re.I)
+_ANAPHORA = re.compile(r"^\s*(it|this|these|those|that|they|such|here|as (?:noted|mentioned|described|explained|shown) (?:above|before|earlier))\b|\b(this|that|these|those|such) (code|codes|option|options|command|commands|value|values|variable|mode|file|files|case|cases|locations?|ways?|steps?)\b", re.I)
 
 
-def with_antecedent(chosen: Sequence, ranked: Sequence) -> list:
+def with_antecedent(chosen: Sequence, ranked: Sequence, passages: Sequence[Passage] = ()) -> list:
     """The chosen sentences, each that points back ('If the script exits with this code, ...', 'These are the
-    locations ...') preceded by the sentence before it in its passage, which says what it points to."""
+    locations ...') preceded by the sentence before it in its passage, which says what it points to; not one that
+    opens a paragraph under a term ('octopus' / 'This is the default merge strategy ...'): the term says it."""
     out: list = []
     for s in chosen:
-        if _ANAPHORA.search(s.text):
+        if _ANAPHORA.search(s.text) and not (passages and term_before(s, passages) and opens_paragraph(s, passages)):
             before = max((r for r in ranked if r.passage == s.passage and r.end <= s.start), key=lambda r: r.end, default=None)
             if before is not None and not _useless(before.text) and all((before.passage, before.start) != (o.passage, o.start) for o in list(chosen) + out):
                 out.append(before)
@@ -54,37 +56,38 @@ def _useless(text: str) -> bool:
     return bool(_POINTER.search(t)) or t.endswith(":") or (len(t.split()) < 10 and not re.search(r"[.!?\"'”’)]$", t))
 
 
-def term_before(s, passages: Sequence[Passage]) -> str:
-    """The term a sentence's paragraph defines, when a short line without a full stop comes right before that
-    paragraph (a manual's 'pop [--index] [<stash>]' above 'Remove a single stashed state ... Like pop, ...'); ''
-    otherwise."""
-    p = passages[s.passage - 1]
-    before = p.text[: max(0, s.start - p.start)]
-    cut = before.rfind("\n\n")
-    if cut < 0:
-        return ""
-    line = before[:cut].rstrip().rsplit("\n", 1)[-1].strip()
-    heading = line.isupper() or re.match(r"^\d+(\.\d+)*\.?\s+[A-Z]", line)  # 'DESCRIPTION', '6.8 The Directory Stack': headings, not terms
-    return line if 0 < len(line) <= 80 and not re.search(r"[.!?:]$", line) and not heading else ""
-
-
 def _answers(ranked: Sequence) -> list:
     """The sentences that can answer (pointers, lead-ins and synopsis lines left out, unless nothing else is there)."""
     kept = [s for s in ranked if not _useless(s.text)]
     return kept or list(ranked)
 
 
+GENERAL = "and what does it do?"  # the query of a thing compared as a whole (qa.question_parts.compared_things)
+ASPECT_DEFINITION = 0.3  # a definition when one aspect of the things is compared; a page's opening sentence then counts as any
+DEFINITION = 1.0  # a manual's definition of the thing (the first sentence under its term) comes before any other sentence
+JUDGED = 5  # the best sentences of each thing that the judge reads (each pair costs ~20-40 ms on 2 cores)
+JUDGE_WEIGHT = 0.04  # fit gained per cross-encoder logit (within -8..8): the judge orders sentences of about equal fit
+
+
 def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]) -> float:
     """How well a sentence speaks of this side: its score for the side's query, more when it names the side (or is
     defined under a term naming it), less when it speaks of another side only, much less when it cannot answer."""
     fit = s.score - (0.3 if _useless(s.text) else 0.0) - (0.1 if _ANAPHORA.search(s.text) else 0.0)  # 'Setting this variable ...': about what?
+    fit -= 0.2 if negates_side(s.text, side) else 0.0  # 'if a non-interactive shell is invoked ...' is no interactive shell
     if _VIEWS.search(side.query) and _OPINION_CUES.search(s.text):  # 'China's views of X': what China says, argues, blames
         fit += 0.08
     if not side.distinct:
         return fit
     p = passages[s.passage - 1]
     if side.words & set(stems(p.title)):  # the thing's own page ('git-revert(1) Manual Page'), its description most
-        fit += 0.1 + (0.2 if _DESCRIPTION.search(p.heading.rsplit(" › ", 1)[-1]) else 0.0)
+        fit += 0.1 + (0.2 if DESCRIPTION_HEADING.search(p.heading.rsplit(" › ", 1)[-1]) else 0.0)
+    if defines(s, side, passages) or any(defines(s, o, passages) for o in others):
+        if not defines(s, side, passages):
+            return fit - 0.4
+        if side.query.endswith(GENERAL):  # what each thing is: its definition ('apply [<stash>]' / 'Like pop, but ...')
+            return fit + DEFINITION
+        if not opens_description(s, side, passages):  # one aspect asked ('... in the startup files they read'): a help
+            return fit + ASPECT_DEFINITION
     term = term_before(s, passages).split()
     if term and (side.named_in(term[0]) or any(o.distinct and o.named_in(term[0]) for o in others)):
         return fit + (0.3 if side.named_in(term[0]) else -0.3)  # defined under a term: the term says whose sentence it is
@@ -93,49 +96,105 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
     return fit - 0.15 - (0.1 if any(o.distinct and o.named_in(s.text) for o in others) else 0.0)
 
 
-def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: Sequence[Passage], floor: float, per_side: int = 2) -> str | None:
+BOTH_ANSWERS = 6.0  # a cross-encoder logit from which a sentence naming both things answers the comparison
+
+
+def compose_sides(sides: Sequence[Side], scored: Sequence[Sequence], passages: Sequence[Passage], floor: float, per_side: int = 2,
+                  question: str = "", judge: Judge | None = None) -> str | None:
     """The things side by side: a sentence that states the difference (naming both) first when there is one, then
-    each thing's best sentence under its name ('- “fetch”: A fetch stores ... [1].').  None (decline) when one thing
-    is in nothing read: a comparison with something the documents never mention is not answerable."""
+    each thing's best sentence under its name ('- “fetch”: A fetch stores ... [1].'), its definition in a manual
+    first ('apply [<stash>]' / 'Like pop, but do not remove the state ...'); a sentence is said once.  ``judge``
+    (the cross-encoder) tells whether a sentence naming both answers ``question``.  None (decline) when one thing is
+    in nothing read: a comparison with something the documents never mention is not answerable."""
     sentences = [s.text for group in scored for s in group] + [p.title for p in passages]
     if any(side.distinct and not any(side.covered_by(t) for t in sentences) for side in sides):
         return None  # one of the things is in nothing read (or only its name is, never with what is asked of it)
     fits = []
     for i, side in enumerate(sides):
         others = [o for j, o in enumerate(sides) if j != i]
-        fits.append({(s.passage, s.start): (_side_fit(s, side, others, passages), s) for s in _answers(scored[i]) if s.score >= floor - 0.1})
-    lines, used = [], set()
-    both = [key for key in fits[0] if all(key in f for f in fits[1:]) and not _useless(fits[0][key][1].text) and all(side.distinct and side.named_in(fits[0][key][1].text) for side in sides)]
-    if both:
-        key = max(both, key=lambda k: min(f[k][0] for f in fits))
-        if all(f[key][0] >= max(v[0] for v in f.values()) - 0.2 for f in fits):
-            s = fits[0][key][1]
-            lines.append(cite(s.text, s.passage))
-            used.add(key)
-    lead_doc = passages[next(iter(used))[0] - 1].doc_id if used else None
+        fits.append({(s.passage, s.start): (_side_fit(s, side, others, passages), s) for s in _answers(scored[i])
+                     if s.score >= floor - 0.1 or defines(s, side, passages)})  # a definition, however it is worded
+    lines, used, said = [], set(), set()
+    lead = _both_sides(sides, fits, question, judge)
+    if lead is not None:
+        s = fits[0][lead][1]
+        lines.append(cite(s.text, s.passage))
+        used.add(lead)
+        said.add(plain_text(s.text))
+    lead_doc = passages[lead[0] - 1].doc_id if lead else None
     for side, fit in zip(sides, fits):
         bonus = {k: 0.1 if lead_doc and passages[k[0] - 1].doc_id == lead_doc else 0.0 for k in fit}  # one source's account, where it has one
-        ranked = sorted((((v[0] + bonus[k], v[1]), k) for k, v in fit.items() if k not in used), key=lambda x: -x[0][0])
+        ranked = sorted((((v[0] + bonus[k], v[1]), k) for k, v in fit.items() if k not in used and plain_text(v[1].text) not in said), key=lambda x: -x[0][0])
         if not ranked:
             continue
+        if judge is not None:
+            ranked = _judged(side, ranked, passages, judge)
+        if lead is not None:  # the difference is stated: a thing's own line only with a sentence that names it
+            ranked = [item for item in ranked if side.named_in(item[0][1].text) or defines(item[0][1], side, passages)]
+            if not ranked:
+                continue
         (best_fit, best), key = ranked[0]
         group = [best]
         used.add(key)
+        said.add(plain_text(best.text))
         home = passages[best.passage - 1].doc_id
         for (f, s), k in ranked[1:per_side * 3]:  # a second point when nearly as good, about this side, new, and from the same document
             if (len(group) < per_side and f >= best_fit - 0.08 and side.named_in(s.text) and passages[s.passage - 1].doc_id == home
-                    and all(_overlap(s.text, g.text) < 0.5 for g in group)):
+                    and plain_text(s.text) not in said and all(_overlap(s.text, g.text) < 0.5 for g in group)):
                 group.append(s)
                 used.add(k)
+                said.add(plain_text(s.text))
         label = side.label.replace("“", "'").replace("”", "'")
         lines.append(f"- “{label}”: " + " ".join(cite(s.text, s.passage) for s in sorted(group, key=lambda s: (s.passage, s.start))))
     return "\n".join(lines)
 
 
-def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence], floor: float, passages: Sequence[Passage] = ()) -> str:
+def _judged(side: Side, ranked: list, passages: Sequence[Passage], judge: Judge) -> list:
+    """The best few sentences for a thing reordered by fit plus what the judge says of each (read under its term,
+    'git reset [<mode>] [<commit>]: This form resets ...') as an answer to the thing's query; the rest after them."""
+    head, seen = [], set()
+    for item in ranked:
+        if plain_text(item[0][1].text) not in seen and len(head) < JUDGED:
+            seen.add(plain_text(item[0][1].text))
+            head.append(item)
+    texts = [with_term(s, passages) for (_, s), _ in head]
+    logits = judge(side.query, texts)
+    head = [((f + JUDGE_WEIGHT * max(-8.0, min(8.0, x)), s), k) for ((f, s), k), x in zip(head, logits)]
+    keys = {k for _, k in head}
+    return sorted(head, key=lambda x: -x[0][0]) + [item for item in ranked if item[1] not in keys]
+
+
+def _both_sides(sides: Sequence[Side], fits: Sequence[dict], question: str, judge: Judge | None):
+    """The key of a sentence naming every thing compared that states the difference: nearly each thing's best by
+    fit, or (with a judge) one the cross-encoder finds answers the question ('For almost every purpose, shell
+    functions are preferred over aliases.'); None when there is none."""
+    both = [key for key in fits[0] if all(key in f for f in fits[1:]) and not _useless(fits[0][key][1].text)
+            and all(side.distinct and side.named_in(fits[0][key][1].text) for side in sides)]
+    if not both:
+        return None
+    key = max(both, key=lambda k: min(f[k][0] for f in fits))
+    if all(f[key][0] >= max(v[0] for v in f.values()) - 0.2 for f in fits):
+        return key
+    if judge is None or not question:
+        return None
+    unique = list({plain_text(fits[0][k][1].text): k for k in both}.values())[:6]
+    logits = judge(question, [fits[0][k][1].text for k in unique])
+    best = max(range(len(unique)), key=lambda i: logits[i])
+    return unique[best] if logits[best] >= BOTH_ANSWERS else None
+
+
+PART_JUDGED = 5  # the best sentences of each part that the judge reads
+PART_JUDGE_WEIGHT = 0.06  # fit gained per cross-encoder logit (within -8..8) for a part: which sentence answers it
+PART_ANSWERS = 6.0  # a logit from which a sentence answers a part even when its words score a little below the floor
+
+
+def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence], floor: float, passages: Sequence[Passage] = (),
+                  judge: Judge | None = None) -> str:
     """One cited sentence per part of the question (a sentence already given is not repeated), in the question's
     order; then, when each part gave one figure of the same unit and the question asks for a total or a difference,
-    the arithmetic line citing both ('In all: 13 + 4 = 17 [1][2].')."""
+    the arithmetic line citing both ('In all: 13 + 4 = 17 [1][2].').  ``judge`` (the cross-encoder) reads each
+    part's best few sentences, under their terms ('dirs [-clpv]: Display the list of ...'), and says which answers it;
+    a sentence about the opposite of what the part asks ('non-login' asked, a login shell's file said) weighs less."""
     chosen = []
     for part, ranked in zip(parts, scored):
         months = _months(part)
@@ -145,12 +204,22 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
                 said = _months(s.text)
                 f += 0.1 if said & months else (-0.15 if said else 0.0)
             return f
-        pick = next((s for s in sorted(_answers(ranked), key=lambda s: -fit(s)) if all((s.passage, s.start) != (c.passage, c.start) for c in chosen)), None)
-        if pick is not None and pick.score >= floor:
+        taken = {plain_text(c.text) for c in chosen}
+        def ruled(s, part=part):
+            term = term_before(s, passages) if passages else ""
+            return fit(s) - (0.2 if contradicts(part, f"{term}: {s.text}") else 0.0)  # 'non-login' asked, a login shell's file said
+        pool = [s for s in sorted(_answers(ranked), key=lambda s: -ruled(s)) if plain_text(s.text) not in taken]
+        logit = {}
+        if judge is not None and pool:
+            head = list({plain_text(s.text): s for s in reversed(pool[:PART_JUDGED * 2])}.values())[::-1][:PART_JUDGED]
+            logit = {id(s): x for s, x in zip(head, judge(part, [with_term(s, passages) for s in head]))}
+            pool = sorted(head, key=lambda s: -(ruled(s) + PART_JUDGE_WEIGHT * max(-8.0, min(8.0, logit[id(s)])))) + pool
+        pick = pool[0] if pool else None
+        if pick is not None and (pick.score >= floor or logit.get(id(pick), float("-inf")) >= PART_ANSWERS and pick.score >= floor - 0.15):
             chosen.append(pick)
     if not chosen:
         return ""
-    said = with_antecedent(chosen, scored[0])
+    said = with_antecedent(chosen, scored[0], passages)
     terms = [term_before(s, passages) if passages else "" for s in said]
     if any(terms):  # a manual's definitions: each under the term it defines ('- “--ignore-rev <rev>”: Ignore changes ...')
         lines = [(f"- “{t.replace('“', chr(39)).replace('”', chr(39))}”: " if t else "- ") + cite(s.text, s.passage) for s, t in zip(said, terms)]

@@ -30,9 +30,11 @@ FRAME_WORDS = frozenset(stems(
     "blog post faq manual section page chapter guide tutorial compare compared comparison differ differs difference differences "
     "recommend recommends suggest suggests advise advises think thinks say says said mention mentions happen happens mean means "
     "way ways role available offer offers support supports describe describes explain explains example examples "
-    "quote quoted quotes cite cited interview interviewed"))
+    "quote quoted quotes cite cited interview interviewed approach approaches stance stances attitude attitudes"))
 _WHY = re.compile(r"^\s*(why|for what reason|what (caused|causes|led to|is the reason|was the reason))\b", re.I)
 _NUMBER_WORDS = frozenset(stems("one two three four five six seven eight nine ten first second third several"))
+#: Prepositions a stemmer keeps: rare in a collection, they name no topic ('inside double quotes' / 'within double quotes').
+_FUNCTION_WORDS = frozenset(stems("inside within outside beneath underneath besides toward towards onto upon via amongst"))
 RARE_SHARE = 0.7  # a word this rare (share of the collection's highest idf) names the question's topic
 CE_ANSWERS = 4.5  # a cross-encoder logit from which a sentence answers even without the question's rare word
 EXPLANATION_CE_FLOOR = 0.0  # an explanation whose best sentences all score below this logit explains nothing asked
@@ -61,7 +63,7 @@ def absent_focus(question: str, read: str, weight: Callable[[str], float] | None
             mine += stems(part)
     out = []
     for term in dict.fromkeys(mine):
-        if term in FRAME_WORDS or term in _NUMBER_WORDS or term[0].isdigit():
+        if term in FRAME_WORDS or term in _NUMBER_WORDS or term in _FUNCTION_WORDS or term[0].isdigit():
             continue
         if weight(term) >= RARE_SHARE * top_weight and not _held(term, have):
             out.append(term)

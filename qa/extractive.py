@@ -25,7 +25,8 @@ from qa.compose_people import asks_for_speakers, quoted_people
 from qa.evidence import MAX_LEAD_DOCUMENTS
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
-from qa.question_parts import compared_things, question_parts, without_document_names
+from qa.question_parts import compared_things, question_parts, without_document_names, without_hypothesis_figures
+from qa.sentence_roles import cross_encoder_judge
 from qa.declining import compares_unquoted, focus_is_absent
 from qa.types import Passage
 from qa.verification import reverses
@@ -242,7 +243,7 @@ class ExtractiveGenerator(Generator):
         if kind.kind in BROAD_KINDS or kind.kind == "multi_step" and question_parts(question):  # answered from several passages: declined only when they hold nothing on it
             if not names_what_is_read(kind, passages) and self.broad_evidence_is_weak(question, kind.kind, ranked, passages, kind.scope):
                 return Draft(text="", declined=True)
-        elif self.evidence_is_weak(question, ranked[0], passages):  # one fact asked: declined when it is absent
+        elif self.evidence_is_weak(without_hypothesis_figures(question) if kind.kind == "multi_step" else question, ranked[0], passages):  # one fact asked: declined when it is absent (a scenario's own figures are no fact to find)
             return Draft(text="", declined=True)
         if kind.kind != "lookup":
             text = self.compose(question, kind, ranked, passages)
@@ -313,12 +314,12 @@ class ExtractiveGenerator(Generator):
                 return compose_documents(ranked, passages, views=bool(re.search(r"\b(see|view|think|say|argue|stance|position|responsib)", question, re.I)))
             sides = compared_things(question) if len(kind.document_hints) < 2 else []
             if sides:  # two things named: each under its name, from the sentences that best answer for it
-                return compose_sides(sides, self.rescore([s.query for s in sides], ranked), passages, floor)
+                return compose_sides(sides, self.rescore([s.query for s in sides], ranked), passages, floor, question=question, judge=cross_encoder_judge())
             return compose_comparison(ranked, passages, floor)
         if kind.kind == "multi_step":
             parts = question_parts(question)
             if parts:  # each part answered by its own sentence
-                return compose_parts(question, parts, self.rescore(parts, ranked), floor, passages)
+                return compose_parts(question, parts, self.rescore(parts, ranked), floor, passages, judge=cross_encoder_judge())
             if re.search(r"\b(in all|total|together|combined|altogether|sum|how (many|much) (more|fewer|less)|difference)\b", question, re.I):
                 return compose_multi_step(question, ranked, floor)
             return ""  # a scenario to reason from ('If a command is killed by signal 9, ...'): its best sentences, as a look-up

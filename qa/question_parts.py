@@ -27,6 +27,9 @@ _SIDE_PATTERNS = [  # (pattern, the group holding what both sides share, after t
 ]
 
 
+_STANCE = re.compile(r"\b(views?|opinions?|positions?|stances?|approach(?:es)?|attitudes?|polic(?:y|ies)|responses?|strateg(?:y|ies)|role)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Side:
     """One of the things a comparison sets side by side."""
@@ -77,8 +80,10 @@ def compared_things(question: str) -> list[Side]:
         a, b = _share_heads(a, b)
         words_a, words_b = set(stems(a)), set(stems(b))
         tokens_a, tokens_b = set(a.split()), set(b.split())
-        def query(x: str) -> str:  # nothing asked beyond the things: what each is and does
-            return f"{x} {tail}".strip() if tail else f"What is {x} and what does it do?"
+        def query(x: str) -> str:  # nothing asked beyond the things: what each is and does (a view: the view itself)
+            if tail or _STANCE.search(x):
+                return f"{x} {tail}".strip()
+            return f"What is {x} and what does it do?"
         return [Side(_label(a, b), query(a), frozenset(words_a - words_b), frozenset(tokens_a - tokens_b)),
                 Side(_label(b, a), query(b), frozenset(words_b - words_a), frozenset(tokens_b - tokens_a))]
     return []
@@ -126,7 +131,9 @@ _MONTH_RE = r"\b(?:January|February|March|April|May|June|July|August|September|O
 def question_parts(question: str) -> list[str]:
     """The parts of a question asking two things, each able to stand alone: 'X in 2023 and 2024?' -> one per year;
     'Which command lists worktrees, and which one deletes one?' -> both, the second given the first's context
-    ('which one deletes one of them' + 'command lists worktrees'); [] for a question asking one thing."""
+    ('which one deletes one of them' + 'command lists worktrees'), or the first part asked again with the second's
+    ending ('... for one branch and which for several branches?' -> 'Which strategy does git merge use by default
+    for several branches?'); [] for a question asking one thing."""
     for period in (r"\b(?:19|20)\d\d\b", _MONTH_RE):
         found = re.findall(period, question)
         if len(set(found)) >= 2:
@@ -151,10 +158,24 @@ def question_parts(question: str) -> list[str]:
                 context = " ".join(first.split()[:-1])
             else:  # 'which one deletes one of them': the whole first part
                 context = first
+            if prep:  # 'which for several branches': the first part's question with the new ending, whole
+                piece = f"{context} {piece[m.start(1):]}"
+                parts.append(piece[:1].upper() + piece[1:] + "?")
+                continue
             context = re.sub(rf"^\s*(?:{_QWORD}\s+)+", "", context, flags=re.I)
             piece = f"{piece} ({context})"
         parts.append(piece + "?")
     return parts
+
+
+def without_hypothesis_figures(question: str) -> str:
+    """The question with the figures of its 'If ...,' clause left out: they are the asker's values to apply ('If a
+    command is killed by signal 9, what exit status ...?' -> '... by signal, what ...'), not facts to find."""
+    m = re.match(r"^\s*(?:if|suppose|say|when)\b[^?]*?,", question, re.I)
+    if not m:
+        return question
+    clause = re.sub(r"\s*\b\d[\d,.]*\b", "", m.group(0))
+    return clause + question[m.end():]
 
 
 def without_document_names(question: str, hints: Sequence[str]) -> str:

@@ -321,15 +321,16 @@ class Verifier:
         need_model = []
         for ci, claim in enumerate(claims):
             for n, p in enumerate(passages, start=1):
-                if len(claim.text) > 30 and claim.text.rstrip(".") in p.text:  # a verbatim quote supports itself
+                whole = len(claim.text.split()) >= 4 and claim.text.rstrip(".") + "." in p.text  # a short sentence quoted whole ('Switch to a specified branch.')
+                if (len(claim.text) > 30 or whole) and claim.text.rstrip(".") in p.text:  # a verbatim quote supports itself
                     at = p.text.index(claim.text.rstrip("."))
                     end = at + len(claim.text.rstrip("."))
                     end += len(re.match(r"[.!?]?[\"'”’)]*", p.text[end:]).group())  # the quote keeps its sentence's stop
                     result[ci][n] = (1.0, p.text[at:end], p.start + at, p.start + end)
             if not result[ci]:  # a short claim that is one of the passages' sentences, whole ('The easiest way is:')
-                whole = claim.text.rstrip(".!?:; ")
+                bare = claim.text.rstrip(".!?:; ")
                 for n, text, s, e in units:
-                    if len(whole.split()) >= 3 and text.rstrip(".!?:; ") == whole and n not in result[ci]:
+                    if len(bare.split()) >= 3 and text.rstrip(".!?:; ") == bare and n not in result[ci]:
                         result[ci][n] = (1.0, text, s, e)
             if not result[ci]:
                 need_model.append(ci)

@@ -49,7 +49,9 @@ def test_a_side_shares_the_head_noun_and_keeps_the_aspect_compared():
     ("Which builtin adds a directory to the stack, and which one shows the stack?",
      ["Which builtin adds a directory to the stack?", "which one shows the stack (builtin adds a directory to the stack)?"]),
     ("Which strategy does git merge use by default for one branch and which for several branches?",
-     ["Which strategy does git merge use by default for one branch?", "which for several branches (strategy does git merge use by default)?"]),
+     ["Which strategy does git merge use by default for one branch?", "Which strategy does git merge use by default for several branches?"]),
+    ("How do I make git blame ignore a formatting commit once, and how for every run?",
+     ["How do I make git blame ignore a formatting commit once?", "How do I make git blame ignore a formatting commit for every run?"]),
     ("What is a detached HEAD, and how do I leave it?", ["What is a detached HEAD?", "how do I leave it (a detached HEAD)?"]),
     ("What tariff did Trump impose, and to what did Washington agree to cut it?",
      ["What tariff did Trump impose?", "to what did Washington agree to cut it (tariff did Trump impose)?"]),
@@ -152,3 +154,116 @@ def test_not_a_login_shell_speaks_of_the_non_login_side():
     login, non_login = compared_things("How do login and non-login interactive shells differ in the startup files they read?")
     sentence = "When an interactive shell that is not a login shell is started, Bash reads and executes commands from ~/.bashrc."
     assert non_login.named_in(sentence) and not login.named_in(sentence)
+
+
+# --- session 7: definitions, the judge, negated sides, scenario figures -------------------------------------------
+
+from qa.sentence_roles import contradicts, defines, negates_side, opens_paragraph, term_names  # noqa: E402
+from qa.question_parts import without_hypothesis_figures  # noqa: E402
+
+
+def _side(question, i):
+    return compared_things(question)[i]
+
+
+@pytest.mark.parametrize("question, i, term, expected", [
+    ("What is the difference between git stash pop and git stash apply?", 1, "apply [--index] [-q|--quiet] [<stash>]", True),
+    ("What is the difference between git stash pop and git stash apply?", 0, "apply [--index] [-q|--quiet] [<stash>]", False),
+    ("How do git revert and git reset differ?", 1, "git reset [<mode>] [<commit>]", True),
+    ("How do git revert and git reset differ?", 0, "revert.reference", False),  # a setting, not the command
+    ("How do git revert and git reset differ?", 0, "git revert HEAD~3", False),  # an example's arguments
+    ("How do a merge and a rebase treat a change that was reverted on one branch?", 0, "merge backend", False),  # more of a name
+    ("How do the while and until loops differ?", 0, "while test-commands; do consequent-commands; done", True),
+    ("How do the while and until loops differ?", 1, "while test-commands; do consequent-commands; done", False),
+])
+def test_term_names(question, i, term, expected):
+    assert term_names(term, _side(question, i)) is expected
+
+
+@pytest.mark.parametrize("text, login, non_login", [
+    ("As noted above, if a non-interactive shell is invoked with the --login option, Bash reads the login files.", True, True),
+    ("When an interactive shell that is not a login shell is started, Bash reads ~/.bashrc.", True, False),
+    ("When Bash is invoked as an interactive login shell, or as a non-interactive shell with --login, it reads /etc/profile.", False, False),
+])
+def test_negates_side(text, login, non_login):
+    sides = compared_things("How do login and non-login interactive shells differ in the startup files they read?")
+    assert (negates_side(text, sides[0]), negates_side(text, sides[1])) == (login, non_login)
+
+
+@pytest.mark.parametrize("part, text, expected", [
+    ("which option makes it read a different file (file does an interactive non-login shell read)?",
+     "Invoked as an interactive login shell: When Bash is invoked as an interactive login shell, it reads /etc/profile.", True),
+    ("which option makes it read a different file (file does an interactive non-login shell read)?",
+     "Invoked as an interactive non-login shell: The --rcfile file option will force Bash to read file instead of ~/.bashrc.", False),
+    ("Which file does an interactive shell read?", "If a non-interactive shell is invoked with --login, Bash reads the login files.", True),
+    ("Which file does an interactive shell read?", "Bash reads ~/.bashrc in an interactive shell, not in a non-interactive one.", False),
+])
+def test_contradicts(part, text, expected):
+    assert contradicts(part, text) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("If a command is killed by signal 9, what exit status does bash report?", "If a command is killed by signal, what exit status does bash report?"),
+    ("How many deaths were estimated in 2024?", "How many deaths were estimated in 2024?"),
+])
+def test_without_hypothesis_figures(question, expected):
+    assert without_hypothesis_figures(question) == expected
+
+
+STASH = ("COMMANDS\n\npop [--index] [-q|--quiet] [<stash>]\n\nRemove a single stashed state from the stash list and apply it on top "
+         "of the current working tree state.\n\napply [--index] [-q|--quiet] [<stash>]\n\nLike pop, but do not remove the state from "
+         "the stash list. Unlike pop, <stash> may be any commit that looks like a commit created by stash push.\n\nThis is useful if "
+         "the branch on which you ran git stash apply has changed enough that git stash apply fails due to conflicts.")
+
+
+def _sentence(passage_text, text, score, n=1):
+    at = passage_text.index(text)
+    return S(n, text, score, start=at)
+
+
+def test_a_definition_under_its_term_is_the_side_s_sentence():
+    """'Like pop, but ...' names pop and not apply, and scores low against 'what is git stash apply': it is still
+    apply's sentence, the first under the term 'apply [...]'; the sentence after it in the paragraph is not a definition."""
+    passages = [P("git-stash.html", STASH, "git-stash(1) Manual Page")]
+    sides = compared_things("What is the difference between git stash pop and git stash apply?")
+    pop = _sentence(STASH, "Remove a single stashed state from the stash list and apply it on top of the current working tree state.", 0.8)
+    like = _sentence(STASH, "Like pop, but do not remove the state from the stash list.", 0.2)
+    unlike = _sentence(STASH, "Unlike pop, <stash> may be any commit that looks like a commit created by stash push.", 0.5)
+    useful = _sentence(STASH, "This is useful if the branch on which you ran git stash apply has changed enough that git stash apply fails due to conflicts.", 0.9)
+    assert opens_paragraph(like, passages) and not opens_paragraph(unlike, passages)
+    assert defines(like, sides[1], passages) and not defines(like, sides[0], passages) and not defines(unlike, sides[1], passages)
+    text = compose_sides(sides, [[pop, useful, like, unlike], [useful, pop, unlike, like]], passages, floor=0.4)
+    assert text.splitlines() == ["- “git stash pop”: Remove a single stashed state from the stash list and apply it on top of the current working tree state [1].",
+                                 "- “git stash apply”: Like pop, but do not remove the state from the stash list [1]."]
+
+
+def test_the_judge_finds_the_sentence_naming_both_that_answers():
+    """A sentence naming both things leads when the judge says it answers the question, though its words score lower
+    than each thing's own; without a judge (or when the judge says no) the things stand alone."""
+    sides = compared_things("Compare aliases and shell functions.")
+    passages = [P("aliases.pdf", "x", "Aliases"), P("functions.pdf", "y", "Shell Functions")]
+    both = S(1, "For almost every purpose, shell functions are preferred over aliases.", 0.55, start=300)
+    alias = S(1, "Aliases allow a string to be substituted for a word when it is used as the first word of a simple command.", 0.9)
+    func = S(2, "Shell functions are a way to group commands for later execution using a single name for the group.", 0.9)
+    scored = [[alias, both, func], [func, both, alias]]
+    def judge(question, texts):
+        return [7.5 if "preferred" in t else 1.0 for t in texts]
+    with_judge = compose_sides(sides, scored, passages, floor=0.4, question="Compare aliases and shell functions.", judge=judge)
+    assert with_judge.splitlines()[0] == "For almost every purpose, shell functions are preferred over aliases [1]."
+    without = compose_sides(sides, scored, passages, floor=0.4)
+    assert not without.startswith("For almost") and without.count("\n- ") == 1
+    refused = compose_sides(sides, scored, passages, floor=0.4, question="Compare aliases and shell functions.", judge=lambda q, t: [0.0] * len(t))
+    assert refused == without
+
+
+def test_the_judge_picks_each_part_s_sentence_and_a_sentence_is_said_once():
+    parts = ["Which builtin adds a directory to the stack?", "which one shows the stack (builtin adds a directory to the stack)?"]
+    pushd = S(1, "The pushd builtin adds directories to the stack as it changes the current directory.", 0.84)
+    dirs = S(1, "The dirs builtin displays the contents of the directory stack.", 0.62, start=100)
+    pushd_again = S(2, "The pushd builtin adds directories to the stack as it changes the current directory.", 0.70)  # the same sentence in an overlapping chunk
+    def judge(part, texts):
+        return [7.0 if ("dirs" in t) == ("shows" in part) else 2.0 for t in texts]
+    text = compose_parts("Which builtin adds a directory to the stack, and which one shows the stack?", parts,
+                         [[pushd, dirs, pushd_again], [pushd_again, pushd, dirs]], floor=0.4, judge=judge)
+    assert text == ("The pushd builtin adds directories to the stack as it changes the current directory [1]. "
+                    "The dirs builtin displays the contents of the directory stack [1].")
