@@ -166,7 +166,8 @@ def test_code_blocks_are_one_unit_from_chunk_to_stored_passage(fake_embedder):
 
 def test_printed_code_with_wide_leading_and_a_blank_line_is_one_block(tmp_path):
     """As valgrind's manual prints its examples: small code type with generous leading, a blank line inside; the
-    definition term at the margin after an indented example is a block of its own."""
+    definition term at the margin after an indented example is a block of its own, and so is an indented synopsis
+    after its term (bash's manual: 'dirs', then 'dirs [-clpv] [+N | -N]')."""
     from qa.readers.pdf import read_pdf
 
     html = tmp_path / "code.html"
@@ -185,9 +186,11 @@ int main(void) { f(); }</pre>
 $ echo ${v-unset}
 123</pre>
 <pre>${parameter:=word}</pre>
-<p>If parameter is unset or null, the expansion of word is assigned to parameter.</p></body></html>""", encoding="utf-8")
+<p>If parameter is unset or null, the expansion of word is assigned to parameter.</p>
+<pre>dirs</pre><pre class="ex">dirs [-clpv] [+N | -N]</pre><p>Display the list of currently remembered directories.</p></body></html>""", encoding="utf-8")
     blocks = read_pdf(print_pdf(html, tmp_path / "code.pdf").read_bytes(), "code.pdf").blocks
     code = [b.text for b in blocks if b.kind == "code"]
-    assert len(code) == 3, code
+    assert len(code) == 5, code
     assert code[0].startswith("#include <stdlib.h>") and "int main(void)" in code[0] and "malloc" in code[0]
     assert code[1].split() == ["$", "v=123", "$", "echo", "${v-unset}", "123"] and code[2] == "${parameter:=word}"
+    assert code[3:] == ["dirs", "dirs [-clpv] [+N | -N]"]  # a term, then its indented synopsis: two blocks

@@ -186,10 +186,14 @@ def group_blocks(lines: list[Line], body_size: float) -> list[tuple[str, list[Li
     for line in lines:
         kind = _kind(line, body_size)
         # Code is often set with more leading than its small type (valgrind's manual: 8.8 pt lines 13.5 pt apart), and a
-        # blank line inside it is no end; a line further left than the code so far is not part of it (a term after an example).
-        in_code = kind == "code" and runs and runs[-1][0] == "code" and line.x0 >= min(x.x0 for x in runs[-1][1]) - 1
+        # blank line inside it is no end when the next line starts where the block does; a line further left than the
+        # code so far (a term after an indented example), or an indented one after a blank (a synopsis under its term), is.
+        code_run = runs[-1][1] if kind == "code" and runs and runs[-1][0] == "code" else []
         gap = line.top - previous.bottom if previous is not None else 0.0
-        close = gap < (2.6 if in_code else 0.45) * line.size
+        in_code = bool(code_run) and (
+            (gap < 0.9 * line.size and line.x0 >= min(x.x0 for x in code_run) - 1)
+            or (gap < 2.6 * line.size and abs(line.x0 - code_run[0].x0) <= 1))
+        close = in_code or gap < 0.45 * line.size
         # A line that ends a sentence well short of the right margin ends its paragraph (list items printed without bullets).
         stopped_short = previous is not None and not in_code and _SENTENCE_END.search(previous.text) and previous.x1 < right - 4 * previous.size
         if runs and previous is not None and kind not in ("list_item", "table_row") and not stopped_short and close:
