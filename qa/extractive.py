@@ -60,6 +60,12 @@ class ScoredSentence:
     lifted: float = 0.0  # how much the code it leads into added to its score (a how-to's lead-in, qa.compose_howto)
 
 
+def sentence_score(question: str, sentence: str, dense: float, overlap: float) -> float:
+    """How well a sentence answers: closeness in meaning and the question's words, half each, plus the fit of its
+    kind of answer and of its period."""
+    return 0.5 * dense + 0.5 * overlap + answer_type_fit(question, sentence) + period_fit(question, sentence)
+
+
 def answer_type_fit(question: str, sentence: str) -> float:
     """+ when the sentence holds the kind of answer the question asks for, - when it cannot."""
     if _ASKS_FIGURE.search(question):
@@ -142,8 +148,7 @@ class ExtractiveGenerator(Generator):
                 dense = max(dense, sum(a * b for a, b in zip(q, with_question[id(s)])))
                 overlap = max(overlap, term_overlap(q_stems, f"{s.context} {s.text}", self.term_weight))
             s.dense, s.vector = dense, list(v)
-            s.score = (0.5 * dense + 0.5 * overlap + answer_type_fit(question, s.text)
-                       + period_fit(question, s.text))
+            s.score = sentence_score(question, s.text, dense, overlap)
         return sorted(found, key=lambda s: -s.score)
 
     def score_texts(self, question: str, texts: Sequence[str]) -> list[float]:
@@ -152,8 +157,8 @@ class ExtractiveGenerator(Generator):
             return []
         vectors = self.embedder.embed_batch([question, *texts])
         q_stems = stems(question)
-        return [0.5 * sum(a * b for a, b in zip(vectors[0], v)) + 0.5 * term_overlap(q_stems, t, self.term_weight)
-                + answer_type_fit(question, t) + period_fit(question, t) for t, v in zip(texts, vectors[1:])]
+        return [sentence_score(question, t, sum(a * b for a, b in zip(vectors[0], v)), term_overlap(q_stems, t, self.term_weight))
+                for t, v in zip(texts, vectors[1:])]
 
     def evidence_is_weak(self, question: str, best: ScoredSentence, passages: Sequence[Passage]) -> bool:
         """Decline when the best sentence scores low, when its passage holds none of the figures the question names
