@@ -252,8 +252,12 @@ def compose_answer(question: str, passages: list[Passage], draft: Draft, generat
 
 
 def not_covered(question: str, cited_texts: list[str]) -> list[str]:
-    """Figures (years, amounts) the question names that no cited passage holds."""
+    """Figures (years, amounts) the question names that no cited passage holds; not the values of its 'If ...,'
+    clause ('If a command is killed by signal 9, ...'): they are the asker's, not facts to find."""
     from qa.lexical import numbers, words
+    from qa.question_parts import without_hypothesis_figures
+
+    question = without_hypothesis_figures(question)
 
     held = set().union(*(numbers(t) for t in cited_texts)) if cited_texts else set()
     return [w for w in dict.fromkeys(words(question)) if w[0].isdigit() and w.replace(",", "").rstrip("%") not in held]

@@ -16,6 +16,7 @@ from qa.embedding import Embedder
 from qa.generation import Draft, Generator
 from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date, stems, years
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
+from qa.formulas import formula_line
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step,
                           compose_summary, compose_yes_no)
 from qa.compose_reasoning import compose_documents, compose_parts, compose_sides, names_what_is_read
@@ -327,7 +328,11 @@ class ExtractiveGenerator(Generator):
                 return compose_parts(question, parts, self.rescore(parts, ranked), floor, passages, judge=cross_encoder_judge())
             if re.search(r"\b(in all|total|together|combined|altogether|sum|how (many|much) (more|fewer|less)|difference)\b", question, re.I):
                 return compose_multi_step(question, ranked, floor)
-            return ""  # a scenario to reason from ('If a command is killed by signal 9, ...'): its best sentences, as a look-up
+            for s in ranked[:3]:  # a scenario to reason from ('If a command is killed by signal 9, ...'): a formula stated, applied
+                line = formula_line(question, s.text, f"[{s.passage}]") if s.score >= floor else ""
+                if line:
+                    return f"{with_marker(s.text, s.passage)}\n{line}"
+            return ""  # else its best sentences, as a look-up
         if kind.kind == "howto":
             return compose_howto(question, ranked, passages)
         return ""

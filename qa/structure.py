@@ -12,13 +12,13 @@ from qa.citations import marker_numbers
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|(\d{1,2})[.)])\s+")
 _CITE_LINE = re.compile(r"\s*(\[\d+\]\s*)+")
-_SUM_LINE = re.compile(r"^\s*(In all|The difference|Together|In total):\s+[\d,.]+\s*[+-]\s*[\d,.]+\s*=")
+_SUM_LINE = re.compile(r"^\s*(In all|The difference|Together|In total|With [A-Z] = [\d,.]+):\s+[\d,.]+\s*[+×-]\s*[\d,.]+\s*=")
 
 
 class AnswerBlock(BaseModel):
     """One block of an answer."""
 
-    kind: Literal["text", "list_item", "numbered_item", "code", "sum"] = Field(description="A paragraph, a bulleted or numbered list item, a code block (kept exactly), or an arithmetic line ('In all: 13 + 4 = 17').")
+    kind: Literal["text", "list_item", "numbered_item", "code", "sum"] = Field(description="A paragraph, a bulleted or numbered list item, a code block (kept exactly), or an arithmetic line ('In all: 13 + 4 = 17', 'With N = 9: 128 + 9 = 137').")
     text: str = Field(description="The block's text as shown (markers kept, bullets and code fences removed).")
     cites: list[int] = Field(default_factory=list, description="The source numbers [n] the block cites.")
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from qa.chunking import sentence_spans
 from qa.citations import MARKER, place_marks
 from qa.embedding import Embedder
+from qa.formulas import LINE as FORMULA_LINE, formula_line_holds
 from qa.lexical import numbers, stems
 from qa.types import Passage
 
@@ -69,6 +70,9 @@ def split_lines(text: str) -> list[tuple[str, str, str]]:
             m = _SUM_LINE.match(line.strip())
             if m:
                 out.append((m.group(1), m.group(2), "sum"))
+                continue
+            if FORMULA_LINE.match(line.strip()):  # 'With N = 9: 128 + 9 = 137 [1].' (qa.formulas)
+                out.append(("", line.strip(), "formula"))
                 continue
             m = _LABEL.match(line) or _BULLET.match(line)
             prefix = m.group(1) if m else ""
@@ -263,6 +267,8 @@ class Verifier:
                 rendered.append(self._check_code(out, body, passages))
             elif kind == "sum":
                 rendered.append(self._check_sum(out, prefix, body, passages))
+            elif kind == "formula":
+                rendered.append(self._check_formula(out, body, passages, question))
             elif line_pieces[li] or not body.strip():
                 rendered.append(prefix + " ".join(line_pieces[li]) if line_pieces[li] else "")
         out.text = "\n".join(r for r in rendered if r is not None).strip()
@@ -292,6 +298,18 @@ class Verifier:
                 return "```\n" + code + "\n```\n" + self._marks(out, passages, [(n, code, start, start + len(code))])
         out.unverified.append(code)
         return None
+
+    def _check_formula(self, out: Checked, line: str, passages: Sequence[Passage], question: str) -> str | None:
+        """'With N = 9: 128 + 9 = 137 [1].': kept when 9 is the question's value and a cited sentence's formula gives it."""
+        prefix, variable, value, body = FORMULA_LINE.match(line).groups()
+        cited = [int(n) for n in re.findall(r"\[(\d+)\]", body) if 1 <= int(n) <= len(passages)]
+        sentences = [(n, text, s, e) for n in cited for (text, s, e) in _sentences(passages[n - 1])]
+        holding = [t for t in sentences if formula_line_holds(variable, value, body, question, [t[1]])]
+        if not holding:
+            out.unverified.append(line)
+            return None
+        out.verified += 1
+        return place_marks(prefix + re.sub(r"\s*(\[\d+\])+\s*\.?\s*$", "", body) + ".", self._marks(out, passages, holding[:1]))
 
     def _check_sum(self, out: Checked, prefix: str, body: str, passages: Sequence[Passage]) -> str | None:
         """'In all: 13 + 4 = 17 [1][2].': kept when the result is right and each figure is in a cited passage's sentence."""
