@@ -204,9 +204,8 @@ def gather(plan: EvidencePlan, search: Search, document_passages: Callable[[str]
         return [p for doc in list_ids[:MAX_LEAD_DOCUMENTS] for p in _merge_in_order(document_passages(doc)[:2])]
     passages = search(plan.query, plan.k, documents=plan.documents)
     for i, sub in enumerate(plan.sub_queries):  # each fact of a multi-step question, each side of a comparison, found on its own
-        have = {p.chunk_id for p in passages}
         within = plan.sub_documents[i] if i < len(plan.sub_documents) else plan.documents
-        passages += [p for p in search(sub, plan.sub_k, documents=within) if p.chunk_id not in have]
+        passages = with_unread(passages, search(sub, plan.sub_k, documents=within))
     if plan.documents and not passages:  # the named document holds nothing on it: read everything rather than nothing
         passages = search(plan.query, plan.k)
     if plan.per_source:
@@ -238,6 +237,22 @@ def with_continuations(passages: list[Passage], best: int, document_passages: Ca
                 break
             at = after[0]
     return passages + added
+
+
+def with_unread(passages: list[Passage], found: Sequence[Passage]) -> list[Passage]:
+    """The passages, then those of ``found`` that are not read already: the retriever merges neighbouring chunks,
+    so one search may return 'doc::31' and another 'doc::31+32' (the wider one replaces the narrower, in its place)."""
+    out = list(passages)
+    for p in found:
+        if any(q.chunk_id == p.chunk_id for q in out) or covered(p, out):
+            continue
+        inside = [i for i, q in enumerate(out) if q.doc_id == p.doc_id and p.start <= q.start and q.end <= p.end]
+        if inside:
+            out[inside[0]] = p
+            out = [q for i, q in enumerate(out) if i not in inside[1:]]
+        else:
+            out.append(p)
+    return out
 
 
 def covered(chunk: Passage, passages: Sequence[Passage]) -> bool:
