@@ -58,7 +58,8 @@ def renumber(text: str, valid: Callable[[int], bool]) -> tuple[str, list[int]]:
                 out.append(mark)
         return "".join(out)
 
-    new = MARKER.sub(rewrite, text)
+    pieces = re.split(r"(```.*?```)", text, flags=re.S)  # inside a code block, '[10]' is code ('x[10] = 0;'), not a marker
+    new = "".join(piece if i % 2 else MARKER.sub(rewrite, piece) for i, piece in enumerate(pieces))
     new = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", new)  # 'x [1][1]' -> 'x [1]'
     parts = re.split(r"(```.*?```)", new, flags=re.S)  # a code block keeps its spaces ('then . ~/.bashrc', indentation)
     for i in range(0, len(parts), 2):

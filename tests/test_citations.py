@@ -29,6 +29,7 @@ def test_marker_numbers(text, expected):
         ("A [1] and [7] B [1].", 3, "A [1] and B [1].", [1]),
         ("A [2][2].", 3, "A [1].", [2]),
         ("Plain.", 3, "Plain.", []),
+        ("Run [3]:\n```\nx[10] = 0;\ny[2] = 1;\n```\n[2]", 3, "Run [1]:\n```\nx[10] = 0;\ny[2] = 1;\n```\n[2]", [3, 2]),  # code keeps its brackets
     ],
 )
 def test_renumber(text, valid_up_to, expected_text, expected_order):
