@@ -3,10 +3,12 @@ paragraphs leading into them, each whole and cited (an FAQ's question is answere
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from qa.compose_structured import Unit, cite, fenced, terms_before, units_after_sentence, with_terms
+from qa.lexical import stems
 from qa.types import Passage
 
 
@@ -56,6 +58,29 @@ def howto_fit(s, passages: Sequence[Passage]) -> float:
     return max(0.0, fit - getattr(s, "lifted", 0.0))  # a score lifted by its code counts the code once: max(own + fit, lifted)
 
 
+_POSSESSIVES = frozenset({"my", "your", "our", "their", "his", "her", "its", "a", "an", "the", "own"})
+SECTION_PASSAGES = 3  # how many of the best passages may be a section whose heading names the task
+
+
+def heading_names_task(question: str, heading: str) -> bool:
+    """Does a section's heading name the task asked, every word of it in the question ('3. Running your program under
+    Memcheck' for 'How do I run my program under Memcheck?'; two words at least)?"""
+    words = {w for w in stems(re.sub(r"^\s*[\d.]+\s+", "", heading)) if w not in _POSSESSIVES and not w[0].isdigit()}
+    asked = {w for w in stems(question) if w not in _POSSESSIVES}
+    return len(words) >= 2 and words <= asked
+
+
+def section_opening(question: str, ranked: Sequence, passages: Sequence[Passage]):
+    """The first sentence of a section whose heading names the task asked, when one of the best passages starts it: a
+    manual's section on the task is its how-to ('If you normally run your program like this:' + code + 'Use this
+    command line:' + code); None otherwise."""
+    for n, p in enumerate(passages[:SECTION_PASSAGES], start=1):
+        heading = p.heading.rsplit(" › ", 1)[-1].strip()
+        if heading and p.text.lstrip().startswith(heading) and heading_names_task(question, heading):
+            return min((s for s in ranked if s.passage == n), key=lambda s: s.start, default=None)
+    return None
+
+
 def structured_howto(question: str, ranked: Sequence, passages: Sequence[Passage], window: float = 0.15, max_code: int = 3) -> str:
     """The steps of a how-to: the sentence that best opens it (favouring one that code follows), with the term it
     describes ('-c <new-branch>, --create <new-branch>: Create a new branch …'), the rest of its paragraph, and
@@ -63,7 +88,7 @@ def structured_howto(question: str, ranked: Sequence, passages: Sequence[Passage
     after it."""
     best = ranked[0].score
     pool = [s for s in ranked[:10] if s.score >= best - window]
-    anchor = max(pool, key=lambda s: s.score + howto_fit(s, passages))
+    anchor = section_opening(question, ranked, passages) or max(pool, key=lambda s: s.score + howto_fit(s, passages))
     units = units_after_sentence(anchor, passages, limit=24)
     lines: list[str] = []
     same_paragraph = [u for u in units if u.block == 0 and u.kind == "sentence"]

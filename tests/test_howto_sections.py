@@ -1,0 +1,39 @@
+"""A manual's section whose heading names the task asked is the how-to's answer (qa.compose_howto.section_opening)."""
+
+import pytest
+
+from qa.compose_howto import heading_names_task, structured_howto
+from qa.verification import Verifier
+from tests.conftest import FakeEmbedder
+from tests.test_compose_structured import P, S
+
+
+@pytest.mark.parametrize("question, heading, names", [
+    ("How do I run my program under Memcheck?", "3. Running your program under Memcheck", True),
+    ("How do I interpret Memcheck's output?", "4. Interpreting Memcheck's output", True),
+    ("How do I prepare my program?", "2. Preparing your program", True),
+    ("How do I run my program?", "3. Running your program under Memcheck", False),  # the heading says more than was asked
+    ("How do I find a bug with git bisect?", "Basic bisect commands: start, bad, good", False),
+    ("How do I install it?", "Installing", False),  # one word names no task
+])
+def test_heading_names_task(question, heading, names):
+    assert heading_names_task(question, heading) is names
+
+
+SECTION = ("3. Running your program under Memcheck\n\nIf you normally run your program like this:\n\nmyprog arg1 arg2\n\n"
+           "Use this command line:\n\nvalgrind --leak-check=yes myprog arg1 arg2\n\nMemcheck is the default tool.")
+
+
+def test_the_section_on_the_task_is_quoted_from_its_start_with_its_code():
+    passages = [P(SECTION, doc="quick-start.pdf", heading="The Valgrind Quick Start Guide › 3. Running your program under Memcheck"),
+                P("4.5. Memcheck doesn't report any errors and I know my program has errors.", doc="faq.pdf", i=1)]
+    ranked = [S(passages, 2, "Memcheck doesn't report any errors and I know my program has errors.", 0.64),
+              S(passages, 1, "Memcheck is the default tool.", 0.39),
+              S(passages, 1, "If you normally run your program like this:", 0.30),
+              S(passages, 1, "Use this command line:", 0.28)]
+    text = structured_howto("How do I run my program under Memcheck?", ranked, passages)
+    assert text.startswith("If you normally run your program like this [1]:")
+    assert "```\nvalgrind --leak-check=yes myprog arg1 arg2\n```" in text and "faq" not in text
+    assert not Verifier(FakeEmbedder()).check(text, passages).unverified
+    other = structured_howto("How do I silence Memcheck's errors?", ranked, passages)  # no heading names it: the best sentence
+    assert other.startswith("Memcheck doesn't report any errors")
