@@ -221,6 +221,7 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
         return ""
     said = with_antecedent(chosen, scored[0], passages)
     terms = [term_before(s, passages) if passages else "" for s in said]
+    terms = [t if not re.match(r"^[$#>%]\s", t) else "" for t in terms]  # an example's command line ('$ git bisect reset  # quit') names no term
     if any(terms):  # a manual's definitions: each under the term it defines ('- “--ignore-rev <rev>”: Ignore changes ...')
         lines = [(f"- “{t.replace('“', chr(39)).replace('”', chr(39))}”: " if t else "- ") + cite(s.text, s.passage) for s, t in zip(said, terms)]
     else:

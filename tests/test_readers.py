@@ -131,6 +131,16 @@ def test_git_doc_page_keeps_its_structure():
     assert not any("Last updated" in b.text and b.kind == "heading" for b in found.blocks)
 
 
+def test_a_list_item_of_several_paragraphs_keeps_them_apart_around_its_code():
+    found = read_html((DATA / "corpora" / "git" / "git-bisect.html").read_bytes(), "git-bisect.html")
+    texts = [(b.kind, b.text) for b in found.blocks]
+    at = texts.index(("list_item", "Locate a good region of the object graph in a damaged repository"))  # was joined to 'In this case, ...'
+    assert texts[at + 1][0] == "code" and texts[at + 1][1].startswith("$ git bisect start HEAD <known-good-commit>")
+    assert texts[at + 2] == ("paragraph", "In this case, when git bisect run finishes, bisect/bad will refer to a commit that has at least "
+                                          "one parent whose reachable graph is fully traversable in the sense required by git pack objects.")
+    assert ("list_item", "Automatically bisect a test failure between origin and HEAD:") in texts  # one paragraph: as before
+
+
 def test_sphinx_like_page_loses_furniture_and_marks():
     page = b"""<html><head><title>Venv - Docs</title></head><body>
     <div class="related" role="navigation"><a href="#">previous</a> | <a href="#">next</a></div>

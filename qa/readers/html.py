@@ -9,7 +9,10 @@ is dropped first: scripts, styles, navigation, headers and footers without the p
 
 from __future__ import annotations
 
+import copy
 import re
+
+import lxml.html
 
 from qa.blocks import Budget, normalise_spaces, strip_header_links
 from qa.readers import Extracted, ReadError
@@ -148,9 +151,19 @@ class _Walker:
         self.flush()
 
     def items(self, listing) -> None:
-        """Each <li> is a list item (its own text); lists, code and tables nested in it follow as blocks of their own."""
+        """Each <li> is a list item (its own text); lists, code and tables nested in it follow as blocks of their own.
+        An item of several paragraphs ('Considers adding ...:' / code / 'Because this example ...') is its first
+        paragraph, then the rest in order: joined, they made one sentence of a lead-in and what follows its code."""
         for li in listing:
             if not isinstance(li.tag, str):
+                continue
+            paragraphs = [c for c in li if isinstance(c.tag, str) and (c.tag == "p" or (c.tag == "div" and c.xpath("./p")))]
+            if len(paragraphs) >= 2 and not (li.text or "").strip():
+                first = paragraphs[0]
+                self.emit("list_item", _inline_text(first, _NESTED))
+                rest = lxml.html.Element("div")
+                rest.extend(copy.deepcopy(c) for c in li[li.index(first) + 1 :])
+                self.walk(rest)
                 continue
             self.emit("list_item", _inline_text(li, _NESTED))
             for inner in _nested_blocks(li):
