@@ -17,6 +17,7 @@ from qa.generation import Draft, Generator
 from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date, stems, years
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
 from qa.formulas import formula_line
+from qa.term_match import term_fit
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step,
                           compose_summary, compose_yes_no)
 from qa.compose_reasoning import compose_documents, compose_parts, compose_sides, names_what_is_read
@@ -149,7 +150,7 @@ class ExtractiveGenerator(Generator):
                 dense = max(dense, sum(a * b for a, b in zip(q, with_question[id(s)])))
                 overlap = max(overlap, term_overlap(q_stems, f"{s.context} {s.text}", self.term_weight))
             s.dense, s.vector = dense, list(v)
-            s.score = sentence_score(question, s.text, dense, overlap)
+            s.score = sentence_score(question, s.text, dense, overlap) + term_fit(question, s, passages)  # '-n' asked: its description
         return sorted(found, key=lambda s: -s.score)
 
     def score_texts(self, question: str, texts: Sequence[str]) -> list[float]:

@@ -1,0 +1,47 @@
+"""A question naming a manual's term is answered by the description under it (qa.term_match)."""
+
+import pytest
+
+from qa.term_match import NAMED, WORDED, literals, term_fit, term_literals
+from tests.test_compose_structured import P, S
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("What does git clean -n do?", {"-n"}),
+    ("Which is safer, --force-with-lease or --force?", {"--force-with-lease", "--force"}),
+    ("What does clean.requireForce do?", {"clean.requireforce"}),
+    ("Is a non-login shell read ~/.bashrc?", set()),  # a word's hyphen names no option
+    ("How do I commit?", set()),
+    ("Version 2.5 of git-doc", set()),
+])
+def test_literals(text, expected):
+    assert literals(text) == expected
+
+
+@pytest.mark.parametrize("terms, expected", [
+    (["-n", "--dry-run"], {"-n", "--dry-run"}),
+    (["-u, --set-upstream"], {"-u", "--set-upstream"}),
+    (["--depth <depth>"], {"--depth"}),
+    (["--strategy=<strategy>"], {"--strategy"}),
+    (["clean.requireForce"], {"clean.requireforce"}),
+    (["pop [--index] [-q|--quiet] [<stash>]"], set()),  # a synopsis: its options are the arguments, not the term
+])
+def test_term_literals(terms, expected):
+    assert term_literals(terms) == expected
+
+
+CLEAN = ("-n\n\n--dry-run\n\nDon't actually remove anything, just show what would be done. It lists them.\n\n"
+         "-u, --set-upstream\n\nFor every branch that is up to date or successfully pushed, add upstream (tracking) reference.")
+
+
+@pytest.mark.parametrize("question, sentence, fit", [
+    ("What does git clean -n do?", "Don't actually remove anything, just show what would be done.", NAMED),
+    ("What does --dry-run do?", "Don't actually remove anything, just show what would be done.", NAMED),
+    ("What does git clean -x do?", "Don't actually remove anything, just show what would be done.", 0.0),
+    ("What does -n do?", "It lists them.", 0.0),  # not the sentence under the term
+    ("How do I set the upstream branch when pushing?", "For every branch that is up to date or successfully pushed, add upstream (tracking) reference.", WORDED),
+    ("How do I push a branch?", "For every branch that is up to date or successfully pushed, add upstream (tracking) reference.", 0.0),
+])
+def test_term_fit(question, sentence, fit):
+    passages = [P(CLEAN, doc="git-clean.html", heading="git-clean(1) › OPTIONS")]
+    assert term_fit(question, S(passages, 1, sentence), passages) == fit
