@@ -81,6 +81,15 @@ def section_opening(question: str, ranked: Sequence, passages: Sequence[Passage]
     return None
 
 
+GOES_ON = 0.1  # what a sentence that goes on from another loses as a how-to's opening
+_EXAMPLE_OPENER = re.compile(r"^\s*(for example|for instance|e\.g\.|i\.e\.|likewise|similarly)\b", re.I)
+
+
+def opener_fit(s, passages: Sequence[Passage]) -> float:
+    """- for a sentence that goes on from another ('For example, -M90% means ...'): it cannot open the steps."""
+    return -GOES_ON if _EXAMPLE_OPENER.match(s.text) else 0.0
+
+
 def structured_howto(question: str, ranked: Sequence, passages: Sequence[Passage], window: float = 0.15, max_code: int = 3) -> str:
     """The steps of a how-to: the sentence that best opens it (favouring one that code follows), with the term it
     describes ('-c <new-branch>, --create <new-branch>: Create a new branch …'), the rest of its paragraph, and
@@ -88,7 +97,7 @@ def structured_howto(question: str, ranked: Sequence, passages: Sequence[Passage
     after it."""
     best = ranked[0].score
     pool = [s for s in ranked[:10] if s.score >= best - window]
-    anchor = section_opening(question, ranked, passages) or max(pool, key=lambda s: s.score + howto_fit(s, passages))
+    anchor = section_opening(question, ranked, passages) or max(pool, key=lambda s: s.score + howto_fit(s, passages) + opener_fit(s, passages))
     units = units_after_sentence(anchor, passages, limit=24)
     lines: list[str] = []
     same_paragraph = [u for u in units if u.block == 0 and u.kind == "sentence"]

@@ -37,3 +37,15 @@ def test_the_section_on_the_task_is_quoted_from_its_start_with_its_code():
     assert not Verifier(FakeEmbedder()).check(text, passages).unverified
     other = structured_howto("How do I silence Memcheck's errors?", ranked, passages)  # no heading names it: the best sentence
     assert other.startswith("Memcheck doesn't report any errors")
+
+
+def test_a_sentence_going_on_from_another_does_not_open_a_howto():
+    mv = P("DESCRIPTION\n\nMove or rename a file, directory or symlink.\n\ngit mv [-v] [-f] <source> <destination>", doc="git-mv.html",
+           heading="git-mv(1) Manual Page › DESCRIPTION")
+    log = P("--find-renames[=<n>]\n\nFor example, -M90% means Git should consider a delete/add pair to be a rename if more than 90% "
+            "of the file hasn't changed.", doc="git-log.html", i=1, heading="git-log(1) Manual Page › OPTIONS")
+    passages = [log, mv]
+    ranked = [S(passages, 1, "For example, -M90% means Git should consider a delete/add pair to be a rename if more than 90% of the file hasn't changed.", 0.84),
+              S(passages, 2, "Move or rename a file, directory or symlink.", 0.70)]
+    text = structured_howto("How do I rename a file with git?", ranked, passages)
+    assert text.startswith("Move or rename a file, directory or symlink [2].") and "```\ngit mv [-v] [-f] <source> <destination>\n```" in text
