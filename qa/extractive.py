@@ -26,7 +26,7 @@ from qa.evidence import MAX_LEAD_DOCUMENTS
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
 from qa.question_parts import compared_things, question_parts, without_document_names, without_hypothesis_figures
-from qa.sentence_context import affirms_negated, is_term_line, lookup_quote, refers_back, sentence_before
+from qa.sentence_context import is_term_line, negation_fit, lookup_quote, refers_back, sentence_before
 from qa.sentence_roles import cross_encoder_judge, term_before
 from qa.declining import compares_unquoted, focus_is_absent
 from qa.types import Passage
@@ -281,6 +281,8 @@ class ExtractiveGenerator(Generator):
                 continue  # a description of another option or command answers about another thing
             if all(_similar(s.text, c.text) < 0.6 for c in chosen):
                 chosen.append(s)
+        order = {n: i for i, n in enumerate(dict.fromkeys(s.passage for s in chosen))}
+        chosen.sort(key=lambda s: (order[s.passage], s.start))  # sentences of one passage in the document's order
         quotes: dict[int, tuple[str, int, int]] = {}
         said: list[str] = []
         taken = {s.start for s in chosen}
@@ -393,8 +395,9 @@ class ExtractiveGenerator(Generator):
 
 def for_lookup(question: str, ranked: list[ScoredSentence], passages: Sequence[Passage], penalty: float = 0.15) -> list[ScoredSentence]:
     """The sentences that can answer a look-up, best first: no term line ('git reset [<mode>] [<commit>]': its
-    description answers, read with it), and those affirming what the question negates marked down."""
-    kept = [s if not affirms_negated(question, s.text) else replace(s, score=s.score - penalty)
+    description answers, read with it); those negating what the question negates marked up, those affirming it
+    marked down ('when a command is not found': 'If a command is not found, ...', not 'If a command is found but ...')."""
+    kept = [replace(s, score=s.score + penalty * negation_fit(question, s.text))
             for s in ranked if not is_term_line(passages[s.passage - 1], s.start, s.end)]
     return sorted(kept, key=lambda s: -s.score)
 

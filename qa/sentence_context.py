@@ -22,12 +22,12 @@ from qa.types import Passage
 #: A sentence that leans on the one before it: it opens with a pronoun or 'then'/'otherwise', or names 'this code',
 #: 'such a situation', 'these options' (a determiner pointing back), not 'this command' of a manual's own page.
 _OPENS_BACK = re.compile(r"^\s*(it|its|they|them|this|these|that|those|such|then|otherwise|in (this|that|such a|either|both) cases?|"
-                         r"in addition|also|likewise|similarly|conversely)\b(?!-)", re.I)
+                         r"in addition|also|likewise|similarly|conversely)\b(?!-)(?!\s+(?:command|manual|page|document|section|chapter|book|article)\b)", re.I)
 _POINTS_BACK = re.compile(r"\b(this|these|those|such)\s+(?:an?\s+)?(?!command\b|manual\b|page\b|document\b|section\b|chapter\b|book\b|"
                           r"article\b|is\b|was\b|are\b|were\b|can\b|will\b|may\b|means\b)[a-z]", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 #: 'not found', "isn't executable", 'never be', 'no longer used': the word a negation applies to
-_NEGATED = re.compile(r"\b(?:not|never|no longer|n't)\s+(?:(?:be|been|being|a|an|the|yet|always|also|really|even|ever|any)\s+)*([a-z][a-z-]{2,})", re.I)
+_NEGATED = re.compile(r"(?:\bnot|\bnever|\bno longer|n't)\s+(?:(?:be|been|being|a|an|the|yet|always|also|really|even|ever|any)\s+)*([a-z][a-z-]{2,})", re.I)
 
 
 def refers_back(text: str) -> bool:
@@ -82,9 +82,16 @@ def affirms_negated(question: str, sentence: str) -> bool:
     return any(w in have and w not in said_negated for w in asked)
 
 
-def term_overlap_text(term: str, sentence: str) -> str:
-    """What a description sentence is read as for the question's words: the term it describes, then itself."""
-    return f"{term} {sentence}" if term else sentence
+def negation_fit(question: str, sentence: str) -> int:
+    """+1 when the sentence negates what the question negates ('not found' / 'If a command is not found, ...'), -1
+    when it speaks of it only in the affirmative ('If a command is found but ...'), 0 otherwise or when the question
+    negates nothing."""
+    asked = negated_words(question)
+    if not asked:
+        return 0
+    if asked & negated_words(sentence):
+        return 1
+    return -1 if affirms_negated(question, sentence) else 0
 
 
 def lookup_quote(s, passages: Sequence[Passage], taken: set[int]) -> tuple[list[str], int]:
