@@ -26,8 +26,8 @@ from qa.evidence import MAX_LEAD_DOCUMENTS
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
 from qa.question_parts import compared_things, question_parts, without_document_names, without_hypothesis_figures
-from qa.sentence_context import is_term_line, negation_fit, lookup_quote, refers_back, sentence_before
-from qa.sentence_roles import cross_encoder_judge, term_before
+from qa.sentence_context import definition_term, is_term_line, names_a_thing, negation_fit, lookup_quote, refers_back, sentence_before
+from qa.sentence_roles import cross_encoder_judge
 from qa.declining import compares_unquoted, focus_is_absent
 from qa.types import Passage
 from qa.verification import reverses
@@ -121,8 +121,10 @@ class ExtractiveGenerator(Generator):
         self.term_weight = term_weight  # rarity of a word in the collection (BM25 idf); None: all words alike
         self.min_coverage = min_coverage  # weighted share of the question's words the answering passage must hold
 
-    def score_sentences(self, question: str, passages: Sequence[Passage]) -> list[ScoredSentence]:
-        """Every sentence of the passages, best first."""
+    def score_sentences(self, question: str, passages: Sequence[Passage], in_context: bool = False) -> list[ScoredSentence]:
+        """Every sentence of the passages, best first; ``in_context`` (a look-up): a sentence under a definition term
+        also read with the term's words, and one that refers back told the sentence it refers to (quoted with it; read
+        after it, such sentences drew unanswerable questions over the threshold)."""
         found: list[ScoredSentence] = []
         for n, p in enumerate(passages, start=1):
             asked = ""  # a question just read in the passage (a FAQ's): the sentence after it answers it
@@ -136,10 +138,9 @@ class ExtractiveGenerator(Generator):
                     continue
                 if len(text) >= 20 and text not in p.title and text not in heading:  # nor a piece of it ('3.' + 'Running …')
                     s = ScoredSentence(n, span.start, span.end, text, 0.0, context=asked)
-                    s.term = term_before(s, passages)  # 'If <mode> is omitted, ...' is about 'git reset [<mode>] [<commit>]'
-                    s.leans_on = sentence_before(p, span.start) if refers_back(text) else None
-                    if not asked and s.leans_on:  # 'If the script exits with this code, ...' is read after the sentence naming the code
-                        s.context = s.leans_on[2]
+                    if in_context:
+                        s.term = definition_term(s, passages)  # 'If <mode> is omitted, ...' is about 'git reset [<mode>] [<commit>]'
+                        s.leans_on = sentence_before(p, span.start) if refers_back(text) and not names_a_thing(s.term) else None
                     found.append(s)
                 asked = ""
         if not found:
@@ -248,7 +249,7 @@ class ExtractiveGenerator(Generator):
         if kind.kind == "summary":  # rank the sentences against the topic, not against 'summarize ...'
             ranked = self.score_sentences(summary_topic(question) if kind.scope != "everything" else question, passages)
         else:
-            ranked = self.score_sentences(question, passages)
+            ranked = self.score_sentences(question, passages, in_context=kind.kind == "lookup")
         if kind.kind == "howto" and ranked:  # a lead-in is scored with the command it leads into
             ranked = with_code_scores(ranked, passages, lambda texts: self.score_texts(question, texts))
         if kind.kind == "lookup":  # one fact asked: a term line states nothing, a sentence affirming what is negated answers another question

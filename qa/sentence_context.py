@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from qa.chunking import sentence_spans
 from qa.compose_structured import label, terms_before
+from qa.sentence_roles import term_before
 from qa.lexical import stems
 from qa.types import Passage
 
@@ -58,6 +59,8 @@ def is_term_line(p: Passage, start: int, end: int) -> bool:
     text = p.text[a:b].strip()
     if not text or "\n" in text or len(text) > 120 or _SENTENCE_END.search(text) or text.endswith(":"):
         return False
+    if re.match(r"^[$#>%]\s", text) or any(s <= start < e for s, e in p.code_spans or ()):
+        return False  # a command shown in a code block ('$ git switch mytopic') is an example, no term
     whole_block = (a == 0 or p.text[:a].endswith("\n\n")) and p.text[b:].startswith("\n\n")
     if not whole_block:
         return False
@@ -94,6 +97,21 @@ def negation_fit(question: str, sentence: str) -> int:
     return -1 if affirms_negated(question, sentence) else 0
 
 
+def definition_term(s, passages: Sequence[Passage]) -> str:
+    """The term or synopsis line above a sentence's paragraph (qa.sentence_roles.term_before), '' when there is none
+    or the line is a command of an example ('$ git bisect run my_script arguments') or a section heading."""
+    term = term_before(s, passages)
+    return "" if not term or is_heading_line(term) or _in_code(passages[s.passage - 1], term) else term
+
+
+def names_a_thing(term: str) -> bool:
+    """Is a term the name of an option, command or setting ('recursive', '--mixed', 'pop [--index]',
+    'core.editor'), not a line of prose heading a paragraph ('Invoked as an interactive non-login shell')?  Under
+    such a term 'This was the default ...' speaks of the term, not of the sentence before."""
+    t = term.strip()
+    return bool(t) and (" " not in t or bool(re.search(r"[-<\[=|{(]", t)))
+
+
 def lookup_quote(s, passages: Sequence[Passage], taken: set[int]) -> tuple[list[str], int]:
     """A look-up's chosen sentence (qa.extractive.ScoredSentence) as it is quoted: the sentence before it first when
     it refers back to it (and that one is not quoted already: ``taken`` holds the starts of the chosen sentences),
@@ -104,11 +122,20 @@ def lookup_quote(s, passages: Sequence[Passage], taken: set[int]) -> tuple[list[
     before = getattr(s, "leans_on", None)
     if before and before[0] not in taken and refers_back(s.text):
         pieces, start = [before[2], s.text], before[0]
-    terms = [t for t in terms_before(passages, s.passage, start) if not is_heading_line(t)]
+    p = passages[s.passage - 1]
+    terms = [t for t in terms_before(passages, s.passage, start) if not is_heading_line(t) and not _in_code(p, t)]
+    if not terms and refers_back(s.text) and names_a_thing(getattr(s, "term", "")) and not _in_code(p, s.term):
+        terms = [s.term]  # 'This was the default strategy ...' under 'recursive': what 'this' is
     said = " ".join(pieces)
     if terms and not any(re.search(rf"(?<![\w-]){re.escape(_term_word(t))}(?![\w-])", said) for t in terms):
         pieces[0] = f"{label(terms)}: {pieces[0]}"
     return pieces, start
+
+
+def _in_code(p: Passage, line: str) -> bool:
+    """Is the line a command shown in a code block ('export VISUAL=nano'), not a term?"""
+    at = p.text.find(line)
+    return bool(re.match(r"^[$#>%]", line)) or at >= 0 and any(s <= p.start + at < e for s, e in p.code_spans or ())
 
 
 def is_heading_line(line: str) -> bool:

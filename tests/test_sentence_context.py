@@ -13,7 +13,7 @@ from tests.conftest import passage
 MANUAL = ("OPTIONS\n\n--depth <depth>\n\nCreate a shallow clone with a history truncated to the specified number of commits. "
           "Implies --single-branch.\n\ngit reset [<mode>] [<commit>]\n\nThis form resets the current branch head to <commit>. "
           "If <mode> is omitted, defaults to --mixed. The <mode> must be one of the following:\n\n--mixed\n\n"
-          "Resets the index but not the working tree. This is the default action.")
+          "Resets the index but not the working tree. This is the default action.\n\n$ git clone --depth 1 url\n\nThis clones one commit.")
 BISECT = ("The special exit code 125 should be used when the current source code cannot be tested. If the script exits with "
           "this code, the current revision will be skipped.")
 
@@ -54,6 +54,7 @@ def test_refers_back(text, expected):
     ("OPTIONS", False),  # followed by a term, not by a description
     ("Implies --single-branch.", False),  # a sentence
     ("Create a shallow clone with a history truncated to the specified number of commits.", False),
+    ("$ git clone --depth 1 url", False),  # an example's command line
 ])
 def test_is_term_line(line, expected):
     p = passage(1, MANUAL, 100)
