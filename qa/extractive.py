@@ -26,7 +26,7 @@ from qa.evidence import MAX_LEAD_DOCUMENTS
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
 from qa.question_parts import compared_things, question_parts, without_document_names, without_hypothesis_figures
-from qa.sentence_context import definition_term, is_term_line, names_a_thing, negation_fit, lookup_quote, refers_back, sentence_before
+from qa.sentence_context import definition_term, is_term_line, names_a_thing, negation_fit, own_page_first, lookup_quote, refers_back, sentence_before
 from qa.sentence_roles import cross_encoder_judge
 from qa.declining import compares_unquoted, focus_is_absent
 from qa.types import Passage
@@ -249,11 +249,13 @@ class ExtractiveGenerator(Generator):
         if kind.kind == "summary":  # rank the sentences against the topic, not against 'summarize ...'
             ranked = self.score_sentences(summary_topic(question) if kind.scope != "everything" else question, passages)
         else:
-            ranked = self.score_sentences(question, passages, in_context=kind.kind == "lookup")
+            ranked = self.score_sentences(question, passages, in_context=kind.kind in ("lookup", "yes_no"))
         if kind.kind == "howto" and ranked:  # a lead-in is scored with the command it leads into
             ranked = with_code_scores(ranked, passages, lambda texts: self.score_texts(question, texts))
         if kind.kind == "lookup":  # one fact asked: a term line states nothing, a sentence affirming what is negated answers another question
             ranked = for_lookup(question, ranked, passages)
+        if kind.kind == "yes_no":  # the subject's own page speaks of it
+            ranked = own_page_first(question, ranked, passages)
         if not ranked:
             return Draft(text="", declined=True)
         if kind.kind in BROAD_KINDS or kind.kind == "multi_step" and question_parts(question):  # answered from several passages: declined only when they hold nothing on it

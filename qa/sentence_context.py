@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from qa.chunking import sentence_spans
 from qa.compose_structured import label, terms_before
+from qa.evidence import file_words, own_page
 from qa.sentence_roles import term_before
 from qa.lexical import stems
 from qa.types import Passage
@@ -146,3 +148,30 @@ def is_heading_line(line: str) -> bool:
 def _term_word(term: str) -> str:
     """The name a term begins with ('--depth <depth>' -> '--depth', 'pop [--index]' -> 'pop')."""
     return re.split(r"[\s=\[<]", term.strip(), maxsplit=1)[0]
+
+
+def own_page_first(question: str, ranked: list, passages: Sequence[Passage], bonus: float = 0.15) -> list:
+    """The scored sentences (qa.extractive.ScoredSentence), best first, marked up by ``bonus`` where they speak of the
+    question's subject and down where they speak of a sibling: on the page the subject has to itself ('Is git switch
+    experimental?': git-switch(1), not gittutorial's 'experimental branch'), not on another command's page
+    (git-reset(1) for git revert); under the term the question names ('apply [--index] ...' for 'Does git stash apply
+    ...'), not under another term when one is named."""
+    own = own_page(question, [p.doc_id for p in passages])
+    asked = set(re.findall(r"[\w.-]+", question.lower()))
+    named = {s.term for s in ranked if names_a_thing(s.term) and _term_word(s.term).lower() in asked}
+
+    def fit(s) -> float:
+        doc = passages[s.passage - 1].doc_id
+        mark = (1 if doc == own else -1 if own and sibling_pages(own, doc) else 0) if own else 0
+        if named and names_a_thing(s.term):
+            mark += 1 if s.term in named else -1
+        return bonus * mark
+
+    return sorted((replace(s, score=s.score + fit(s)) for s in ranked), key=lambda s: -s.score)
+
+
+def sibling_pages(own: str, other: str) -> bool:
+    """Are two file names pages of the same family ('git-revert.html', 'git-reset.html': the same first word, as many
+    words), so that the other is some other command's own page?"""
+    a, b = file_words(own), file_words(other)
+    return own != other and len(a) == len(b) >= 2 and a[0] == b[0]
