@@ -26,7 +26,7 @@ from qa.evidence import MAX_LEAD_DOCUMENTS
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
 from qa.question_parts import compared_things, question_parts, without_document_names, without_hypothesis_figures
-from qa.sentence_context import definition_term, is_term_line, names_a_thing, negation_fit, own_page_first, lookup_quote, refers_back, sentence_before
+from qa.sentence_context import definition_term, is_term_line, names_a_thing, negation_fit, opposite_action, own_page_first, lookup_quote, refers_back, sentence_before
 from qa.sentence_roles import cross_encoder_judge
 from qa.declining import compares_unquoted, focus_is_absent
 from qa.types import Passage
@@ -250,8 +250,9 @@ class ExtractiveGenerator(Generator):
             ranked = self.score_sentences(summary_topic(question) if kind.scope != "everything" else question, passages)
         else:
             ranked = self.score_sentences(question, passages, in_context=kind.kind in ("lookup", "yes_no"))
-        if kind.kind == "howto" and ranked:  # a lead-in is scored with the command it leads into
+        if kind.kind == "howto" and ranked:  # a lead-in is scored with the command it leads into; not how to undo what is asked
             ranked = with_code_scores(ranked, passages, lambda texts: self.score_texts(question, texts))
+            ranked = sorted((replace(s, score=s.score - 0.15) if opposite_action(question, s.text) else s for s in ranked), key=lambda s: -s.score)
         if kind.kind == "lookup":  # one fact asked: a term line states nothing, a sentence affirming what is negated answers another question
             ranked = for_lookup(question, ranked, passages)
         if kind.kind == "yes_no":  # the subject's own page speaks of it
@@ -400,7 +401,7 @@ def for_lookup(question: str, ranked: list[ScoredSentence], passages: Sequence[P
     """The sentences that can answer a look-up, best first: no term line ('git reset [<mode>] [<commit>]': its
     description answers, read with it); those negating what the question negates marked up, those affirming it
     marked down ('when a command is not found': 'If a command is not found, ...', not 'If a command is found but ...')."""
-    kept = [replace(s, score=s.score + penalty * negation_fit(question, s.text))
+    kept = [replace(s, score=s.score + penalty * (negation_fit(question, s.text) - opposite_action(question, s.text)))
             for s in ranked if not is_term_line(passages[s.passage - 1], s.start, s.end)]
     return sorted(kept, key=lambda s: -s.score)
 

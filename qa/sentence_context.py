@@ -111,7 +111,25 @@ def names_a_thing(term: str) -> bool:
     'core.editor'), not a line of prose heading a paragraph ('Invoked as an interactive non-login shell')?  Under
     such a term 'This was the default ...' speaks of the term, not of the sentence before."""
     t = term.strip()
-    return bool(t) and (" " not in t or bool(re.search(r"[-<\[=|{(]", t)))
+    return bool(t) and (" " not in t or bool(re.search(r"[<\[=|{(]|(?:^|\s)-", t)))  # 'non-login' is a word, '-c <x>' an option
+
+
+#: Actions that undo or end one another: a sentence on starting a session does not tell how to finish it.
+OPPOSITE_ACTIONS = [("start", "finish"), ("start", "end"), ("start", "stop"), ("start", "quit"), ("begin", "end"), ("begin", "finish"),
+                    ("enable", "disable"), ("add", "remove"), ("create", "delete"), ("open", "close"), ("show", "hide"),
+                    ("include", "exclude"), ("install", "uninstall"), ("lock", "unlock"), ("push", "pull"), ("import", "export")]
+
+
+def opposite_action(question: str, sentence: str) -> bool:
+    """Does the sentence speak of the opposite of an action the question asks about, and never of that action ('How
+    do I finish a bisect session?' against 'You start a bisect session as follows:')?"""
+    asked, said = set(stems(question)), set(stems(sentence))
+    for a, b in OPPOSITE_ACTIONS:
+        for mine, other in ((a, b), (b, a)):
+            m, o = stems(mine)[0], stems(other)[0]
+            if m in asked and o not in asked and o in said and m not in said:
+                return True
+    return False
 
 
 def lookup_quote(s, passages: Sequence[Passage], taken: set[int]) -> tuple[list[str], int]:

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from qa.sentence_context import (is_term_line, lookup_quote, negated_words, negation_fit, refers_back,
-                                 sentence_before)
+from qa.sentence_context import (is_term_line, lookup_quote, names_a_thing, negated_words, negation_fit, opposite_action,
+                                 own_page_first, refers_back, sentence_before, sibling_pages)
 from qa.lexical import stems
 from tests.conftest import passage
 
@@ -115,3 +115,54 @@ def test_negated_words():
     said = negated_words("It is not removed and will never be shown; it isn't found.")
     assert len(said) == 3 and said >= set(stems("found removed"))
     assert not negated_words("A non-zero status is returned.")
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("How do I finish a bisect session?", "You start a bisect session as follows:", True),
+    ("How do I start a bisect session?", "You start a bisect session as follows:", False),
+    ("How do I remove a worktree?", "Create a worktree at <path> and check out <commit-ish> into it.", False),  # no opposite named
+    ("How do I remove a worktree?", "Add a worktree at <path>.", True),
+    ("How do I start and stop a job?", "Start the job with bg.", False),  # the question asks both
+    ("How do I disable the pager?", "To disable the pager, set core.pager; enable it again later.", False),  # its own word said too
+])
+def test_opposite_action(question, sentence, expected):
+    assert opposite_action(question, sentence) is expected
+
+
+@pytest.mark.parametrize("term, expected", [
+    ("recursive", True), ("--mixed", True), ("pop [--index] [<stash>]", True), ("core.editor", True),
+    ("Invoked as an interactive non-login shell", False), ("", False),
+])
+def test_names_a_thing(term, expected):
+    assert names_a_thing(term) is expected
+
+
+@pytest.mark.parametrize("own, other, expected", [
+    ("git-revert.html", "git-reset.html", True), ("git-revert.html", "gitfaq.html", False),
+    ("git-revert.html", "git-revert.html", False), ("git-revert.html", "git-cherry-pick.html", False),
+])
+def test_sibling_pages(own, other, expected):
+    assert sibling_pages(own, other) is expected
+
+
+@dataclass
+class Scored:  # the fields of qa.extractive.ScoredSentence that own_page_first reads
+    passage: int
+    text: str
+    score: float
+    term: str = ""
+
+
+def test_own_page_first_prefers_the_subjects_page_and_term():
+    pages = [passage(1, "x"), passage(2, "y"), passage(3, "z")]
+    pages = [p.model_copy(update={"doc_id": d}) for p, d in zip(pages, ["gittutorial.html", "git-switch.html", "git-reset.html"])]
+    ranked = [Scored(1, "This command ensures the experimental branch is merged.", 0.6),
+              Scored(3, "Reset the experimental branch.", 0.58), Scored(2, "THIS COMMAND IS EXPERIMENTAL.", 0.55)]
+    out = own_page_first("Is git switch an experimental command?", ranked, pages)
+    assert [s.passage for s in out] == [2, 1, 3]
+    stash = [passage(1, "x").model_copy(update={"doc_id": "git-stash.html"})]
+    ranked = [Scored(1, "Remove a single stashed state from the stash list.", 0.9, "pop [--index] [<stash>]"),
+              Scored(1, "Like pop, but do not remove the state from the stash list.", 0.85, "apply [--index] [<stash>]")]
+    out = own_page_first("Does git stash apply remove the state from the stash list?", ranked, stash)
+    assert out[0].term.startswith("apply")
+    assert own_page_first("Does it rain?", ranked, stash) == ranked  # no page of its own, no term named
