@@ -281,8 +281,8 @@ class ExtractiveGenerator(Generator):
         for s in ranked[1:]:
             if len(chosen) >= self.max_sentences or s.score < max(self.min_score, best.score - 0.08):
                 break
-            if s.term and best.term and s.term != best.term:
-                continue  # a description of another option or command answers about another thing
+            if s.term != best.term:
+                continue  # a description of another option or command (or none) answers about another thing
             if all(_similar(s.text, c.text) < 0.6 for c in chosen):
                 chosen.append(s)
         order = {n: i for i, n in enumerate(dict.fromkeys(s.passage for s in chosen))}

@@ -30,7 +30,7 @@ _POINTS_BACK = re.compile(r"\b(this|these|those|such)\s+(?:an?\s+)?(?!command\b|
                           r"article\b|is\b|was\b|are\b|were\b|can\b|will\b|may\b|means\b)[a-z]", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 #: 'not found', "isn't executable", 'never be', 'no longer used': the word a negation applies to
-_NEGATED = re.compile(r"(?:\bnot|\bnever|\bno longer|n't)\s+(?:(?:be|been|being|a|an|the|yet|always|also|really|even|ever|any)\s+)*([a-z][a-z-]{2,})", re.I)
+_NEGATED = re.compile(r"(?:\bnot|\bnever|\bno longer|n't)\s+(?:(?:be|been|being|a|an|the|yet|always|also|really|even|ever|any|fully|completely|entirely|already|necessarily|properly)\s+)*([a-z][a-z-]{2,})", re.I)
 
 
 def refers_back(text: str) -> bool:

@@ -115,6 +115,7 @@ def test_negated_words():
     said = negated_words("It is not removed and will never be shown; it isn't found.")
     assert len(said) == 3 and said >= set(stems("found removed"))
     assert not negated_words("A non-zero status is returned.")
+    assert negated_words("a branch that is not fully merged") == set(stems("merged"))  # the adverb is not what is negated
 
 
 @pytest.mark.parametrize("question, sentence, expected", [
