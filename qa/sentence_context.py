@@ -103,7 +103,7 @@ def definition_term(s, passages: Sequence[Passage]) -> str:
     """The term or synopsis line above a sentence's paragraph (qa.sentence_roles.term_before), '' when there is none
     or the line is a command of an example ('$ git bisect run my_script arguments') or a section heading."""
     term = term_before(s, passages)
-    return "" if not term or is_heading_line(term) or _in_code(passages[s.passage - 1], term) else term
+    return "" if not re.search(r"\w", term) or is_heading_line(term) or _in_code(passages[s.passage - 1], term) else term
 
 
 def names_a_thing(term: str) -> bool:
@@ -143,7 +143,7 @@ def lookup_quote(s, passages: Sequence[Passage], taken: set[int]) -> tuple[list[
     if before and before[0] not in taken and refers_back(s.text):
         pieces, start = [before[2], s.text], before[0]
     p = passages[s.passage - 1]
-    terms = [t for t in terms_before(passages, s.passage, start) if not is_heading_line(t) and not _in_code(p, t)]
+    terms = [t for t in terms_before(passages, s.passage, start) if re.search(r"\w", t) and not is_heading_line(t) and not _in_code(p, t)]  # not a bullet '•'
     if not terms and refers_back(s.text) and names_a_thing(getattr(s, "term", "")) and not _in_code(p, s.term):
         terms = [s.term]  # 'This was the default strategy ...' under 'recursive': what 'this' is
     said = " ".join(pieces)

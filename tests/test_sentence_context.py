@@ -94,6 +94,12 @@ def test_lookup_quote_adds_the_sentence_named_by_this_code():
     assert len(pieces) == 1
 
 
+def test_a_bullet_is_no_term():
+    p = passage(1, "Errors:\n\n•\n\nword expansion errors are considered non-fatal errors.", 0)
+    s = sentence_at(p, "word expansion errors are considered non-fatal errors.")
+    assert lookup_quote(s, [p], {s.start})[0] == ["word expansion errors are considered non-fatal errors."]
+
+
 def test_a_term_named_in_the_sentence_is_not_repeated():
     p = passage(1, "--all\n\nFetch all remotes, as --all says.", 0)
     s = sentence_at(p, "Fetch all remotes, as --all says.")
