@@ -221,7 +221,7 @@ def read_evidence(question: str, kind, k: int, st, allowed: list[str] | None = N
         # ids from the manifest or already checked, on the store already open: no second manifest read per search
         return _retrieve(st, check_question(query), n, scope)
 
-    documents = st.list_documents() if kind.document_hint or kind.kind in ("summary", "comparison") else []  # a comparison: things with pages of their own
+    documents = st.list_documents() if kind.document_hint or kind.kind in ("summary", "comparison", "yes_no") else []  # a comparison, a yes/no: things with pages of their own
     if allowed:
         documents = [d for d in documents if d.doc_id in allowed]
     plan = plan_evidence(question, kind, documents, k, find)

@@ -107,6 +107,12 @@ def document_of_topic(topic: str, documents: Sequence[DocumentInfo]) -> str | No
     return found[0] if len(found) == 1 else None
 
 
+def own_page(question: str, doc_ids: Sequence[str]) -> str | None:
+    """Among the documents read, the one whose file name the question spells out ('Is git switch experimental?' ->
+    git-switch.html), as document_of_topic finds it; None when none or several do."""
+    return document_of_topic(question, [DocumentInfo(doc_id=d, title="", source="", chunks=0) for d in dict.fromkeys(doc_ids)])
+
+
 def match_document(hint: str, documents: Sequence[DocumentInfo], search: Search | None = None) -> str | None:
     """The one document the phrase names, or None when no title (or text) matches it clearly."""
     if not hint or not documents:
@@ -163,6 +169,11 @@ def plan_evidence(question: str, kind: QuestionKind, documents: Sequence[Documen
             plan.notes.append(f"opinion of {person}: the passages naming them searched too")
     if kind.kind == "comparison":
         plan_comparison(plan, plan.query, named, documents)
+    if kind.kind == "yes_no" and not named:  # 'Does git revert remove ...?': the git-revert page is read too
+        own = document_of_topic(question, documents)
+        if own:
+            plan.sub_queries, plan.sub_documents = [question], [[own]]
+            plan.notes.append(f"the question is about {own}: it is searched too")
     if kind.kind in ("list", "howto"):
         plan.continuations = CONTINUED_PASSAGES
     return plan

@@ -28,6 +28,7 @@ from qa.evidence import MAX_LEAD_DOCUMENTS
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
 from qa.question_parts import compared_things, question_parts, without_document_names, without_hypothesis_figures
+from qa.sentence_context import definition_term, is_term_line, names_a_thing, negation_fit, opposite_action, own_page_first, lookup_quote, refers_back, sentence_before
 from qa.sentence_roles import cross_encoder_judge
 from qa.declining import compares_unquoted, focus_is_absent
 from qa.types import Passage
@@ -60,6 +61,8 @@ class ScoredSentence:
     vector: list[float] | None = None  # the sentence's embedding (summaries pick diverse points with it)
     context: str = ""  # the question this sentence answers when it follows one in its passage (a FAQ), else ''
     lifted: float = 0.0  # how much the code it leads into added to its score (a how-to's lead-in, qa.compose_howto)
+    term: str = ""  # the definition term or synopsis line above its paragraph ('--depth <depth>'), '' when none
+    leans_on: tuple[int, int, str] | None = None  # (start, end, text) of the sentence before it, when it refers back to it
 
 
 def sentence_score(question: str, sentence: str, dense: float, overlap: float) -> float:
@@ -120,8 +123,10 @@ class ExtractiveGenerator(Generator):
         self.term_weight = term_weight  # rarity of a word in the collection (BM25 idf); None: all words alike
         self.min_coverage = min_coverage  # weighted share of the question's words the answering passage must hold
 
-    def score_sentences(self, question: str, passages: Sequence[Passage]) -> list[ScoredSentence]:
-        """Every sentence of the passages, best first."""
+    def score_sentences(self, question: str, passages: Sequence[Passage], in_context: bool = False) -> list[ScoredSentence]:
+        """Every sentence of the passages, best first; ``in_context`` (a look-up): a sentence under a definition term
+        also read with the term's words, and one that refers back told the sentence it refers to (quoted with it; read
+        after it, such sentences drew unanswerable questions over the threshold)."""
         found: list[ScoredSentence] = []
         for n, p in enumerate(passages, start=1):
             asked = ""  # a question just read in the passage (a FAQ's): the sentence after it answers it
@@ -134,7 +139,11 @@ class ExtractiveGenerator(Generator):
                     asked = text.strip()
                     continue
                 if len(text) >= 20 and text not in p.title and text not in heading:  # nor a piece of it ('3.' + 'Running …')
-                    found.append(ScoredSentence(n, span.start, span.end, text, 0.0, context=asked))
+                    s = ScoredSentence(n, span.start, span.end, text, 0.0, context=asked)
+                    if in_context:
+                        s.term = definition_term(s, passages)  # 'If <mode> is omitted, ...' is about 'git reset [<mode>] [<commit>]'
+                        s.leans_on = sentence_before(p, span.start) if refers_back(text) and not names_a_thing(s.term) else None
+                    found.append(s)
                 asked = ""
         if not found:
             return []
@@ -145,7 +154,7 @@ class ExtractiveGenerator(Generator):
         q_stems = stems(question)
         for s, v in zip(found, rest):
             dense = sum(a * b for a, b in zip(q, v))
-            overlap = term_overlap(q_stems, s.text, self.term_weight)
+            overlap = term_overlap(q_stems, f"{s.term} {s.text}" if s.term else s.text, self.term_weight)
             if id(s) in with_question:
                 dense = max(dense, sum(a * b for a, b in zip(q, with_question[id(s)])))
                 overlap = max(overlap, term_overlap(q_stems, f"{s.context} {s.text}", self.term_weight))
@@ -242,9 +251,14 @@ class ExtractiveGenerator(Generator):
         if kind.kind == "summary":  # rank the sentences against the topic, not against 'summarize ...'
             ranked = self.score_sentences(summary_topic(question) if kind.scope != "everything" else question, passages)
         else:
-            ranked = self.score_sentences(question, passages)
-        if kind.kind == "howto" and ranked:  # a lead-in is scored with the command it leads into
+            ranked = self.score_sentences(question, passages, in_context=kind.kind in ("lookup", "yes_no"))
+        if kind.kind == "howto" and ranked:  # a lead-in is scored with the command it leads into; not how to undo what is asked
             ranked = with_code_scores(ranked, passages, lambda texts: self.score_texts(question, texts))
+            ranked = sorted((replace(s, score=s.score - 0.15) if opposite_action(question, s.text) else s for s in ranked), key=lambda s: -s.score)
+        if kind.kind == "lookup":  # one fact asked: a term line states nothing, a sentence affirming what is negated answers another question
+            ranked = for_lookup(question, ranked, passages)
+        if kind.kind == "yes_no":  # the subject's own page speaks of it
+            ranked = own_page_first(question, ranked, passages)
         if not ranked:
             return Draft(text="", declined=True)
         if kind.kind in BROAD_KINDS or kind.kind == "multi_step" and question_parts(question):  # answered from several passages: declined only when they hold nothing on it
@@ -269,19 +283,22 @@ class ExtractiveGenerator(Generator):
         for s in ranked[1:]:
             if len(chosen) >= self.max_sentences or s.score < max(self.min_score, best.score - 0.08):
                 break
+            if s.term != best.term:
+                continue  # a description of another option or command (or none) answers about another thing
             if all(_similar(s.text, c.text) < 0.6 for c in chosen):
                 chosen.append(s)
+        order = {n: i for i, n in enumerate(dict.fromkeys(s.passage for s in chosen))}
+        chosen.sort(key=lambda s: (order[s.passage], s.start))  # sentences of one passage in the document's order
         quotes: dict[int, tuple[str, int, int]] = {}
+        said: list[str] = []
+        taken = {s.start for s in chosen}
         for s in chosen:
-            if s.passage in quotes:  # two sentences of one passage: one citation quoting both
-                _, qs, qe = quotes[s.passage]
-                start, end = min(qs, s.start), max(qe, s.end)
-                p = passages[s.passage - 1]
-                quotes[s.passage] = (p.text[start - p.start : end - p.start], start, end)
-            else:
-                quotes[s.passage] = (s.text, s.start, s.end)
-        text = " ".join(with_marker(s.text, s.passage) for s in chosen)
-        return Draft(text=text, quotes=quotes)
+            pieces, begin = lookup_quote(s, passages, taken)  # with the sentence it refers back to, after the term it describes
+            said += [with_marker(piece, s.passage) for piece in pieces]
+            p = passages[s.passage - 1]
+            start, end = (min(quotes[s.passage][1], begin), max(quotes[s.passage][2], s.end)) if s.passage in quotes else (begin, s.end)
+            quotes[s.passage] = (p.text[start - p.start : end - p.start], start, end)  # two sentences of one passage: one citation quoting both
+        return Draft(text=" ".join(said), quotes=quotes)
 
 
     @staticmethod
@@ -384,6 +401,15 @@ class ExtractiveGenerator(Generator):
             if theirs and not mine & theirs and any(0.5 < a / b < 2 for a in map(float, mine) for b in map(float, theirs) if b):
                 return s
         return None
+
+
+def for_lookup(question: str, ranked: list[ScoredSentence], passages: Sequence[Passage], penalty: float = 0.15) -> list[ScoredSentence]:
+    """The sentences that can answer a look-up, best first: no term line ('git reset [<mode>] [<commit>]': its
+    description answers, read with it); those negating what the question negates marked up, those affirming it
+    marked down ('when a command is not found': 'If a command is not found, ...', not 'If a command is found but ...')."""
+    kept = [replace(s, score=s.score + penalty * (negation_fit(question, s.text) - opposite_action(question, s.text)))
+            for s in ranked if not is_term_line(passages[s.passage - 1], s.start, s.end)]
+    return sorted(kept, key=lambda s: -s.score)
 
 
 def _figures(text: str) -> set[str]:

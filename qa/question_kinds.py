@@ -53,7 +53,8 @@ _LIST = re.compile(
     r"\bwhat (\w+ ){0,2}(\w+s) (has|have|did|does|do) .+ (taken|done|made|used|imposed|listed|named|mentioned|included|provide|support)\b|"
     r"\b(what|which) (other )?(\w+ )?(actions|measures|steps|ways|chemicals|countries|senators|members|commands|options|people|sources|methods|tools|agencies|companies|groups)\b", _I)
 _WHICH_PLURAL = re.compile(r"^\s*(which|what) (?!is\b|was\b|does\b|did\b)(\w+[- ])?(\w{3,}(?<!ss)(?<!us)(?<!is)s)\s+(\w+)\b", _I)
-_NOT_PLURAL = {"has", "does", "is", "was", "this", "its", "his", "us", "news", "series", "analysis", "basis", "process", "status", "address", "access", "class"}
+_NOT_PLURAL = {"has", "does", "is", "was", "this", "its", "his", "us", "news", "series", "analysis", "basis", "process", "status", "address", "access", "class",
+               "happens", "means", "remains", "becomes", "gets", "goes"}  # verbs: "What happens if ..." asks one thing
 
 _DOC_NOUNS = r"(article|piece|documentation|docs|op-?ed|opinion piece|editorial|essay|post|blog post|blog|report|document|page|manual|man page|guide|faq|tutorial|chapter|section|letter|paper|story|interview|book|handbook|readme|file|text)"
 _NAMED_DOC = re.compile(rf"\b(the|this|that) ((?:[\w'’-]+[- ]){{0,3}}?){_DOC_NOUNS}\b", _I)

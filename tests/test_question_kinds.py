@@ -10,6 +10,7 @@ from qa.question_kinds import KINDS, classify, named_document, summary_topic
     ("When did China announce export restrictions?", "lookup"),
     ("Who led the letter to the Secretary of State?", "lookup"),
     ("Which city hosted the summit?", "lookup"),
+    ("What happens if applying the stash causes conflicts?", "lookup"),  # "happens" is a verb, no plural asked
     ("Did Biden and Xi agree to resume counternarcotics cooperation?", "yes_no"),
     ("Is China's domestic opioid abuse problem large?", "yes_no"),
     ("Does git rebase rewrite history?", "yes_no"),
