@@ -20,7 +20,7 @@ from qa.types import Passage
 # '-n', '--dry-run', '--set-upstream', '-M90%' (not a word's hyphen: 'non-login'), 'clean.requireForce', '${name[@]}'
 _OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
 _VARIABLE = re.compile(r"(?<![\w.])([a-z][\w-]*\.[A-Za-z][\w.<>-]*[A-Za-z>])(?![\w])")
-NAMED = 0.6  # the term is a literal the question names ('-n'): that description answers, whatever its words
+NAMED = 1.0  # the term is a literal the question names ("-n"): its description answers first, whatever its words (a sentence merely mentioning "-n" holds more of them)
 WORDED = 0.12  # the term's words are all in the question ('--set-upstream' for 'set the upstream branch')
 
 
