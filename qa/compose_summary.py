@@ -13,11 +13,13 @@ from collections.abc import Sequence
 
 from qa.compose_structured import (announced, announces, cite, fenced, is_fragment, label, leads_in, looks_like_code, looks_like_term, units_after)
 from qa.lexical import stems
-from qa.summary_points import block_of, document_blocks, part_keys, point_worth, repeats
+from qa.summary_points import block_of, document_blocks, in_words, part_keys, point_worth, repeats
 from qa.types import Passage
 
 #: Sections of a manual page that summarise nothing (the command line, links, credits).
 SKIPPED_SECTIONS = re.compile(r"^(synopsis|see also|git|author|authors|documentation|reporting bugs|copyright|notes|bugs|configuration)$", re.I)
+_NUMBERED = re.compile(r"^\d+(\.\d+)*\.?\s")  # '6.11 Bash POSIX Mode': a numbered section's title, no term
+_MARKER = re.compile(r"\(?(\d{1,3}|[a-z])[.)]?")
 NESTED_ITEMS = 4  # items of a list a point leads in to, shown under it
 
 
@@ -87,6 +89,9 @@ def groups(sentences: Sequence, passages: Sequence[Passage], parts: int) -> list
     return out
 
 
+ASKED = float(__import__("os").environ.get("ASKED", "0.5"))  # weight of a sentence's closeness to what the question asks (its description of the document, the topic)
+LEAD = float(__import__("os").environ.get("LEAD", "0.08"))  # value a point gains for its part coming first in the document (less for later parts)
+SECTION_OPENING = float(__import__("os").environ.get("SO", "0.03"))  # more for the first sentence of a section (a manual's DESCRIPTION opens with what the command does)
 SECTION_TAKEN = 0.12  # a point's value lost for each point its section already gives: every part is heard first
 HOLLOW = -0.09  # a sentence whose content is worth this little makes no point ('This section describes how Bash executes its startup files.')
 
@@ -111,10 +116,10 @@ def compose_document_summary(ranked: Sequence, passages: Sequence[Passage], targ
         sentences = [s for s in sentences if blocks[block_of(s.start, blocks)].kind == "paragraph"]
     items = set()
     for s in sentences:  # the items of a list belong to the sentence announcing it: that sentence stands for them
-        if leads_in(s.text):
+        if what_it_leads_to(s, passages):  # shown under it: 'is created using' brings its command, '... the following:' its list
             units = announced(s, passages)
-            if not announces(s.text):  # 'is created using' leads into its command; a sentence merely cut short ('... on Nov. 16') into nothing
-                units = units[:1] if units and units[0].kind == "code" else []
+            if not announces(s.text) or units and units[0].kind == "code":
+                units = units[:1]
             items |= {(passages[u.passage - 1].doc_id, u.start) for u in units}
     sentences = [s for s in sentences if (passages[s.passage - 1].doc_id, s.start) not in items]
     known = set(stems(" ".join([topic] + list({p.title for p in passages}) + list({section_of(p) for p in passages}))))
@@ -125,17 +130,21 @@ def compose_document_summary(ranked: Sequence, passages: Sequence[Passage], targ
         parts = groups(sentences, passages, points)
     if len(parts) > points:  # many sections: one more point
         points += 1
-    def shown_after(s) -> str:  # the command a point leads into is shown with it: its specifics count
-        return "".join(" " + line for line in what_it_leads_to(s, passages) if line.startswith("```")) if leads_in(s.text) else ""
+    def shown_after(s) -> str:  # the command or the items a point leads into are shown with it: their specifics count
+        return "".join(" " + line for line in what_it_leads_to(s, passages)) if leads_in(s.text) else ""
 
     candidates = []
     for number, section in enumerate(parts):
         for at, group in enumerate(section):
             def value(s, group=group, at=at):
                 position = group.index(s)
-                closeness = _dot(s.vector, target) if target is not None else s.score  # no target: how well it answers the focus asked
-                opening = (0.06 if position == 0 else 0.03 if position == 1 else 0.0) + (0.03 if at == 0 and position == 0 else 0.0)
-                return closeness + opening + point_worth(s.text + shown_after(s), known)
+                if target is None:  # no target: how well it answers the focus asked
+                    closeness = s.score
+                else:  # central to the document, and to what the question calls it ('the article about Biden's meeting with Xi')
+                    closeness = (1 - ASKED) * _dot(s.vector, target) + ASKED * s.dense
+                opening = (0.06 if position == 0 else 0.03 if position == 1 else 0.0) + (SECTION_OPENING if at == 0 and position == 0 else 0.0)
+                lead = LEAD * (1 - number / len(parts))  # a document's first parts say what it is about (a news story's lead, a manual's description)
+                return closeness + opening + lead + point_worth(s.text + shown_after(s), known)
             best = max((s for s in group if len(s.text) >= 25), key=value, default=None)
             if best is not None:
                 candidates.append((value(best), number, best))
@@ -170,6 +179,8 @@ def point_label(s, passages: Sequence[Passage]) -> str:
     while at > 0 and blocks[at - 1].kind == "term" and len(terms) < 3:
         at -= 1
         terms.insert(0, blocks[at].text)
+    if not terms and at > 0 and blocks[at - 1].kind == "heading" and not in_words(blocks[at - 1].text) and not _NUMBERED.match(blocks[at - 1].text):
+        terms = [blocks[at - 1].text]  # a section named by a command or a name in code (githooks' 'pre-commit')
     names = [short_term(t) for t in terms]
     names = [n for n in names if n and (n[:1] in "-$." or n[:1].islower() or not n.isalpha())]
     if not names or any(n.lower() in s.text.lower() for n in names):
@@ -209,6 +220,6 @@ def what_it_leads_to(s, passages: Sequence[Passage]) -> list[str]:
     for u in units:
         if u.kind != "sentence" or len(items) >= NESTED_ITEMS:
             break
-        if not is_fragment(u, units):
+        if not is_fragment(u, units) and not _MARKER.fullmatch(u.text.strip()):  # a numbered list's '1.' printed apart from its item
             items.append("  - " + cite(u.text, u.passage))
     return items if len(items) >= 2 else []

@@ -20,7 +20,7 @@ from qa.compose_structured import leads_in, looks_like_code, looks_like_term
 from qa.lexical import stems
 from qa.types import Passage
 
-FACT_WEIGHT = 0.03  # value gained per specific a sentence states (a figure, a name, an option), ...
+FACT_WEIGHT = float(__import__("os").environ.get("FW", "0.03"))  # value gained per specific a sentence states (a figure, a name, an option), ...
 MAX_FACTS = 3  # ... counted up to this many
 NEW_WORDS = 4  # a sentence bringing fewer content words than this beyond the subject ...
 NEW_WORD_WEIGHT = 0.03  # ... loses this much per word missing
@@ -40,6 +40,8 @@ _CODE = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*|(?<![\w/])~?/[\w.-]+(?:/[\w.*-]
 _NAMED_CODE = re.compile(r"\b(?:the )?([a-z][\w.-]*) (?:builtin|command|option|variable|hook|file|directory|keyword|reserved word)s?\b")  # 'the unset builtin'
 _NAME = re.compile(r"(?<=[\w,;:)] )(?:[A-Z][a-z]+|[A-Z]{2,})(?:[ -](?:[A-Z][a-z]+|[A-Z]{2,}))*")
 _CODE_CHARS = re.compile(r"[\[\]<>{}$|=/\\]")
+_STOP = re.compile(r"[.!?][\"'”’)]*$")
+_POINTER = re.compile(r"^\s*(see|refer to)\b", re.I)  # 'See git-am(1) for other options.': a pointer elsewhere, no point
 
 
 def specifics(text: str, known: set[str] = frozenset()) -> list[str]:
@@ -70,7 +72,7 @@ def point_worth(text: str, known: set[str] = frozenset()) -> float:
     worth = FACT_WEIGHT * min(MAX_FACTS, len(specifics(text, known)))
     worth -= NEW_WORD_WEIGHT * max(0, NEW_WORDS - new_words(text, known))
     if _META.search(text):
-        worth -= META_WEIGHT
+        worth -= META_WEIGHT * (2 if _POINTER.match(text) else 1)
     if _LEANING.match(text):
         worth -= LEANING_WEIGHT
     return worth
@@ -128,7 +130,8 @@ def _block_kind(block: str, before: str, following: str, headings: set[str], in_
     if in_code or "\n" in block:
         return "code"
     if looks_like_code(block):  # a command's synopsis heading its entry ('pop [--index] [<stash>]' / 'Remove a single ...'), or code after a lead-in
-        entry = following[:1].isupper() and not looks_like_code(following) and not leads_in(before)
+        after_whole = not before or before in headings or bool(_STOP.search(before)) or looks_like_term(before) and not in_words(before) or looks_like_code(before)
+        entry = following[:1].isupper() and not looks_like_code(following) and after_whole  # not a recipe's line after 'Recipe: Copy maint'
         return "term" if entry else "code"
     if looks_like_term(block) or is_subheading(block, following):
         if in_words(block):  # 'Invoked non-interactively' heads a part; 'Brian' under a headline is a byline, no term
@@ -141,7 +144,7 @@ def in_words(line: str) -> bool:
     """Is a short line written in words ('Invoked with unequal effective and real UID/GIDs'), not a command, an option
     or a name in code ('pop [--index] [<stash>]', '--login', 'pre-commit', 'credential.helper')?"""
     words = line.split()
-    plain = [w for w in words if re.fullmatch(r"[A-Za-z][a-z]*(-[a-z]+)*[,;]?|[A-Z]+(/[A-Z]+)?s?", w)]
+    plain = [w for w in words if re.fullmatch(r"[A-Za-z][a-z]*([-/][a-z]+)*[,;]?|[A-Z]+(/[A-Z]+)?s?", w)]
     return line[:1].isupper() and len(plain) >= max(1, 2 * len(words) / 3) and not _CODE_CHARS.search(line.replace("/", ""))
 
 
