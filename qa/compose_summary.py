@@ -89,9 +89,9 @@ def groups(sentences: Sequence, passages: Sequence[Passage], parts: int) -> list
     return out
 
 
-ASKED = float(__import__("os").environ.get("ASKED", "0.5"))  # weight of a sentence's closeness to what the question asks (its description of the document, the topic)
-LEAD = float(__import__("os").environ.get("LEAD", "0.08"))  # value a point gains for its part coming first in the document (less for later parts)
-SECTION_OPENING = float(__import__("os").environ.get("SO", "0.03"))  # more for the first sentence of a section (a manual's DESCRIPTION opens with what the command does)
+ASKED = 0.5  # weight of a sentence's closeness to what the question asks (its description of the document, the topic)
+LEAD = 0.08  # value a point gains for its part coming first in the document (less for later parts)
+SECTION_OPENING = 0.03  # more for the first sentence of a section (a manual's DESCRIPTION opens with what the command does)
 SECTION_TAKEN = 0.12  # a point's value lost for each point its section already gives: every part is heard first
 HOLLOW = -0.09  # a sentence whose content is worth this little makes no point ('This section describes how Bash executes its startup files.')
 

@@ -20,7 +20,7 @@ from qa.compose_structured import leads_in, looks_like_code, looks_like_term
 from qa.lexical import stems
 from qa.types import Passage
 
-FACT_WEIGHT = float(__import__("os").environ.get("FW", "0.03"))  # value gained per specific a sentence states (a figure, a name, an option), ...
+FACT_WEIGHT = 0.03  # value gained per specific a sentence states (a figure, a name, an option), ...
 MAX_FACTS = 3  # ... counted up to this many
 NEW_WORDS = 4  # a sentence bringing fewer content words than this beyond the subject ...
 NEW_WORD_WEIGHT = 0.03  # ... loses this much per word missing
@@ -58,6 +58,14 @@ def specifics(text: str, known: set[str] = frozenset()) -> list[str]:
             if item and item not in found and not (words and set(words) <= known) and not any(item in f for f in found):
                 found.append(item)
     return found
+
+
+_ASKING = set(stems("what do does the documents document say says tell summarize summarise summary overview give me about"))
+
+
+def topic_words(topic: str) -> set[str]:
+    """The words naming a topic asked about ('What do the documents say about nitazenes?' -> nitazen)."""
+    return set(stems(topic)) - _ASKING - _META_WORDS
 
 
 def new_words(text: str, known: set[str] = frozenset()) -> int:
