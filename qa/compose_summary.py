@@ -54,15 +54,16 @@ def summary_target(centroid: Sequence[float], focus: Sequence[float] | None, wei
     return [x / norm for x in mixed]
 
 
-def groups(sentences: Sequence, passages: Sequence[Passage], parts: int) -> list[list[list]]:
+def groups(sentences: Sequence, passages: Sequence[Passage], parts: int, leads: frozenset = frozenset()) -> list[list[list]]:
     """The document's sentences in order, as its parts, each a list of sub-parts (lists of sentences): its sections
     when it has at least three (sections that summarise nothing left out), their definition entries and paragraphs
     as sub-parts; else the parts the short lines heading them mark ('Invoked non-interactively' in a printed manual);
-    else its paragraphs; else ``parts`` runs of equal length."""
+    else its paragraphs; else ``parts`` runs of equal length.  A sentence showing the list it leads into (``leads``,
+    by id) stands for that list's blocks: a sub-part (a paragraph) of its own."""
     ordered = sorted(sentences, key=lambda s: (passages[s.passage - 1].start, s.start))
     blocks = document_blocks(passages)
     keys = dict(zip(map(id, ordered), part_keys([s.start for s in ordered], blocks))) if blocks else {}
-    sub_part = {id(s): keys.get(id(s), (-1, i))[1] for i, s in enumerate(ordered)}
+    sub_part = {id(s): -2 - s.start if id(s) in leads else keys.get(id(s), (-1, i))[1] for i, s in enumerate(ordered)}
     by_section: dict[str, list] = {}
     for s in ordered:
         by_section.setdefault(section_of(passages[s.passage - 1]), []).append(s)
@@ -114,9 +115,10 @@ def compose_document_summary(ranked: Sequence, passages: Sequence[Passage], targ
             sentences.append(s)
     if blocks:  # a heading or a definition's term is no point, and announces no list
         sentences = [s for s in sentences if blocks[block_of(s.start, blocks)].kind == "paragraph"]
-    items = set()
+    items, leads = set(), set()
     for s in sentences:  # the items of a list belong to the sentence announcing it: that sentence stands for them
         if what_it_leads_to(s, passages):  # shown under it: 'is created using' brings its command, '... the following:' its list
+            leads.add(id(s))
             units = announced(s, passages)
             if not announces(s.text) or units and units[0].kind == "code":
                 units = units[:1]
@@ -127,7 +129,7 @@ def compose_document_summary(ranked: Sequence, passages: Sequence[Passage], targ
         sentences.sort(key=lambda s: -s.score)
         parts = [[[s]] for s in sentences if sentences and s.score >= sentences[0].score - 0.25]
     else:
-        parts = groups(sentences, passages, points)
+        parts = groups(sentences, passages, points, frozenset(leads))
     if len(parts) > points:  # many sections: one more point
         points += 1
     def shown_after(s) -> str:  # the command or the items a point leads into are shown with it: their specifics count

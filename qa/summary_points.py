@@ -124,11 +124,12 @@ def document_blocks(passages: Sequence[Passage]) -> list[Block]:
             raw.append((start0 + pos + len(part) - len(part.lstrip()), stripped))
         pos += len(part) + 2
     code = [span for p in ordered for span in (p.code_spans or ())]
+    coded = [any(s <= at < e for s, e in code) for at, _ in raw]
     blocks = []
     for i, (at, b) in enumerate(raw):
-        following = raw[i + 1][1] if i + 1 < len(raw) else ""
+        following = raw[i + 1][1] if i + 1 < len(raw) and not coded[i + 1] else "\n"  # a code block describes no term
         before = raw[i - 1][1] if i else ""
-        blocks.append(Block(at, at + len(b), b, _block_kind(b, before, following, headings, any(s <= at < e for s, e in code))))
+        blocks.append(Block(at, at + len(b), b, _block_kind(b, before, following, headings, coded[i])))
     return blocks
 
 
@@ -144,7 +145,8 @@ def _block_kind(block: str, before: str, following: str, headings: set[str], in_
     if looks_like_term(block) or is_subheading(block, following):
         if in_words(block):  # 'Invoked non-interactively' heads a part; 'Brian' under a headline is a byline, no term
             return "subheading" if is_subheading(block, following) else "paragraph"
-        return "term"
+        described = following[:1].isupper() and not looks_like_code(following) or following.strip() and looks_like_term(following) and not in_words(following)
+        return "term" if described else "paragraph"  # '--all' before its description (or '-a' before '--all'); 'or' between two commands is none
     return "paragraph"
 
 
@@ -197,11 +199,11 @@ def part_keys(offsets: Sequence[int], blocks: Sequence[Block]) -> list[tuple[int
 
 
 def repeats(text: str, other: str, overlap: float = 0.6) -> bool:
-    """Does a sentence say again what another says: most of its words (of the shorter's) shared, and the specifics
+    """Does a sentence say again what another says: most of its words shared, and the specifics
     of one all in the other ('... reads ~/.bashrc' does not repeat '... reads /etc/profile', however alike their
     words; '73,600 died' repeats '73,600 died, according to the CDC')?"""
     mine, theirs = set(stems(text)), set(stems(other))
-    if len(mine & theirs) < overlap * max(1, min(len(mine), len(theirs))):
+    if len(mine & theirs) < overlap * max(1, len(mine)):  # it brings words of its own: more than a repeat
         return False
     a, b = set(specifics(text)), set(specifics(other))
     return a <= b or b <= a  # each stating a specific the other lacks: two facts
