@@ -301,7 +301,8 @@ def names_what_is_read(kind, passages: Sequence[Passage]) -> bool:
 
 
 _ASKS_ADVICE = re.compile(r"\b(recommend\w*|advi[cs]\w*|suggest\w*|should|ought|warn\w*|best|better|prefer\w*|urge\w*|what to do|instead)\b", re.I)
-ADVICE_WEIGHT = 0.1  # an advice question: a sentence that plainly advises (qa.advice) gains this much
+ADVICE_WEIGHT = 0.1  # an advice question: a sentence that plainly advises (qa.advice) gains this much, ...
+ADVICE_REACH = 0.15  # ... and is read even when it scores this much below the floor
 _ADVICE = re.compile(r"\b(should|must|ought|need(s|ed)? to|could|recommend\w*|urge[sd]?|calls? for|advis\w+|suggest\w*|warn\w*|it is best|better to|instead|wants?)\b", re.I)
 
 
@@ -331,7 +332,8 @@ def compose_opinion(question: str, ranked: Sequence, passages: Sequence[Passage]
         if not pool:
             return None
     else:
-        pool = [s for s in ranked if s.score >= floor or (s.passage, s.start) in near and s.score >= floor - 0.1][:24]  # the source's own words weigh more than their wording
+        pool = [s for s in ranked if s.score >= floor or (s.passage, s.start) in near and s.score >= floor - 0.1  # the source's own words weigh more than their wording
+                or advising and s.score >= floor - ADVICE_REACH and advice_strength(s.text) >= 1][:24]  # so does its plain advice, asked for
     if not pool:
         return ""
     if person:  # the person quoted in several documents: the one that quotes them most on this
