@@ -51,7 +51,7 @@ def specifics(text: str, known: set[str] = frozenset()) -> list[str]:
     found: list[str] = []
     for pattern in (_FIGURE, _CODE, _NAMED_CODE, _NAME):
         for m in pattern.finditer(text):
-            item = (m.group(1) if pattern is _NAMED_CODE else m.group(0)).strip()
+            item = (m.group(1) if pattern is _NAMED_CODE else m.group(0)).strip().rstrip(".,;:")  # '/etc/profile.' ends a sentence
             if pattern is _NAMED_CODE and item in ("the", "this", "that", "each", "any", "a", "an"):
                 continue
             words = stems(item)
