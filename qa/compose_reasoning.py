@@ -346,10 +346,13 @@ def compose_opinion(question: str, ranked: Sequence, passages: Sequence[Passage]
             home = max(weight, key=weight.get)
             pool = [s for s in pool if passages[s.passage - 1].doc_id == home]
     top = max(boost(s) for s in pool)
+    home = passages[max(pool, key=boost).passage - 1].doc_id
     chosen: list = []
     for s in sorted(pool, key=lambda s: -boost(s)):
         if len(chosen) >= limit or boost(s) < top - 0.2:
             break
+        if passages[s.passage - 1].doc_id != home:  # one source's view: another document's sentence is another's
+            continue
         if all(_overlap(s.text, c.text) < 0.6 for c in chosen):
             chosen.append(s)
     return " ".join(cite(s.text, s.passage) for s in with_antecedent(sorted(chosen, key=lambda s: (s.passage, s.start)), ranked))

@@ -140,12 +140,13 @@ def _block_kind(block: str, before: str, following: str, headings: set[str], in_
         return "code"
     if looks_like_code(block):  # a command's synopsis heading its entry ('pop [--index] [<stash>]' / 'Remove a single ...'), or code after a lead-in
         after_whole = not before or before in headings or bool(_STOP.search(before)) or looks_like_term(before) and not in_words(before) or looks_like_code(before)
-        entry = following[:1].isupper() and not looks_like_code(following) and after_whole  # not a recipe's line after 'Recipe: Copy maint'
+        entry = following[:1].isupper() and following not in headings and not looks_like_code(following) and after_whole  # not a recipe's line after 'Recipe: Copy maint'
         return "term" if entry else "code"
     if looks_like_term(block) or is_subheading(block, following):
         if in_words(block):  # 'Invoked non-interactively' heads a part; 'Brian' under a headline is a byline, no term
             return "subheading" if is_subheading(block, following) else "paragraph"
-        described = following[:1].isupper() and not looks_like_code(following) or following.strip() and looks_like_term(following) and not in_words(following)
+        described = following not in headings and (following[:1].isupper() and not looks_like_code(following)
+                                                    or following.strip() and looks_like_term(following) and not in_words(following))
         return "term" if described else "paragraph"  # '--all' before its description (or '-a' before '--all'); 'or' between two commands is none
     return "paragraph"
 
