@@ -92,7 +92,7 @@ def compose_summary(ranked: Sequence, vectors: dict, topic_vec: Sequence[float],
     (``bonus``: extra relevance by sentence id, e.g. for a document's lead); a sentence's specifics (figures, names,
     dates beyond the ``topic``'s words) count for it, a restatement of the topic or a pointer elsewhere against it
     (qa.summary_points); with the ``passages``, every source is heard before one gives a second point."""
-    pool = [s for s in ranked[:80] if s.score >= floor]
+    pool = [s for s in ranked[:80] if s.score >= floor and not is_command(s.text)]  # '$ git config --global credential.helper foo' is no point
     known = topic_words(topic)
     named = [s for s in pool if known & set(stems(s.text))]  # a point names the topic (one only 'close' to it often strays)
     pool = named if len(named) >= 3 else pool
@@ -113,7 +113,7 @@ def compose_summary(ranked: Sequence, vectors: dict, topic_vec: Sequence[float],
     return "\n".join(bullet(s.text, s.passage) for s in in_document_order(chosen))
 
 
-SOURCE_TAKEN = 0.05  # a topic summary's point loses this much for each point its document already gives
+SOURCE_TAKEN = 0.02  # a topic summary's point loses this much for each point its document already gives
 TOPIC_WORTH = 2.0  # a sentence's specifics weigh double across documents: sentences restating a broad topic abound, the facts are what tell them apart
 
 
