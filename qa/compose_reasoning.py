@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from qa.advice import advice_strength
 from qa.citations import place_marks
 from qa.composers import figure_text, new_figures
 from qa.lexical import stems
@@ -29,16 +30,24 @@ _MONTHS = {m[:3].lower(): m for m in ("January February March April May June Jul
 _ANAPHORA = re.compile(r"^\s*(it|this|these|those|that|they|such|here|as (?:noted|mentioned|described|explained|shown) (?:above|before|earlier))\b|\b(this|that|these|those|such) (code|codes|option|options|command|commands|value|values|variable|mode|file|files|case|cases|locations?|ways?|steps?)\b", re.I)
 
 
+_EXPLETIVE = re.compile(r"^\s*it(?:['’]s| is| was| can be| may be)\s+(?:\w+\s+)?\w+\s+(?:to|that)\b", re.I)  # 'It's tempting to ...' points back at nothing
+
+
 def with_antecedent(chosen: Sequence, ranked: Sequence, passages: Sequence[Passage] = ()) -> list:
     """The chosen sentences, each that points back ('If the script exits with this code, ...', 'These are the
     locations ...') preceded by the sentence before it in its passage, which says what it points to; not one that
     opens a paragraph under a term ('octopus' / 'This is the default merge strategy ...'): the term says it."""
     out: list = []
     for s in chosen:
-        if _ANAPHORA.search(s.text) and not (passages and term_before(s, passages) and opens_paragraph(s, passages)):
-            before = max((r for r in ranked if r.passage == s.passage and r.end <= s.start), key=lambda r: r.end, default=None)
-            if before is not None and not _useless(before.text) and all((before.passage, before.start) != (o.passage, o.start) for o in list(chosen) + out):
-                out.append(before)
+        chain, at = [], s
+        while (len(chain) < 2 and _ANAPHORA.search(at.text) and not _EXPLETIVE.match(at.text)
+               and not (passages and term_before(at, passages) and opens_paragraph(at, passages))):
+            before = max((r for r in ranked if r.passage == at.passage and r.end <= at.start), key=lambda r: r.end, default=None)
+            if before is None or _useless(before.text) or any((before.passage, before.start) == (o.passage, o.start) for o in list(chosen) + out + chain):
+                break
+            chain.insert(0, before)  # 'These are the locations ...' points back in turn ('The only safe place ... is ...')
+            at = before
+        out += chain
         out.append(s)
     return out
 
@@ -292,6 +301,9 @@ def names_what_is_read(kind, passages: Sequence[Passage]) -> bool:
     return len(read) == 1 if kind.kind == "opinion" else 2 <= len(read) <= len(kind.document_hints)
 
 
+_ASKS_ADVICE = re.compile(r"\b(recommend\w*|advi[cs]\w*|suggest\w*|should|ought|warn\w*|best|better|prefer\w*|urge\w*|what to do|instead)\b", re.I)
+ADVICE_WEIGHT = 0.1  # an advice question: a sentence that plainly advises (qa.advice) gains this much, ...
+ADVICE_REACH = 0.15  # ... and is read even when it scores this much below the floor
 _ADVICE = re.compile(r"\b(should|must|ought|need(s|ed)? to|could|recommend\w*|urge[sd]?|calls? for|advis\w+|suggest\w*|warn\w*|it is best|better to|instead|wants?)\b", re.I)
 
 
@@ -308,18 +320,21 @@ def compose_opinion(question: str, ranked: Sequence, passages: Sequence[Passage]
     near = {(order[j].passage, order[j].start) for i in named for j in (i - 1, i, i + 1)
             if 0 <= j < len(order) and order[j].passage == order[i].passage and (j == i or _OPINION_CUES.search(order[j].text))}
 
+    advising = bool(_ASKS_ADVICE.search(question))
+
     def boost(s):
-        b = s.score + (0.1 if _OPINION_CUES.search(s.text) else 0.0)
+        b = s.score + (0.1 if _OPINION_CUES.search(s.text) else 0.0) + (ADVICE_WEIGHT * advice_strength(s.text) if advising else 0.0)
         if (s.passage, s.start) in near:
             b += 0.12
         return b - (0.3 if _useless(s.text) else 0.0)
 
     if named_document:
-        pool = [s for s in ranked if _ADVICE.search(s.text) and not _useless(s.text)]
+        pool = [s for s in ranked if (_ADVICE.search(s.text) or advice_strength(s.text)) and not _useless(s.text)]
         if not pool:
             return None
     else:
-        pool = [s for s in ranked if s.score >= floor or (s.passage, s.start) in near and s.score >= floor - 0.1][:24]  # the source's own words weigh more than their wording
+        pool = [s for s in ranked if s.score >= floor or (s.passage, s.start) in near and s.score >= floor - 0.1  # the source's own words weigh more than their wording
+                or advising and s.score >= floor - ADVICE_REACH and advice_strength(s.text) >= 1][:24]  # so does its plain advice, asked for
     if not pool:
         return ""
     if person:  # the person quoted in several documents: the one that quotes them most on this
@@ -332,10 +347,13 @@ def compose_opinion(question: str, ranked: Sequence, passages: Sequence[Passage]
             home = max(weight, key=weight.get)
             pool = [s for s in pool if passages[s.passage - 1].doc_id == home]
     top = max(boost(s) for s in pool)
+    home = passages[max(pool, key=boost).passage - 1].doc_id
     chosen: list = []
     for s in sorted(pool, key=lambda s: -boost(s)):
         if len(chosen) >= limit or boost(s) < top - 0.2:
             break
+        if passages[s.passage - 1].doc_id != home:  # one source's view: another document's sentence is another's
+            continue
         if all(_overlap(s.text, c.text) < 0.6 for c in chosen):
             chosen.append(s)
     return " ".join(cite(s.text, s.passage) for s in with_antecedent(sorted(chosen, key=lambda s: (s.passage, s.start)), ranked))

@@ -15,6 +15,7 @@ from qa.compose_howto import structured_howto
 from qa.compose_list import done_not_urged, structured_list
 from qa.compose_structured import is_command
 from qa.lexical import STOPWORDS, stems
+from qa.summary_points import point_worth, repeats, topic_words
 from qa.types import Passage
 from qa.verification import unit_after
 
@@ -86,21 +87,34 @@ def paragraph_items(items: Sequence, ranked: Sequence, passages: Sequence[Passag
 
 
 def compose_summary(ranked: Sequence, vectors: dict, topic_vec: Sequence[float], floor: float, points: int = 5, balance: float = 0.7,
-                    bonus: dict | None = None) -> str:
+                    bonus: dict | None = None, topic: str = "", passages: Sequence[Passage] = ()) -> str:
     """3-6 central, diverse cited points in document order: maximal marginal relevance over sentence embeddings
-    (``bonus``: extra relevance by sentence id, e.g. for a document's lead)."""
-    pool = [s for s in ranked[:80] if s.score >= floor]
+    (``bonus``: extra relevance by sentence id, e.g. for a document's lead); a sentence's specifics (figures, names,
+    dates beyond the ``topic``'s words) count for it, a restatement of the topic or a pointer elsewhere against it
+    (qa.summary_points); with the ``passages``, every source is heard before one gives a second point."""
+    pool = [s for s in ranked[:80] if s.score >= floor and not is_command(s.text)]  # '$ git config --global credential.helper foo' is no point
+    known = topic_words(topic)
+    named = [s for s in pool if known & set(stems(s.text))]  # a point names the topic (one only 'close' to it often strays)
+    pool = named if len(named) >= 3 else pool
+    worth = {id(s): TOPIC_WORTH * point_worth(s.text, known) for s in pool}
+    source = {id(s): passages[s.passage - 1].doc_id for s in pool} if passages else {}
+    taken: dict[str, int] = {}
     chosen: list = []
     while pool and len(chosen) < points:
         def mmr(s):
-            rel = _dot(vectors[id(s)], topic_vec) + (bonus or {}).get(id(s), 0.0)
+            rel = _dot(vectors[id(s)], topic_vec) + (bonus or {}).get(id(s), 0.0) + worth[id(s)]
             red = max((_dot(vectors[id(s)], vectors[id(c)]) for c in chosen), default=0.0)
-            return balance * rel - (1 - balance) * red
+            return balance * rel - (1 - balance) * red - SOURCE_TAKEN * taken.get(source.get(id(s), ""), 0)
         best = max(pool, key=mmr)
         pool.remove(best)
-        if all(similar(best.text, c.text) < 0.6 for c in chosen):
+        if not any(repeats(best.text, c.text) for c in chosen):
             chosen.append(best)
+            taken[source.get(id(best), "")] = taken.get(source.get(id(best), ""), 0) + 1
     return "\n".join(bullet(s.text, s.passage) for s in in_document_order(chosen))
+
+
+SOURCE_TAKEN = 0.02  # a topic summary's point loses this much for each point its document already gives
+TOPIC_WORTH = 2.0  # a sentence's specifics weigh double across documents: sentences restating a broad topic abound, the facts are what tell them apart
 
 
 def centroid(vectors: Sequence[Sequence[float]]) -> list[float]:

@@ -21,6 +21,9 @@ from qa.types import DocumentInfo, Passage
 READ_K = {"summary": 14, "list": 12, "comparison": 12, "multi_step": 8, "howto": 6, "explanation": 6, "opinion": 8}
 TITLE_MATCH = 0.6  # share of a description's words a title must hold ('the State Department report' is not 'the United States ...')
 MAX_WHOLE_DOCUMENT_CHUNKS = 40
+TOPIC_SUMMARY_K = 24  # a summary of a topic across documents searches this many passages, ...
+TOPIC_SUMMARY_PER_SOURCE = 4  # ... keeps at most this many of each document (one source does not fill the summary) ...
+TOPIC_SUMMARY_SOURCES = 8  # ... from at most this many documents
 CONTINUED_PASSAGES = 3  # a list or a how-to reads the chunk after each of its 3 best passages
 MAX_LEAD_DOCUMENTS = 12  # an overview of everything reads the opening of this many documents  # a summary of a very long document reads its first 40 chunks
 _GENERIC = set(stems("the this that a an article piece op-ed oped editorial essay post blog report document page manual man guide "
@@ -46,6 +49,7 @@ class EvidencePlan:
     sub_documents: list[list[str] | None] = field(default_factory=list)  # per sub-query, the doc_ids it is restricted to (default: ``documents``)
     sub_k: int = 3  # passages read per sub-query
     per_source: int = 0  # comparison: best passages kept from each document
+    max_sources: int = 4  # comparison, topic summary: documents kept (best first) when ``per_source`` is set
     continuations: int = 0  # list, howto: the chunk after each of this many best passages is read too (a list or code block goes on there)
     notes: list[str] = field(default_factory=list)  # why the plan is what it is (for debugging and the docs)
 
@@ -157,6 +161,8 @@ def plan_evidence(question: str, kind: QuestionKind, documents: Sequence[Documen
             plan.whole_document = documents[0].doc_id
         elif kind.scope == "everything":
             plan.leads = True
+        if kind.scope == "topic" and not plan.whole_document:  # a topic across documents: read more, a few passages of each
+            plan.k, plan.per_source, plan.max_sources = max(plan.k, TOPIC_SUMMARY_K), TOPIC_SUMMARY_PER_SOURCE, TOPIC_SUMMARY_SOURCES
         plan.query = summary_topic(question)
     if kind.kind == "multi_step":
         plan.sub_queries = question_parts(question)
@@ -220,7 +226,7 @@ def gather(plan: EvidencePlan, search: Search, document_passages: Callable[[str]
     if plan.documents and not passages:  # the named document holds nothing on it: read everything rather than nothing
         passages = search(plan.query, plan.k)
     if plan.per_source:
-        passages = best_per_source(passages, plan.per_source)
+        passages = best_per_source(passages, plan.per_source, plan.max_sources)
     if plan.continuations and document_passages is not None:
         passages = with_continuations(passages, plan.continuations, document_passages)
     return passages

@@ -321,7 +321,7 @@ class ExtractiveGenerator(Generator):
                 return compose_document_summary(ranked, passages, summary_target(centroid([s.vector for s in ranked]), self.embedder.embed(focus) if focus else None))
             topic_vec = self.embedder.embed(summary_topic(question)) if kind.scope == "topic" else centroid([s.vector for s in ranked])
             if kind.scope == "topic":
-                return compose_summary(ranked, vectors, topic_vec, self.min_score - 0.3)
+                return compose_summary(ranked, vectors, topic_vec, self.min_score - 0.3, topic=summary_topic(question), passages=passages)
             order = sorted(ranked, key=lambda s: (s.passage, s.start))  # a document: its lead sentences weigh a little more
             lead = {id(s): 0.1 * (1 - i / max(1, len(order))) for i, s in enumerate(order)}
             return compose_summary(ranked, vectors, topic_vec, -1.0, points=6, bonus=lead)

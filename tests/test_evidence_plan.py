@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.evidence import READ_K, best_per_source, gather, match_document, plan_evidence
+from qa.evidence import READ_K, TOPIC_SUMMARY_K, best_per_source, gather, match_document, plan_evidence
 from qa.question_kinds import classify
 from qa.types import DocumentInfo, Passage
 
@@ -38,7 +38,7 @@ def test_named_document_found_by_its_text_when_the_title_does_not_say():
 
 @pytest.mark.parametrize("question, k, whole, documents", [
     ("Summarize the opinion piece.", READ_K["summary"], "003.txt", ["003.txt"]),
-    ("Summarize what the documents say about China's role in the fentanyl crisis.", READ_K["summary"], None, None),
+    ("Summarize what the documents say about China's role in the fentanyl crisis.", TOPIC_SUMMARY_K, None, None),
     ("List the actions China has taken to curb fentanyl precursor exports.", READ_K["list"], None, None),
     ("How many deaths were estimated in 2024?", 5, None, None),
     ("How do I undo a commit, according to the FAQ?", READ_K["howto"], None, ["faq.html"]),
@@ -46,6 +46,16 @@ def test_named_document_found_by_its_text_when_the_title_does_not_say():
 def test_plan_per_kind(question, k, whole, documents):
     plan = plan_evidence(question, classify(question), DOCS, 5)
     assert (plan.k, plan.whole_document, plan.documents) == (k, whole, documents)
+
+
+def test_a_topic_summary_across_documents_keeps_a_few_passages_of_each():
+    def search(query, k, documents=None):
+        return [passage("000.txt", i, 1.0 - i / 100) for i in range(10)] + [passage("003.txt", i, 0.5) for i in range(3)]
+
+    plan = plan_evidence("Summarize what the documents say about China's role in the fentanyl crisis.",
+                         classify("Summarize what the documents say about China's role in the fentanyl crisis."), DOCS, 5)
+    read = gather(plan, search)
+    assert [p.doc_id for p in read].count("000.txt") == plan.per_source and [p.doc_id for p in read].count("003.txt") == 3
 
 
 def test_a_summary_of_one_document_reads_all_of_it_in_order():
