@@ -2,7 +2,8 @@
 
 import pytest
 
-from qa.composers import compose_comparison, compose_list, compose_multi_step, compose_yes_no, new_figures
+from qa.compose_yes_no import compose_yes_no
+from qa.composers import compose_comparison, compose_list, compose_multi_step, new_figures
 from qa.extractive import ExtractiveGenerator, ScoredSentence
 from qa.types import Passage
 from qa.verification import Verifier, reverses, split_lines
