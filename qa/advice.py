@@ -27,7 +27,7 @@ _STRONG = re.compile(r"\b(should(?:n['’]t| not)?|must(?:n['’]t| not)?|ought 
 _WEAK = re.compile(r"\b(could|can (?:also )?(?:use|try)|need(?:s|ed)? to|instead|wants?|would (?:rather|prefer)|it is possible to)\b", re.I)
 
 
-_URGING = re.compile(rf"^\s*(?:(?:just|simply|always|never|please)\b|do not\b|don['’]t\b|avoid\b|make sure\b|be sure\b|consider\b|prefer\b)", re.I)
+_URGING = re.compile(r"^\s*(?:(?:just|simply|always|never|please)\b|do not\b|don['’]t\b|avoid\b|make sure\b|be sure\b|consider\b|prefer\b)", re.I)
 _READER = re.compile(r"\b(you|your|yourself)\b", re.I)
 
 

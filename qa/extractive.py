@@ -21,7 +21,8 @@ from qa.term_match import term_fit
 from qa.compose_yes_no import compose_yes_no
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step,
                           compose_summary)
-from qa.compose_reasoning import compose_documents, compose_parts, compose_sides, names_what_is_read
+from qa.compose_parts import compose_parts
+from qa.compose_reasoning import compose_documents, compose_sides, names_what_is_read
 from qa.compose_reasoning import compose_opinion as compose_source_opinion
 from qa.compose_howto import with_code_scores
 from qa.compose_people import asks_for_speakers, quoted_people

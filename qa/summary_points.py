@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.compose_structured import leads_in, looks_like_code, looks_like_term
+from qa.compose_structured import looks_like_code, looks_like_term
 from qa.lexical import stems
 from qa.types import Passage
 

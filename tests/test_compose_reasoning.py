@@ -3,7 +3,8 @@ in a question, one cited sentence per part or side, the arithmetic, and the answ
 
 import pytest
 
-from qa.compose_reasoning import compose_opinion, compose_parts, compose_sides
+from qa.compose_parts import compose_parts
+from qa.compose_reasoning import compose_opinion, compose_sides
 from qa.question_parts import compared_things, question_parts, source_names
 from qa.extractive import ExtractiveGenerator, ScoredSentence
 from qa.types import Passage

@@ -1,0 +1,116 @@
+"""Multi-step answers: each part of the question answered by its own sentence, in the question's order, then the
+arithmetic when the question asks for a total or a difference ('In all: 13 + 4 = 17 [1][2].').
+
+The parts are found from the question's words (qa.question_parts); the extractive generator scores every sentence
+read against each part before calling ``compose_parts``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.compose_reasoning import _answers, _useless, cite, with_antecedent
+from qa.composers import figure_text, new_figures
+from qa.lexical import stems
+from qa.sentence_roles import Judge, contradicts, plain_text, term_before, with_term
+from qa.types import Passage
+from qa.verification import units_agree
+
+_MONTHS = {m[:3].lower(): m for m in ("January February March April May June July August September October November December").split()}
+
+
+PART_JUDGED = 5  # the best sentences of each part that the judge reads
+PART_JUDGE_WEIGHT = 0.06  # fit gained per cross-encoder logit (within -8..8) for a part: which sentence answers it
+PART_ANSWERS = 6.0  # a logit from which a sentence answers a part even when its words score a little below the floor
+
+
+def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence], floor: float, passages: Sequence[Passage] = (),
+                  judge: Judge | None = None) -> str:
+    """One cited sentence per part of the question (a sentence already given is not repeated), in the question's
+    order; then, when each part gave one figure of the same unit and the question asks for a total or a difference,
+    the arithmetic line citing both ('In all: 13 + 4 = 17 [1][2].').  ``judge`` (the cross-encoder) reads each
+    part's best few sentences, under their terms ('dirs [-clpv]: Display the list of ...'), and says which answers it;
+    a sentence about the opposite of what the part asks ('non-login' asked, a login shell's file said) weighs less."""
+    chosen = []
+    for part, ranked in zip(parts, scored):
+        months = _months(part)
+        def fit(s, months=months, part=part):
+            f = s.score - (0.3 if _useless(s.text) else 0.0)
+            if months:  # 'in August': a sentence about another month is another fact
+                said = _months(s.text)
+                f += 0.1 if said & months else (-0.15 if said else 0.0)
+            return f
+        taken = {plain_text(c.text) for c in chosen}
+        def ruled(s, part=part):
+            term = term_before(s, passages) if passages else ""
+            return fit(s) - (0.2 if contradicts(part, f"{term}: {s.text}") else 0.0)  # 'non-login' asked, a login shell's file said
+        pool = [s for s in sorted(_answers(ranked), key=lambda s: -ruled(s)) if plain_text(s.text) not in taken]
+        logit = {}
+        if judge is not None and pool:
+            head = list({plain_text(s.text): s for s in reversed(pool[:PART_JUDGED * 2])}.values())[::-1][:PART_JUDGED]
+            logit = {id(s): x for s, x in zip(head, judge(part, [with_term(s, passages) for s in head]))}
+            pool = sorted(head, key=lambda s: -(ruled(s) + PART_JUDGE_WEIGHT * max(-8.0, min(8.0, logit[id(s)])))) + pool
+        pick = pool[0] if pool else None
+        if pick is not None and (pick.score >= floor or logit.get(id(pick), float("-inf")) >= PART_ANSWERS and pick.score >= floor - 0.15):
+            chosen.append(pick)
+    if not chosen:
+        return ""
+    said = with_antecedent(chosen, scored[0], passages)
+    terms = [term_before(s, passages) if passages else "" for s in said]
+    terms = [t if not re.match(r"^[$#>%]\s", t) else "" for t in terms]  # an example's command line ('$ git bisect reset  # quit') names no term
+    if any(terms):  # a manual's definitions: each under the term it defines ('- “--ignore-rev <rev>”: Ignore changes ...')
+        lines = [(f"- “{t.replace('“', chr(39)).replace('”', chr(39))}”: " if t else "- ") + cite(s.text, s.passage) for s, t in zip(said, terms)]
+    else:
+        lines = [" ".join(cite(s.text, s.passage) for s in said)]
+    if len(chosen) == 2:
+        line = arithmetic(question, chosen[0], chosen[1])
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+_LESS = re.compile(r"\b(how many more|how much more|how many fewer|how much (higher|lower|larger|smaller|less)|difference|by how (many|much))\b", re.I)
+_TOTAL = re.compile(r"\b(in all|total|together|combined|altogether|sum|add)", re.I)
+
+
+def arithmetic(question: str, a, b) -> str:
+    """'In all: x + y = z [a][b].' or 'The difference: x - y = z [a][b].' when the question asks for it and each
+    sentence gives one figure of the same unit (the word after it); '' otherwise."""
+    fa, fb = asked_figures(question, a.text), asked_figures(question, b.text)
+    if len(fa) != 1 or len(fb) != 1:
+        return ""
+    x, y = fa[0], fb[0]
+    if not units_agree(a.text, figure_text(a.text, x), b.text, figure_text(b.text, y)):
+        return ""
+    marks = f"[{a.passage}]" + (f"[{b.passage}]" if b.passage != a.passage else "")
+    if _LESS.search(question):
+        return f"The difference: {_fmt(max(x, y))} - {_fmt(min(x, y))} = {_fmt(abs(x - y))} {marks}."
+    if _TOTAL.search(question):
+        return f"In all: {_fmt(x)} + {_fmt(y)} = {_fmt(x + y)} {marks}."
+    return ""
+
+
+def asked_figures(question: str, sentence: str) -> list[float]:
+    """The figures of a sentence that count what the question counts: when it gives several ('74,702 overdose deaths
+    — a 1.6-fold increase'), those followed by a word of the question ('deaths')."""
+    found = new_figures(question, sentence)
+    if len(found) <= 1:
+        return found
+    asked = set(stems(question))
+    kept = [f for f in found if set(_after(sentence, figure_text(sentence, f))) & asked]
+    return kept if kept else found
+
+
+def _after(sentence: str, figure: str) -> list[str]:
+    at = sentence.find(figure)
+    return stems(re.split(r"[,;:.()—–-]", sentence[at + len(figure):], maxsplit=1)[0])[:2] if at >= 0 else []
+
+
+def _fmt(x: float) -> str:
+    return f"{int(x):,}" if x == int(x) else f"{x:,}"
+
+
+def _months(text: str) -> set[str]:
+    """Months a text names, 'Nov. 10' as well as 'November'."""
+    return {_MONTHS[m[:3].lower()] for m in re.findall(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?:[a-z]*\.?)(?=\W|$)", text)}
