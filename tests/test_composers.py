@@ -6,7 +6,8 @@ from qa.compose_yes_no import compose_yes_no
 from qa.composers import compose_comparison, compose_list, compose_multi_step, new_figures
 from qa.extractive import ExtractiveGenerator, ScoredSentence
 from qa.types import Passage
-from qa.verification import Verifier, reverses, split_lines
+from qa.reversal import reverses
+from qa.verification import Verifier, split_lines
 from tests.conftest import FakeEmbedder
 
 

@@ -101,7 +101,7 @@ def test_partial_answer_names_the_figure_not_covered(fake_embedder, monkeypatch)
     ("Biden and Xi did not agree to resume cooperation", "Biden and Xi agreed to resume counternarcotics cooperation", True),
 ])
 def test_reverses(claim, sentence, reversed_):
-    from qa.verification import reverses
+    from qa.reversal import reverses
 
     assert reverses(claim, sentence) is reversed_
 
@@ -123,6 +123,6 @@ def test_a_claim_reversing_its_cited_sentence_is_not_verified(fake_embedder):
     ("China has a large domestic opioid abuse problem", "China's opioid abuse problem is not limited, experts say.", False),
 ])
 def test_a_negation_elsewhere_in_the_sentence_does_not_undo_an_antonym(claim, sentence, reversed_):
-    from qa.verification import reverses
+    from qa.reversal import reverses
 
     assert reverses(claim, sentence) is reversed_
