@@ -30,7 +30,8 @@ from qa.evidence import MAX_LEAD_DOCUMENTS
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
 from qa.question_parts import compared_things, question_parts, without_document_names, without_hypothesis_figures
-from qa.sentence_context import definition_term, is_term_line, names_a_thing, negation_fit, opposite_action, own_page_first, lookup_quote, refers_back, sentence_before
+from qa.sentence_context import (definition_term, lookup_candidates, names_a_thing, own_page_first, quoted_lookup, refers_back, sentence_before,
+                                 without_opposites)
 from qa.sentence_roles import cross_encoder_judge
 from qa.declining import compares_unquoted, focus_is_absent
 from qa.types import Passage
@@ -126,7 +127,7 @@ class ExtractiveGenerator(Generator):
         self.min_coverage = min_coverage  # weighted share of the question's words the answering passage must hold
 
     def score_sentences(self, question: str, passages: Sequence[Passage], in_context: bool = False) -> list[ScoredSentence]:
-        """Every sentence of the passages, best first; ``in_context`` (a look-up): a sentence under a definition term
+        """Every sentence of the passages, best first; ``in_context`` (a look-up, a yes/no): a sentence under a definition term
         also read with the term's words, and one that refers back told the sentence it refers to (quoted with it; read
         after it, such sentences drew unanswerable questions over the threshold)."""
         found: list[ScoredSentence] = []
@@ -256,9 +257,9 @@ class ExtractiveGenerator(Generator):
             ranked = self.score_sentences(question, passages, in_context=kind.kind in ("lookup", "yes_no"))
         if kind.kind == "howto" and ranked:  # a lead-in is scored with the command it leads into; not how to undo what is asked
             ranked = with_code_scores(ranked, passages, lambda texts: self.score_texts(question, texts))
-            ranked = sorted((replace(s, score=s.score - 0.15) if opposite_action(question, s.text) else s for s in ranked), key=lambda s: -s.score)
+            ranked = without_opposites(question, ranked)
         if kind.kind == "lookup":  # one fact asked: a term line states nothing, a sentence affirming what is negated answers another question
-            ranked = for_lookup(question, ranked, passages)
+            ranked = lookup_candidates(question, ranked, passages)
         if kind.kind == "yes_no":  # the subject's own page speaks of it
             ranked = own_page_first(question, ranked, passages)
         if not ranked:
@@ -289,18 +290,8 @@ class ExtractiveGenerator(Generator):
                 continue  # a description of another option or command (or none) answers about another thing
             if all(_similar(s.text, c.text) < 0.6 for c in chosen):
                 chosen.append(s)
-        order = {n: i for i, n in enumerate(dict.fromkeys(s.passage for s in chosen))}
-        chosen.sort(key=lambda s: (order[s.passage], s.start))  # sentences of one passage in the document's order
-        quotes: dict[int, tuple[str, int, int]] = {}
-        said: list[str] = []
-        taken = {s.start for s in chosen}
-        for s in chosen:
-            pieces, begin = lookup_quote(s, passages, taken)  # with the sentence it refers back to, after the term it describes
-            said += [with_marker(piece, s.passage) for piece in pieces]
-            p = passages[s.passage - 1]
-            start, end = (min(quotes[s.passage][1], begin), max(quotes[s.passage][2], s.end)) if s.passage in quotes else (begin, s.end)
-            quotes[s.passage] = (p.text[start - p.start : end - p.start], start, end)  # two sentences of one passage: one citation quoting both
-        return Draft(text=" ".join(said), quotes=quotes)
+        text, quotes = quoted_lookup(chosen, passages)  # each after the term it describes, with the sentence it refers back to
+        return Draft(text=text, quotes=quotes)
 
 
     @staticmethod
@@ -403,15 +394,6 @@ class ExtractiveGenerator(Generator):
             if theirs and not mine & theirs and any(0.5 < a / b < 2 for a in map(float, mine) for b in map(float, theirs) if b):
                 return s
         return None
-
-
-def for_lookup(question: str, ranked: list[ScoredSentence], passages: Sequence[Passage], penalty: float = 0.15) -> list[ScoredSentence]:
-    """The sentences that can answer a look-up, best first: no term line ('git reset [<mode>] [<commit>]': its
-    description answers, read with it); those negating what the question negates marked up, those affirming it
-    marked down ('when a command is not found': 'If a command is not found, ...', not 'If a command is found but ...')."""
-    kept = [replace(s, score=s.score + penalty * (negation_fit(question, s.text) - opposite_action(question, s.text)))
-            for s in ranked if not is_term_line(passages[s.passage - 1], s.start, s.end)]
-    return sorted(kept, key=lambda s: -s.score)
 
 
 def _figures(text: str) -> set[str]:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from qa.chunking import sentence_spans
+from qa.citations import place_marks
 from qa.compose_structured import label, terms_before
 from qa.evidence import file_words, own_page
 from qa.sentence_roles import term_before
@@ -193,3 +194,37 @@ def sibling_pages(own: str, other: str) -> bool:
     words), so that the other is some other command's own page?"""
     a, b = file_words(own), file_words(other)
     return own != other and len(a) == len(b) >= 2 and a[0] == b[0]
+
+
+def lookup_candidates(question: str, ranked: list, passages: Sequence[Passage], step: float = 0.15) -> list:
+    """The scored sentences (qa.extractive.ScoredSentence) that can answer a look-up, best first: no term line ('git
+    reset [<mode>] [<commit>]': its description answers, read with it); those negating what the question negates
+    marked up by ``step``, those affirming it or speaking of the opposite action marked down ('when a command is not
+    found': 'If a command is not found, ...', not 'If a command is found but ...')."""
+    kept = [replace(s, score=s.score + step * (negation_fit(question, s.text) - opposite_action(question, s.text)))
+            for s in ranked if not is_term_line(passages[s.passage - 1], s.start, s.end)]
+    return sorted(kept, key=lambda s: -s.score)
+
+
+def without_opposites(question: str, ranked: list, step: float = 0.15) -> list:
+    """The scored sentences, those on the opposite action marked down by ``step`` (a how-to: 'You start a bisect
+    session as follows:' does not tell how to finish one), best first."""
+    return sorted((replace(s, score=s.score - step) if opposite_action(question, s.text) else s for s in ranked), key=lambda s: -s.score)
+
+
+def quoted_lookup(chosen: list, passages: Sequence[Passage]) -> tuple[str, dict[int, tuple[str, int, int]]]:
+    """A look-up's answer from its chosen sentences: (the text, each sentence cited by its passage's number; the quote
+    of each passage cited, (text, start, end))).  Sentences of one passage come in the document's order and share
+    one quote; each is quoted as ``lookup_quote`` says (after its term, with the sentence it refers back to)."""
+    order = {n: i for i, n in enumerate(dict.fromkeys(s.passage for s in chosen))}
+    chosen = sorted(chosen, key=lambda s: (order[s.passage], s.start))
+    quotes: dict[int, tuple[str, int, int]] = {}
+    said: list[str] = []
+    taken = {s.start for s in chosen}
+    for s in chosen:
+        pieces, begin = lookup_quote(s, passages, taken)
+        said += [place_marks(piece, f"[{s.passage}]", add_stop=True) for piece in pieces]
+        p = passages[s.passage - 1]
+        start, end = (min(quotes[s.passage][1], begin), max(quotes[s.passage][2], s.end)) if s.passage in quotes else (begin, s.end)
+        quotes[s.passage] = (p.text[start - p.start : end - p.start], start, end)
+    return " ".join(said), quotes
