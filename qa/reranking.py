@@ -22,16 +22,20 @@ import numpy as np
 from qa.chunking import sentence_spans
 from qa.lexical import stems
 from qa.models import PACKAGED, RERANKER, PackagedModel
+from qa.onnx_embedding import token_runs
 
 MAX_TOKENS = 128  # question + window, in tokens: longer pairs are cut (the window is built to fit)
 WINDOW_CHARS = 360  # the window around a passage's best sentence (about 80 tokens)
-RUN_TOKENS = 4096  # padded tokens per ONNX Runtime call
+RUN_TOKENS = 320  # padded tokens per ONNX Runtime call: a question's 10 windows in 3-5 runs of similar length, not one
+# (runs this small keep each layer's activations within a core's L2 cache; one run of 10 windows of ~100 tokens took
+# about 1.5x as long on this machine, and its padding to the longest window is wasted work: docs/benchmarks.md, Session 8)
 
 
 class CrossEncoder:
     """Scores (question, text) pairs: a higher logit is a better answer.  Thread-safe (one run at a time)."""
 
-    def __init__(self, spec: PackagedModel = PACKAGED[RERANKER], threads: int | None = None, max_tokens: int = MAX_TOKENS):
+    def __init__(self, spec: PackagedModel = PACKAGED[RERANKER], threads: int | None = None, max_tokens: int = MAX_TOKENS,
+                 run_tokens: int = RUN_TOKENS):
         from tokenizers import Tokenizer
 
         from qa.onnx_embedding import onnx_session
@@ -39,6 +43,7 @@ class CrossEncoder:
         folder = spec.locate()
         self.name = spec.name
         self.max_tokens = max_tokens
+        self.run_tokens = run_tokens  # padded tokens per ONNX Runtime call (RUN_TOKENS)
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.no_padding()  # its file pads every pair to 512 tokens: padded per run instead
         self._tokenizer.enable_truncation(max_tokens, strategy="longest_first")
@@ -52,16 +57,12 @@ class CrossEncoder:
         if not texts:
             return []
         encodings = self._tokenizer.encode_batch([(question, t) for t in texts])
-        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))  # similar lengths together: less padding
         out = np.empty(len(texts), dtype=np.float32)
         with self._lock:
-            start = 0
-            while start < len(order):
-                width = len(encodings[order[start]].ids)
-                end = min(len(order), start + max(1, RUN_TOKENS // max(1, width)))
-                idx = order[start:end]
-                out[idx] = self._run([encodings[i] for i in idx], width)
-                start = end
+            for run in token_runs([len(encodings[i].ids) for i in order], self.run_tokens, len(order)):
+                idx = [order[i] for i in run]
+                out[idx] = self._run([encodings[i] for i in idx], len(encodings[idx[0]].ids))
         return out.tolist()
 
     def _run(self, rows, width: int) -> np.ndarray:

@@ -40,6 +40,7 @@ class RetrievalConfig:
     cross_top: int = field(default_factory=lambda: _settings().rerank_top)
     w_cross: float = field(default_factory=lambda: _settings().rerank_weight)
     t_cross: float = field(default_factory=lambda: _settings().rerank_temperature)  # logit / t before the logistic
+    cross_window: int = field(default_factory=lambda: _settings().rerank_window)  # characters read of each (QA_RERANK_WINDOW)
     duplicate_overlap: float = 0.8  # a chunk sharing this much of its words with a better one is dropped
     join_neighbours: bool = True
 
@@ -65,6 +66,7 @@ class Retriever:
         self.store = store
         self.embedder = embedder
         self.config = config or RetrievalConfig()
+        self.cross_encoder = None  # the stage's qa.reranking.CrossEncoder; None: the process-wide one (QA_RERANK_MODEL)
 
     def search(self, question: str, k: int = 5, documents: Sequence[str] | None = None) -> list[Passage]:
         """The k best passages for the question, best first; only from ``documents`` (doc_ids) when given."""
@@ -111,8 +113,9 @@ class Retriever:
             return
         from qa.reranking import get_cross_encoder
 
-        texts = cross_texts(question, top, lexical)
-        for p, relevance in zip(top, get_cross_encoder(_settings().rerank_model).scores(question, texts, cfg.t_cross)):
+        encoder = self.cross_encoder or get_cross_encoder(_settings().rerank_model)
+        texts = cross_texts(question, top, lexical, cfg.cross_window)
+        for p, relevance in zip(top, encoder.scores(question, texts, cfg.t_cross)):
             p.score += cfg.w_cross * relevance
         pool[: len(top)] = sorted(top, key=lambda p: -p.score)
 
