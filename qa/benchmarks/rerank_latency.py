@@ -7,8 +7,9 @@ question, so that load from other processes hits all of them alike.
 
 ``synthetic:N`` is `qa bench`'s cached synthetic collection of N chunks (built the first time) with its questions;
 a dataset name (squad2, rgb, demo) is the index `qa eval retrieval` built for it, with its dev-split questions.
-``--variant`` adds a setting: comma-separated ``top=``, ``window=``, ``run=`` (padded tokens per ONNX Runtime call),
-``weight=``, ``temperature=``, ``skip=`` (QA_RERANK_SKIP_MARGIN).  Prints wall-clock p50 / p95 of the whole search
+``--variant`` adds a setting: comma-separated ``top=``, ``window=``, ``run=`` (padded tokens per ONNX Runtime call, 0: each
+window alone),
+``weight=``, ``temperature=``, ``band=`` (QA_RERANK_BAND).  Prints wall-clock p50 / p95 of the whole search
 (and the process's CPU time a query, all its threads) for each setting, and the load average before and after.
 """
 
@@ -21,9 +22,9 @@ from dataclasses import replace
 
 from qa.benchmarks.stats import load_average, summarize
 
-SESSION_7 = {"top": 10, "window": 360, "run": 4096}  # the stage as Session 7 left it
-KEYS = {"top": ("cross_top", int), "window": ("cross_window", int), "weight": ("w_cross", float),
-        "temperature": ("t_cross", float)}
+SESSION_7 = {"top": 10, "window": 360, "run": 4096, "band": 0.0}  # the stage as Session 7 left it
+KEYS = {"run": ("cross_run_tokens", int), "top": ("cross_top", int), "window": ("cross_window", int), "weight": ("w_cross", float),
+        "temperature": ("t_cross", float), "band": ("cross_band", float)}
 
 
 def parse_variant(text: str) -> dict[str, float]:
@@ -31,25 +32,17 @@ def parse_variant(text: str) -> dict[str, float]:
     out: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         key, _, value = part.partition("=")
-        if key not in KEYS and key != "run":
-            raise SystemExit(f"Unknown key {key!r} in --variant {text!r}: use {', '.join([*KEYS, 'run'])}.")
+        if key not in KEYS:
+            raise SystemExit(f"Unknown key {key!r} in --variant {text!r}: use {', '.join(KEYS)}.")
         out[key] = float(value)
     return out
 
 
-def make_retriever(store, embedder, variant: dict[str, float], encoders: dict[int, object]):
-    """A Retriever with the defaults changed by ``variant``; one CrossEncoder per run size, shared."""
-    from qa.reranking import RUN_TOKENS, CrossEncoder
+def make_retriever(store, embedder, variant: dict[str, float]):
+    """A Retriever with the defaults changed by ``variant``."""
     from qa.retrieval import RetrievalConfig, Retriever
 
-    cfg = RetrievalConfig(mode="rerank")
-    cfg = replace(cfg, **{KEYS[k][0]: KEYS[k][1](v) for k, v in variant.items() if k in KEYS})
-    retriever = Retriever(store, embedder, cfg)
-    run = int(variant.get("run", RUN_TOKENS))
-    if run not in encoders:
-        encoders[run] = CrossEncoder(run_tokens=run)
-    retriever.cross_encoder = encoders[run]
-    return retriever
+    return Retriever(store, embedder, replace(RetrievalConfig(mode="rerank"), **{KEYS[k][0]: KEYS[k][1](v) for k, v in variant.items()}))
 
 
 def open_target(target: str, queries: int):
@@ -83,10 +76,9 @@ def main() -> None:
 
     store, questions = open_target(args.target, args.queries)
     embedder = api._embedder(store.embedding_model)
-    encoders: dict[int, object] = {}
     settings = {"stage off": {"top": 0}, "Session 7 (10 x 360 chars, one run)": SESSION_7, "defaults": {}}
     settings.update({f"variant {v}": parse_variant(v) for v in args.variant})
-    retrievers = {name: make_retriever(store, embedder, v, encoders) for name, v in settings.items()}
+    retrievers = {name: make_retriever(store, embedder, v) for name, v in settings.items()}
     for q in questions[:2]:  # warm-up, not timed
         for r in retrievers.values():
             r.search(q, args.k)
