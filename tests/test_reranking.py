@@ -113,3 +113,15 @@ def test_logits_do_not_depend_on_how_the_pairs_are_cut_into_runs():
     assert encoder.logits(QUESTION, texts[1:], run_tokens=0) == one_each[1:]  # alone, a text's logit ignores the others
     assert one_each == pytest.approx(one_run, abs=0.5)  # INT8: activations are quantized per run, so padding moves a logit a little
     assert sorted(range(len(texts)), key=lambda i: one_each[i]) == sorted(range(len(texts)), key=lambda i: one_run[i])
+
+
+def test_the_tuning_tool_reads_what_the_stage_reads():
+    from qa.benchmarks.cross_tuning import metrics, read
+
+    scores = [2.0, 1.8, 1.6, 1.0]
+    assert [read(scores, 10, b) for b in (0.0, 0.35, 0.1)] == [4, 2, 0]  # as contenders(); one left: skipped
+    assert read(scores, 3, 0.0) == 3
+    # the gold document is third by the features and first by the cross-encoder: only a wide band lets it win
+    run = (["a", "b", "gold", "d"], scores, [0.0, 0.0, 12.0, 0.0])
+    assert metrics([run], [{"gold"}], 10, 3.0, 4.0, band=0.0)[0] == 1.0
+    assert metrics([run], [{"gold"}], 10, 3.0, 4.0, band=0.35)[0] == 0.0
