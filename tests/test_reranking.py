@@ -125,3 +125,13 @@ def test_the_tuning_tool_reads_what_the_stage_reads():
     run = (["a", "b", "gold", "d"], scores, [0.0, 0.0, 12.0, 0.0])
     assert metrics([run], [{"gold"}], 10, 3.0, 4.0, band=0.0)[0] == 1.0
     assert metrics([run], [{"gold"}], 10, 3.0, 4.0, band=0.35)[0] == 0.0
+
+
+def test_the_latency_tool_reads_variants_and_names_a_wrong_key(fake_embedder, store):
+    from qa.benchmarks.rerank_latency import SESSION_7, make_retriever, parse_variant
+
+    assert parse_variant("top=6, band=0.3,run=0") == {"top": 6.0, "band": 0.3, "run": 0.0}
+    with pytest.raises(SystemExit, match="Unknown key 'windw'.*window"):
+        parse_variant("windw=200")
+    old = make_retriever(store, fake_embedder, SESSION_7).config
+    assert (old.cross_top, old.cross_window, old.cross_run_tokens, old.cross_band) == (10, 360, 4096, 0.0)
