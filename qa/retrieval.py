@@ -40,6 +40,9 @@ class RetrievalConfig:
     cross_top: int = field(default_factory=lambda: _settings().rerank_top)
     w_cross: float = field(default_factory=lambda: _settings().rerank_weight)
     t_cross: float = field(default_factory=lambda: _settings().rerank_temperature)  # logit / t before the logistic
+    cross_window: int = field(default_factory=lambda: _settings().rerank_window)  # characters read of each (QA_RERANK_WINDOW)
+    cross_band: float = field(default_factory=lambda: _settings().rerank_band)  # only those this close to the best (QA_RERANK_BAND)
+    cross_run_tokens: int = 160  # padded tokens per ONNX Runtime call: windows of ~100 tokens run alone, short ones in twos
     duplicate_overlap: float = 0.8  # a chunk sharing this much of its words with a better one is dropped
     join_neighbours: bool = True
 
@@ -102,17 +105,19 @@ class Retriever:
             p.score = sum(weights[name] * value for name, value in features.items())
 
     def cross_rerank(self, question: str, pool: list[Passage], lexical) -> None:
-        """Re-order the ``cross_top`` best of a ranked pool in place: each score gains ``w_cross`` x the cross-encoder's
+        """Re-order the ``cross_top`` best of a ranked pool (only those within ``cross_band`` of the best: see
+        ``contenders``) in place: each score gains ``w_cross`` x the cross-encoder's
         judgement that a window around the candidate's best sentence answers the question (the logistic of its logit
         divided by ``t_cross``: the plain probability saturates near 1 for every candidate on the subject)."""
         cfg = self.config
-        top = pool[: cfg.cross_top]
+        top = contenders(pool[: cfg.cross_top], cfg.cross_band)
         if len(top) < 2 or cfg.w_cross == 0:
             return
         from qa.reranking import get_cross_encoder
 
-        texts = cross_texts(question, top, lexical)
-        for p, relevance in zip(top, get_cross_encoder(_settings().rerank_model).scores(question, texts, cfg.t_cross)):
+        encoder = get_cross_encoder(_settings().rerank_model)
+        texts = cross_texts(question, top, lexical, cfg.cross_window)
+        for p, relevance in zip(top, encoder.scores(question, texts, cfg.t_cross, cfg.cross_run_tokens)):
             p.score += cfg.w_cross * relevance
         pool[: len(top)] = sorted(top, key=lambda p: -p.score)
 
@@ -163,6 +168,16 @@ def candidate_features(question: str, pool: Sequence[Passage], bm25: dict[str, f
             "date": float(states_a_date(p.text)) if wants_date else 0.0,
         })
     return out
+
+
+def contenders(ranked: Sequence[Passage], band: float) -> list[Passage]:
+    """The head of a ranked pool whose scores are within ``band`` of the best (all of them when ``band`` is 0): the
+    candidates the cross-encoder's score (at most ``w_cross``, in practice about half of it) can still lift to the
+    top.  Only the best one left means a clear winner: the stage is skipped."""
+    if band <= 0 or not ranked:
+        return list(ranked)
+    floor = ranked[0].score - band
+    return [p for p in ranked if p.score >= floor]
 
 
 def cross_texts(question: str, passages: Sequence[Passage], lexical, max_chars: int | None = None) -> list[str]:

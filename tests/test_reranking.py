@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.reranking import best_window, get_cross_encoder, score_sentences
-from qa.retrieval import RetrievalConfig, Retriever
+from qa.retrieval import RetrievalConfig, Retriever, contenders
 from qa.types import Passage
 
 QUESTION = "When did the Normans first gain their separate identity?"
@@ -79,3 +79,59 @@ def test_the_stage_tells_apart_two_candidates_that_answer_only_when_tempered(fak
     Retriever(store, fake_embedder, RetrievalConfig(cross_top=2, w_cross=1.0, t_cross=4.0)).cross_rerank(QUESTION, tempered, Rarity())
     assert [p.doc_id for p in saturated] == ["near", "best"]  # both read as ~1.0: the feature score decides
     assert [p.doc_id for p in tempered] == ["best", "near"]  # the cross-encoder's stronger answer wins
+
+
+def _passage(doc: str, text: str, score: float) -> Passage:
+    return Passage(doc_id=doc, title="", chunk_id=f"{doc}::0", text=text, score=score, start=0, end=len(text))
+
+
+def test_contenders_are_the_head_within_the_band():
+    ranked = [_passage("a", "x", 2.0), _passage("b", "x", 1.8), _passage("c", "x", 1.65), _passage("d", "x", 1.6)]
+    assert [p.doc_id for p in contenders(ranked, 0.35)] == ["a", "b", "c"]
+    assert [p.doc_id for p in contenders(ranked, 0.1)] == ["a"]
+    assert [p.doc_id for p in contenders(ranked, 0.0)] == ["a", "b", "c", "d"]  # 0: no band
+    assert contenders([], 0.35) == []
+
+
+def test_the_stage_leaves_a_clear_winner_alone_and_reads_close_candidates(fake_embedder, store):
+    def pool(gap):
+        return [_passage("near", OTHERS[0], 1.0), _passage("best", ANSWER, 1.0 - gap)]
+
+    far, close, unbanded = pool(0.5), pool(0.2), pool(0.5)
+    Retriever(store, fake_embedder, RetrievalConfig(cross_top=10, w_cross=3.0, cross_band=0.35)).cross_rerank(QUESTION, far, Rarity())
+    Retriever(store, fake_embedder, RetrievalConfig(cross_top=10, w_cross=3.0, cross_band=0.35)).cross_rerank(QUESTION, close, Rarity())
+    Retriever(store, fake_embedder, RetrievalConfig(cross_top=10, w_cross=3.0, cross_band=0.0)).cross_rerank(QUESTION, unbanded, Rarity())
+    assert [(p.doc_id, p.score) for p in far] == [("near", 1.0), ("best", 0.5)]  # 0.5 behind: not read, nothing changes
+    assert [p.doc_id for p in close] == ["best", "near"]  # within the band: read, and the answer wins
+    assert [p.doc_id for p in unbanded] == ["best", "near"]  # without a band the top 10 are read whatever their gap
+
+
+def test_logits_do_not_depend_on_how_the_pairs_are_cut_into_runs():
+    texts = OTHERS + [ANSWER, PARAPHRASE, "x " * 400]
+    encoder = get_cross_encoder()
+    one_run, one_each = encoder.logits(QUESTION, texts, run_tokens=100_000), encoder.logits(QUESTION, texts, run_tokens=0)
+    assert encoder.logits(QUESTION, texts[1:], run_tokens=0) == one_each[1:]  # alone, a text's logit ignores the others
+    assert one_each == pytest.approx(one_run, abs=0.5)  # INT8: activations are quantized per run, so padding moves a logit a little
+    assert sorted(range(len(texts)), key=lambda i: one_each[i]) == sorted(range(len(texts)), key=lambda i: one_run[i])
+
+
+def test_the_tuning_tool_reads_what_the_stage_reads():
+    from qa.benchmarks.cross_tuning import metrics, read
+
+    scores = [2.0, 1.8, 1.6, 1.0]
+    assert [read(scores, 10, b) for b in (0.0, 0.35, 0.1)] == [4, 2, 0]  # as contenders(); one left: skipped
+    assert read(scores, 3, 0.0) == 3
+    # the gold document is third by the features and first by the cross-encoder: only a wide band lets it win
+    run = (["a", "b", "gold", "d"], scores, [0.0, 0.0, 12.0, 0.0])
+    assert metrics([run], [{"gold"}], 10, 3.0, 4.0, band=0.0)[0] == 1.0
+    assert metrics([run], [{"gold"}], 10, 3.0, 4.0, band=0.35)[0] == 0.0
+
+
+def test_the_latency_tool_reads_variants_and_names_a_wrong_key(fake_embedder, store):
+    from qa.benchmarks.rerank_latency import SESSION_7, make_retriever, parse_variant
+
+    assert parse_variant("top=6, band=0.3,run=0") == {"top": 6.0, "band": 0.3, "run": 0.0}
+    with pytest.raises(SystemExit, match="Unknown key 'windw'.*window"):
+        parse_variant("windw=200")
+    old = make_retriever(store, fake_embedder, SESSION_7).config
+    assert (old.cross_top, old.cross_window, old.cross_run_tokens, old.cross_band) == (10, 360, 4096, 0.0)

@@ -64,14 +64,18 @@ class Capture(Retriever):
         self.seen.append(([p.doc_id for p in pool], [p.score for p in pool], logits))
 
 
-def metrics(runs: list[Run], golds: list[set[str]], top: int, weight: float, temperature: float) -> tuple[float, float, float]:
+def metrics(runs: list[Run], golds: list[set[str]], top: int, weight: float, temperature: float,
+            band: float = 0.0) -> tuple[float, float, float]:
+    """recall@1, recall@5, MRR@10 over distinct documents when the stage reads the ``top`` best (only those within
+    ``band`` of the best feature score, as ``qa.retrieval.contenders``; none when only the best is)."""
     r1 = r5 = mrr = 0.0
     for (docs, scores, logits), gold in zip(runs, golds):
         def score(i: int) -> float:
             return scores[i] + weight / (1.0 + math.exp(-max(-60.0, min(60.0, logits[i] / temperature))))
 
-        head = sorted(range(min(top, len(docs))), key=lambda i: -score(i))
-        order = head + list(range(len(head), len(docs)))
+        n = read(scores, top, band)
+        head = sorted(range(n), key=lambda i: -score(i))
+        order = head + list(range(n, len(docs)))
         ranked = list(dict.fromkeys(docs[i] for i in order))
         hit = next((i for i, d in enumerate(ranked[:10]) if d in gold), None)
         r1 += hit == 0
@@ -79,6 +83,14 @@ def metrics(runs: list[Run], golds: list[set[str]], top: int, weight: float, tem
         mrr += 1 / (hit + 1) if hit is not None else 0
     n = len(runs) or 1
     return r1 / n, r5 / n, mrr / n
+
+
+def read(scores: list[float], top: int, band: float) -> int:
+    """How many of the best the stage reads (qa.retrieval.Retriever.cross_rerank)."""
+    n = min(top, len(scores))
+    if band > 0 and n:
+        n = sum(1 for s in scores[:n] if s >= scores[0] - band)
+    return n if n >= 2 else 0
 
 
 def settings() -> list[tuple[int, float, float]]:
@@ -125,9 +137,16 @@ def main() -> None:
     parser.add_argument("dataset")
     parser.add_argument("n", type=int, nargs="?", default=300)
     parser.add_argument("--folds", help="OTHER:N: 2-fold cross-validation over the set, tuning with OTHER's N questions too")
+    parser.add_argument("--bands", help="comma-separated QA_RERANK_BAND values to score at top 10, weight 3, temperature 4 "
+                        "(with the windows read a question, mean and median)")
     args = parser.parse_args()
     runs, golds, qids, note = capture(args.dataset, args.n)
     print(note)
+    for band in [float(b) for b in args.bands.split(",")] if args.bands else []:
+        counts = sorted(read(scores, 10, band) for _, scores, _ in runs)
+        r1, r5, mrr = metrics(runs, golds, 10, 3.0, 4.0, band)
+        print(f"band {band:4.2f} (top 10, weight 3, temperature 4): recall@1 {r1:.3f} recall@5 {r5:.3f} mrr@10 {mrr:.3f}; "
+              f"windows read: mean {sum(counts) / max(1, len(counts)):.1f}, median {counts[len(counts) // 2] if counts else 0}")
     for s in settings():
         r1, r5, mrr = metrics(runs, golds, *s)
         print(f"top {s[0]:2d} weight {s[1]:3.1f} temperature {s[2]:3.1f}: recall@1 {r1:.3f} recall@5 {r5:.3f} mrr@10 {mrr:.3f}")
