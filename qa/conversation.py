@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from qa.lexical import STOPWORDS, stems, words
+from qa.lexical import STOPWORDS, stems
 
 History = Sequence[tuple[str, str]]
 _ELLIPTIC = re.compile(r"^\s*(and|but|or|what about|how about|also|then|so)\b|\b(it|its|they|them|their|that|this|those|these|he|she|his|her)\b|"
