@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from qa.compose_reasoning import _answers, _useless, cite, with_antecedent
 from qa.composers import figure_text, new_figures
-from qa.lexical import stems
+from qa.lexical import format_figure, stems
 from qa.sentence_roles import Judge, contradicts, plain_text, term_before, with_term
 from qa.types import Passage
 from qa.verification import units_agree
@@ -85,9 +85,9 @@ def arithmetic(question: str, a, b) -> str:
         return ""
     marks = f"[{a.passage}]" + (f"[{b.passage}]" if b.passage != a.passage else "")
     if _LESS.search(question):
-        return f"The difference: {_fmt(max(x, y))} - {_fmt(min(x, y))} = {_fmt(abs(x - y))} {marks}."
+        return f"The difference: {format_figure(max(x, y))} - {format_figure(min(x, y))} = {format_figure(abs(x - y))} {marks}."
     if _TOTAL.search(question):
-        return f"In all: {_fmt(x)} + {_fmt(y)} = {_fmt(x + y)} {marks}."
+        return f"In all: {format_figure(x)} + {format_figure(y)} = {format_figure(x + y)} {marks}."
     return ""
 
 
@@ -106,9 +106,6 @@ def _after(sentence: str, figure: str) -> list[str]:
     at = sentence.find(figure)
     return stems(re.split(r"[,;:.()—–-]", sentence[at + len(figure):], maxsplit=1)[0])[:2] if at >= 0 else []
 
-
-def _fmt(x: float) -> str:
-    return f"{int(x):,}" if x == int(x) else f"{x:,}"
 
 
 def _months(text: str) -> set[str]:

@@ -14,7 +14,7 @@ from qa.citations import place_marks
 from qa.compose_howto import structured_howto
 from qa.compose_list import done_not_urged, structured_list
 from qa.compose_structured import is_command
-from qa.lexical import stems
+from qa.lexical import format_figure, stems
 from qa.summary_points import point_worth, repeats, topic_words
 from qa.types import Passage
 from qa.verification import unit_after
@@ -225,9 +225,9 @@ def compose_multi_step(question: str, ranked: Sequence, floor: float) -> str:
         x, y = fa[0], fb[0]
         marks = f"[{a.passage}]" + (f"[{b.passage}]" if b.passage != a.passage else "")
         if _LESS.search(question):
-            text += f"\nThe difference: {_fmt(max(x, y))} - {_fmt(min(x, y))} = {_fmt(abs(x - y))} {marks}."
+            text += f"\nThe difference: {format_figure(max(x, y))} - {format_figure(min(x, y))} = {format_figure(abs(x - y))} {marks}."
         elif re.search(r"\b(in all|total|together|combined|altogether|sum|add)", question, re.I):
-            text += f"\nIn all: {_fmt(x)} + {_fmt(y)} = {_fmt(x + y)} {marks}."
+            text += f"\nIn all: {format_figure(x)} + {format_figure(y)} = {format_figure(x + y)} {marks}."
     return text
 
 
@@ -251,16 +251,13 @@ def figure_text(sentence: str, value: float) -> str:
     for m in _NUMBER.finditer(sentence):
         if float(m.group(0).replace(",", "")) == value:
             return m.group(0)
-    return _fmt(value)
+    return format_figure(value)
 
 
 def _after_month(sentence: str, at: int) -> bool:
     """A day of a date ('Nov. 10'), not an amount."""
     return bool(re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$", sentence[:at]))
 
-
-def _fmt(x: float) -> str:
-    return f"{int(x):,}" if x == int(x) else f"{x:,}"
 
 
 def compose_howto(question: str, ranked: Sequence, passages: Sequence[Passage]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.lexical import stems
+from qa.lexical import format_figure, stems
 
 _VALUE = r"\d[\d,]*(?:\.\d+)?"
 # '128+N', '128 + N', 'N-1', '2*N' (one capital letter as the variable, not a word)
@@ -38,7 +38,7 @@ class Formula:
     def written(self, value: float) -> str:
         """'128 + 9 = 137'."""
         a, b = (value, self.constant) if self.variable_first else (self.constant, value)
-        return f"{_fmt(a)} {self.op} {_fmt(b)} = {_fmt(self.apply(value))}"
+        return f"{format_figure(a)} {self.op} {format_figure(b)} = {format_figure(self.apply(value))}"
 
 
 def formulas_in(sentence: str) -> list[Formula]:
@@ -72,7 +72,7 @@ def formula_line(question: str, sentence: str, marks: str) -> str:
     values = [v for word, v in scenario_values(question) if set(stems(word)) & said and _names_variable(sentence, f.variable)]
     if len(values) != 1:
         return ""
-    return f"With {f.variable} = {_fmt(values[0])}: {f.written(values[0])} {marks}."
+    return f"With {f.variable} = {format_figure(values[0])}: {f.written(values[0])} {marks}."
 
 
 def formula_line_holds(variable: str, value: str, body: str, question: str, cited_sentences: list[str]) -> bool:
@@ -85,7 +85,7 @@ def formula_line_holds(variable: str, value: str, body: str, question: str, cite
     a, op, b, result = _number(m.group(1)), m.group(2), _number(m.group(3)), _number(m.group(4))
     for sentence in cited_sentences:
         for f in formulas_in(sentence):
-            if f.variable == variable and f.op == op and f.written(v) == f"{_fmt(a)} {op} {_fmt(b)} = {_fmt(result)}":
+            if f.variable == variable and f.op == op and f.written(v) == f"{format_figure(a)} {op} {format_figure(b)} = {format_figure(result)}":
                 return True
     return False
 
@@ -99,6 +99,3 @@ def _names_variable(sentence: str, variable: str) -> bool:
 def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
-
-def _fmt(x: float) -> str:
-    return f"{int(x):,}" if x == int(x) else f"{x:,}"

@@ -45,6 +45,11 @@ def is_number(token: str) -> bool:
     return bool(_NUMBER.match(token))
 
 
+def format_figure(x: float) -> str:
+    """A figure as an answer writes it: thousands separated, no '.0' on a whole number (76226.0 -> '76,226')."""
+    return f"{int(x):,}" if x == int(x) else f"{x:,}"
+
+
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _YEAR = r"(?:1[5-9]|20)\d\d"
 _DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_YEAR}\b", re.I)
