@@ -35,6 +35,8 @@ _WHY = re.compile(r"^\s*(why|for what reason|what (caused|causes|led to|is the r
 _NUMBER_WORDS = frozenset(stems("one two three four five six seven eight nine ten first second third several"))
 #: Prepositions a stemmer keeps: rare in a collection, they name no topic ('inside double quotes' / 'within double quotes').
 _FUNCTION_WORDS = frozenset(stems("inside within outside beneath underneath besides toward towards onto upon via amongst"))
+#: Phrases that say how something relates, not what it is about ('What did Washington agree to in return?').
+_IDIOMS = re.compile(r"\bin (?:return|exchange|turn|response|particular|general|practice|short|total|all)\b", re.I)
 RARE_SHARE = 0.7  # a word this rare (share of the collection's highest idf) names the question's topic
 CE_ANSWERS = 4.5  # a cross-encoder logit from which a sentence answers even without the question's rare word
 EXPLANATION_CE_FLOOR = 0.0  # an explanation whose best sentences all score below this logit explains nothing asked
@@ -58,7 +60,7 @@ def absent_focus(question: str, read: str, weight: Callable[[str], float] | None
         return []
     have = set(stems(read.replace("-", " "))) | set(stems(read))  # 'Felbab-Brown' holds 'Brown'
     mine = []
-    for word in re.findall(r"[\w'’-]+", question):
+    for word in re.findall(r"[\w'’-]+", _IDIOMS.sub(" ", question)):
         for part in word.split("-") if "-" in word else [word]:  # 'Trump-Xi': both names
             mine += stems(part)
     out = []
@@ -118,6 +120,28 @@ def focus_is_absent(question: str, kind: str, scope: str, best: Sequence[str], r
     if not missing and not (kind == "explanation" and _WHY.match(question)):  # 'How did X describe …?' is no why
         return False
     return cross_encoder_support(question, best) < (CE_ANSWERS if missing else EXPLANATION_CE_FLOOR)
+
+
+def answer_misses_focus(question: str, passage: str, best: str, weight: Callable[[str], float] | None) -> bool:
+    """Decline a look-up?  A rare word of the question is missing from the passage the answer quotes (with its title),
+    and the cross-encoder does not find that the quoted sentence answers it in other words: 'Which version of bzip2
+    added multithreading?' answered by 'This manual page pertains to version 1.0.8 of bzip2', the only sentence
+    naming a version, while multithreading is spoken of elsewhere."""
+    own = asker_part(question)
+    missing = absent_focus(own, passage, weight, top_weight(weight))
+    return bool(missing) and cross_encoder_support(own, [best]) < CE_ANSWERS
+
+
+_ASKS = r"(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|should)\b"
+_JOINED_QUESTION = re.compile(rf"^(?P<own>{_ASKS}[^:]*?\w)\s*:\s+{_ASKS}.*\?$", re.I | re.S)
+
+
+def asker_part(question: str) -> str:
+    """The follow-up's own question in a rewrite that joined it to the last one (qa.conversation.rule_rewrite: 'What did
+    Washington agree to in return: What did China announce on Nov. 10?'); the whole question otherwise.  The last
+    question's words are context, not the focus that must be where the answer is."""
+    joined = _JOINED_QUESTION.match(question.strip())
+    return joined.group("own") + "?" if joined else question
 
 
 def compares_unquoted(question: str, text: str, passages: Sequence[Passage]) -> bool:

@@ -33,7 +33,7 @@ from qa.question_parts import compared_things, question_parts, without_document_
 from qa.sentence_context import (definition_term, lookup_candidates, names_a_thing, own_page_first, quoted_lookup, refers_back, sentence_before,
                                  without_opposites)
 from qa.sentence_roles import cross_encoder_judge
-from qa.declining import compares_unquoted, focus_is_absent
+from qa.declining import answer_misses_focus, compares_unquoted, focus_is_absent
 from qa.types import Passage
 from qa.reversal import reverses
 
@@ -190,6 +190,8 @@ class ExtractiveGenerator(Generator):
         if _NEGATION.search(question) and not _NEGATION.search(best.text):
             return True  # "Which city was not ...?" cannot be answered by a sentence that negates nothing
         expansions = acronyms_in([p.text for p in passages], question_acronyms(question))  # 'CDC' held by 'Centers for Disease Control'
+        if answer_misses_focus(question, with_expansions(f"{passages[best.passage - 1].title}\n{passage}", expansions), best.text, self.term_weight):
+            return True  # the question's rare word is not where the answer is, and the sentence does not say it otherwise
         if term_overlap(stems(question), with_expansions(passage, expansions), self.term_weight) >= self.min_coverage:
             return False
         return best.dense < PARAPHRASE_DENSE  # words missing, but a sentence says it in other words ('fall'/'plummeted')

@@ -3,12 +3,12 @@ and in what the answer quotes; near misses are declined, their answerable twins 
 
 import pytest
 
-from qa.declining import FRAME_WORDS, absent_focus, names_unquoted, question_names
+from qa.declining import FRAME_WORDS, absent_focus, asker_part, names_unquoted, question_names
 from qa.extractive import ExtractiveGenerator
 from qa.lexical import stems
 from tests.conftest import passage
 
-RARE = {"zsh", "coprocess", "certif", "refus", "india", "percent", "percentag", "tariff"}
+RARE = {"multithread", "return", "zsh", "coprocess", "certif", "refus", "india", "percent", "percentag", "tariff"}
 
 
 def weight(term: str) -> float:
@@ -24,6 +24,7 @@ def weight(term: str) -> float:
     # held: the rare word is there, or a word sharing its start ('percentage' / 'percent')
     ("How does bash's job control compare with zsh's?", "zsh and bash both offer job control.", []),
     ("By what percentage did deaths fall?", "Deaths plummeted by 27 percent.", []),
+    ("What did Washington agree to in return?", "Washington agreed to halve its tariffs.", []),  # 'in return' names no topic
     # words that only frame the question are not its topic
     ("Compare what the FAQ recommends.", "Nothing here.", []),
 ])
@@ -79,6 +80,28 @@ def test_a_comparison_quoting_nothing_on_a_compared_name_is_declined():
     assert ExtractiveGenerator.compares_unquoted(question, china_only, passages)
     both = "- In “Doc 1”: India makes chemicals [1].\n- In “Doc 2”: China's regulations tightened [2]."
     assert not ExtractiveGenerator.compares_unquoted(question, both, passages)
+
+
+@pytest.mark.parametrize("question, own", [
+    ("What did Washington agree to in return: What did China announce on Nov. 10?", "What did Washington agree to in return?"),
+    ("Why did they: How many died in 2024?", "Why did they?"),
+    ("Which version of bzip2 added multithreading?", "Which version of bzip2 added multithreading?"),
+    ("Note: how do I quote a string?", "Note: how do I quote a string?"),  # no question before the colon
+    ("What is X: a test", "What is X: a test"),  # no question after it
+])
+def test_asker_part_of_a_joined_follow_up(question, own):
+    assert asker_part(question) == own
+
+
+@pytest.mark.parametrize("quoted, declined", [
+    ("This manual page pertains to version 1.0.8 of bzip2.", True),  # a version, but not the one of multithreading
+    ("Multithreading was added to bzip2 in version 1.1.0.", False),
+])
+def test_a_look_up_quoting_a_passage_without_its_rare_word_is_declined(fake_embedder, quoted, declined):
+    question = "Which version of bzip2 added multithreading?"
+    elsewhere = passage(2, "The library is thread-safe, but errno in a multithreaded program is not.")
+    draft = _generator(fake_embedder).generate(question, [passage(1, quoted), elsewhere])
+    assert draft.declined is declined
 
 
 @pytest.fixture(scope="module")
