@@ -131,6 +131,30 @@ def test_git_doc_page_keeps_its_structure():
     assert not any("Last updated" in b.text and b.kind == "heading" for b in found.blocks)
 
 
+def test_a_labelled_list_laid_out_as_a_table_reads_as_terms_and_descriptions():
+    found = read_html((DATA / "debian" / "ninja-extra-tools.html").read_bytes(), "ninja-extra-tools.html")
+    texts = [(b.kind, b.text) for b in found.blocks]
+    terms = [t for k, t in texts if k == "list_item"]
+    assert terms[:4] == ["query", "browse", "graph", "targets"] and "clean" in terms and "msvc" in terms
+    at = texts.index(("list_item", "query"))
+    assert texts[at + 1] == ("paragraph", "dump the inputs and outputs of a given target.")
+    browse = texts.index(("list_item", "browse"))
+    assert texts[browse + 1][0] == "paragraph" and texts[browse + 2] == ("code", "ninja -t browse --port=8000 --no-browser mytarget")
+    assert all(b.heading_path[-1] == "Extra tools" for b in found.blocks if b.kind == "list_item")
+
+
+@pytest.mark.parametrize("rows, labelled", [
+    ([["query", "<p>dump the inputs.</p>"], ["browse", "<p>browse the graph.</p>"]], True),
+    ([["query", "<p>dump the inputs.</p>"]], False),  # one row: an admonition ('Note' | text)
+    ([["This sentence is far too long to be a label.", "<p>x</p>"], ["b", "<p>y</p>"]], False),
+    ([["a", "<p>x</p>", "<p>z</p>"], ["b", "<p>y</p>", "<p>w</p>"]], False),  # three columns
+])
+def test_which_layout_tables_are_labelled_lists(rows, labelled):
+    table = "<table>" + "".join(f"<tr><td><p>{a}</p></td>" + "".join(f"<td>{c}</td>" for c in rest) + "</tr>" for a, *rest in rows) + "</table>"
+    found = read_html(f"<html><body>{table}</body></html>".encode(), "t.html")
+    assert (found.blocks[0].kind == "list_item") is labelled
+
+
 def test_a_list_item_of_several_paragraphs_keeps_them_apart_around_its_code():
     found = read_html((DATA / "corpora" / "git" / "git-bisect.html").read_bytes(), "git-bisect.html")
     texts = [(b.kind, b.text) for b in found.blocks]

@@ -1,7 +1,8 @@
 """HTML -> blocks, keeping the page's structure (parsed with lxml).
 
-Headings h1-h6 make the heading path; <pre> is a code block; <li> and <dt> are list items; a data table gives one
-``table_row`` per row, each cell with its column header; paragraphs and loose text are paragraphs.  Page furniture
+Headings h1-h6 make the heading path; <pre> is a code block; <li> and <dt> are list items (and the labels of a
+two-column labelled list laid out as a table, asciidoc's "horizontal" lists); a data table gives one ``table_row`` per
+row, each cell with its column header; paragraphs and loose text are paragraphs.  Page furniture
 is dropped first: scripts, styles, navigation, headers and footers without the page's headline, sidebars, Sphinx's
 "¶" header links, texinfo's navigation panels and index tables.  The main part of the page (``main``, ``article``,
 ``[role=main]``, Sphinx's ``div.body``) is read when there is one, else the whole body.
@@ -182,6 +183,11 @@ class _Walker:
         layout = not any(c.tag == "th" for row in cells for c in row) and (
             len(rows) <= 1 or any(c.xpath(".//p|.//pre|.//ul|.//ol|.//div|.//table") for row in cells for c in row)
         )
+        if layout and _is_labelled_list(cells):  # asciidoc's horizontal labelled list: a term, then what it does
+            for term, description in cells:
+                self.emit("list_item", _inline_text(term))
+                self.walk(description)
+            return
         if layout:  # a table used for layout (asciidoc's admonitions, texinfo's menus): read its cells as text
             for row in cells:
                 for cell in row:
@@ -193,6 +199,23 @@ class _Walker:
             cells = cells[1:]
         for row in cells:
             self.emit("table_row", table_row_text(header, [_inline_text(c) for c in row]))
+
+
+_LABEL_WORDS = 6  # a label cell holds a term ('query', '-k --keep', '%e'), not a sentence
+
+
+def _is_labelled_list(cells) -> bool:
+    """Is a layout table a labelled list (asciidoc's ``table.horizontal``, a definition list laid out in two columns):
+    two cells a row, at least two rows, every left cell a short label and no left cell a block of its own?"""
+    if len(cells) < 2 or any(len(row) != 2 for row in cells):
+        return False
+    for term, _ in cells:
+        if term.xpath(".//pre|.//table|.//ul|.//ol"):
+            return False
+        text = _inline_text(term)
+        if not text or len(text.split()) > _LABEL_WORDS or text.endswith((".", ":")):
+            return False
+    return True
 
 
 def read_html(data: bytes, name: str) -> Extracted:
