@@ -194,12 +194,16 @@ def terms_before(passages: Sequence[Passage], n: int, start: int) -> list[str]:
     before = p.text[: start - p.start]
     if before and not before.endswith("\n\n"):
         return []
-    blocks = [b.strip() for b in before.split("\n\n")[:-1]]
+    blocks, at = [], p.start
+    for raw in before.split("\n\n")[:-1]:
+        blocks.append((raw.strip(), at + len(raw) - len(raw.lstrip())))
+        at += len(raw) + 2
     headings = {h.strip() for h in p.heading.split(" › ")}
+    code = p.code_spans or ()
     terms: list[str] = []
-    for b in reversed(blocks):
-        if looks_like_term(b) and b not in headings and len(terms) < 3:
-            terms.insert(0, b)
+    for b, b_start in reversed(blocks):
+        if looks_like_term(b) and b not in headings and len(terms) < 3 and not any(s <= b_start < e for s, e in code):
+            terms.insert(0, b)  # a code block ('ninja -t browse --port=8000 mytarget') ends the terms: it is an example
         else:
             break
     return terms

@@ -45,3 +45,16 @@ CLEAN = ("-n\n\n--dry-run\n\nDon't actually remove anything, just show what woul
 def test_term_fit(question, sentence, fit):
     passages = [P(CLEAN, doc="git-clean.html", heading="git-clean(1) › OPTIONS")]
     assert term_fit(question, S(passages, 1, sentence), passages) == fit
+
+
+def test_a_code_block_before_a_description_is_no_term():
+    """ninja's manual: 'browse' ... 'ninja -t browse --port=8000 mytarget' (an example, a code block), then the next
+    entry's term 'graph' and its description. The example names -t; it is not the term the description is under."""
+    text = ("browse\n\nbrowse the dependency graph in a web browser. This can be changed as follows:\n\n"
+            "ninja -t browse --port=8000 --no-browser mytarget\n\noutput a file in the syntax used by graphviz.")
+    code = text.index("ninja -t")
+    as_code = [P(text, doc="ninja.html").model_copy(update={"code_spans": [(code, code + len("ninja -t browse --port=8000 --no-browser mytarget"))]})]
+    as_text = [P(text, doc="ninja.html")]  # stored before code blocks were kept: told by its look only
+    sentence = "output a file in the syntax used by graphviz."
+    assert term_fit("List the tools ninja's -t flag offers.", S(as_code, 1, sentence), as_code) == 0.0
+    assert term_fit("List the tools ninja's -t flag offers.", S(as_text, 1, sentence), as_text) == NAMED
