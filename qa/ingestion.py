@@ -31,7 +31,7 @@ Progress = Callable[[int, int, str], None]  # (files done, files in all, message
 #: How documents are read and chunked.  Raise it when a change to readers, cleaning or chunking alters the chunks an
 #: unchanged file gives: a document recorded under another version is read again (its unchanged chunks keep their
 #: vectors), so a store built by an older release does not keep answering from its old chunks.
-READING_VERSION = 6  # 6: a two-column labelled list laid out as an HTML table read as terms and descriptions; 5: an HTML list item of several paragraphs read as its first, then the rest around its code; 4: code blocks' spans kept with chunks, PDF code with wide leading joined, no sentence end inside a word (3: never released); 2: typed blocks, sections and pages (1: sentence chunks of plain text, recorded without a version)
+READING_VERSION = 7  # 7: HTML comments in Markdown are not text; 6: a two-column labelled list laid out as an HTML table read as terms and descriptions; 5: an HTML list item of several paragraphs read as its first, then the rest around its code; 4: code blocks' spans kept with chunks, PDF code with wide leading joined, no sentence end inside a word (3: never released); 2: typed blocks, sections and pages (1: sentence chunks of plain text, recorded without a version)
 
 
 def embedding_text(chunk: Chunk) -> str:

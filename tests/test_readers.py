@@ -8,7 +8,7 @@ from qa.blocks import DocumentTooLarge, join_hyphenated, join_lines, page_at, st
 from qa.readers import ReadError
 from qa.readers.html import read_html
 from qa.readers.pdf import Line, _page_ranges, furniture_key, is_furniture, read_pdf, running_lines
-from qa.readers.text import read_markdown, read_text, table_row_text, wrap_width
+from qa.readers.text import read_markdown, read_text, table_row_text, without_comments, wrap_width
 from tests.documents import CODE, DATA, WRAPPED, handbook_html, print_pdf, raw_pdf, text_stream
 
 
@@ -117,6 +117,26 @@ def test_markdown_structure():
     assert ("code", "$ permit-tool request\n\n$ permit-tool status") in kinds
     assert ("list_item", "two continued") in kinds
     assert found.blocks[-1].heading_path == ["Handbook", "Parking"]
+
+
+def test_markdown_html_comments_are_not_text():
+    found = read_markdown((DATA / "debian" / "node-path-join.md").read_bytes(), "path.md")
+    assert not any("<!--" in b.text or "YAML" in b.text or "added: v0.1.16" in b.text for b in found.blocks)
+    texts = [(b.kind, b.text) for b in found.blocks]
+    at = texts.index(("heading", "`path.join([...paths])`"))
+    assert texts[at + 1] == ("list_item", "`...paths` {string} A sequence of path segments")
+    assert any(t.startswith("The `path.join()` method joins all given `path` segments") for _, t in texts)
+    assert found.title == "Path"
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (["a <!-- note --> b"], ["a  b"]),
+    (["one", "<!-- YAML", "added: v0.1.16", "-->", "two"], ["one", "", "", "two"]),  # stays a paragraph break
+    (["```html", "<!-- shown -->", "```"], ["```html", "<!-- shown -->", "```"]),  # in code it is the example
+    (["no comment"], ["no comment"]),
+])
+def test_without_comments(lines, expected):
+    assert without_comments(lines) == expected
 
 
 # --- HTML ---------------------------------------------------------------------------------------------------

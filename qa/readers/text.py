@@ -129,9 +129,41 @@ def table_row_text(header: list[str], cells: list[str]) -> str:
     return " | ".join(f"{h}: {c}" if h else c for h, c in zip(header + [""] * len(cells), cells) if c)
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def without_comments(lines: list[str]) -> list[str]:
+    """The lines with HTML comments taken out, as a renderer shows them ('<!-- YAML added: v0.1.16 -->' in Node.js's
+    API docs), except inside fenced code, where a comment is what the example shows.  A comment alone on its lines
+    leaves one blank line, so the paragraphs around it stay apart."""
+    out: list[str] = []
+    prose: list[str] = []
+    fence = None
+
+    def flush() -> None:
+        if prose:
+            out.extend(_COMMENT.sub(lambda m: "\n" if "\n" in m.group(0) else "", "\n".join(prose)).split("\n"))
+            prose.clear()
+
+    for line in lines:
+        marker = _FENCE.match(line)
+        if fence is None and marker:
+            flush()
+            fence = marker.group(1)
+            out.append(line)
+        elif fence is not None:
+            out.append(line)
+            if line.strip().startswith(fence):
+                fence = None
+        else:
+            prose.append(line)
+    flush()
+    return out
+
+
 def read_markdown(data: bytes, name: str) -> Extracted:
     """A Markdown file: headings (the heading path), paragraphs, list items, code blocks and table rows."""
-    lines = decode_bytes(data).splitlines()
+    lines = without_comments(decode_bytes(data).splitlines())
     budget = Budget.from_settings(name)
     blocks: list[Block] = []
     path: list[tuple[int, str]] = []  # (level, heading)
