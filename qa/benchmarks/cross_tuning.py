@@ -187,9 +187,10 @@ def main() -> None:
               f"windows read: mean {sum(counts) / max(1, len(counts)):.1f}, median {counts[len(counts) // 2] if counts else 0}")
     combines = args.combine.split(",") if args.combine else []
     grids = {c: settings(c, (0.0, 0.25, 0.35)) for c in combines} or {"logistic": settings()}
-    for grid in grids.values():
-        for s in grid:
-            r1, r5, mrr = metrics(runs, golds, *s)
+    for grid in grids.values():  # every setting; with --combine only the stage off and each rule's 5 best (recall@1, then MRR)
+        scored = [(s, metrics(runs, golds, *s)) for s in grid]
+        shown = scored if not combines else scored[:1] + sorted(scored[1:], key=lambda x: (-x[1][0], -x[1][2]))[:5]
+        for s, (r1, r5, mrr) in shown:
             print(f"{describe(s)}: recall@1 {r1:.3f} recall@5 {r5:.3f} mrr@10 {mrr:.3f}")
     if args.folds:
         other, count = args.folds.split(":")
