@@ -13,8 +13,9 @@ question.  With ``--folds OTHER:N``, RGB's questions are split in two halves (by
 setting with the best mean of recall@5 and MRR@10 on the other half plus OTHER's N tuning questions is chosen, and
 scored on the unseen half.  ``--combine`` compares ways of joining the cross-encoder's logits to the feature score
 (``qa.retrieval.cross_relevance``'s logistic and softmax, and the cross-encoder alone ordering what it read), each with
-its own grid and cross-validation.  ``--keep DIR`` saves each captured pool as JSON there and reads it back next time
-(the capture is the slow part: about 0.4-0.7 s a question).
+its own grid and cross-validation.  ``--keep DIR`` saves each captured pool as JSON there and reads it back next
+time, for the same set, number of questions, window and embedding model (the capture is the slow part: about
+0.4-1.5 s a question).
 """
 
 from __future__ import annotations
@@ -110,8 +111,10 @@ def settings(combine: str = "logistic", bands: tuple[float, ...] = (0.0,)) -> li
 
 
 def capture(dataset: str, n: int, keep: str | None = None) -> tuple[list[Run], list[set[str]], list[str], str]:
-    """Each question's pool and logits (read back from ``keep``/<set>-<n>-<window>.json when saved there before)."""
-    saved = Path(keep) / f"{dataset}-{n}-{WINDOW}.json" if keep else None
+    """Each question's pool and logits (read back from ``keep``/<set>-<n>-<window>-<model>.json when saved there before)."""
+    from qa.settings import get_settings
+
+    saved = Path(keep) / f"{dataset}-{n}-{WINDOW}-{get_settings().embedding_model}.json" if keep else None
     if saved and saved.exists():
         data = json.loads(saved.read_text())
         return [tuple(r) for r in data["runs"]], [set(g) for g in data["golds"]], data["qids"], data["note"] + f" (read from {saved})"
