@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -40,6 +41,7 @@ class RetrievalConfig:
     cross_top: int = field(default_factory=lambda: _settings().rerank_top)
     w_cross: float = field(default_factory=lambda: _settings().rerank_weight)
     t_cross: float = field(default_factory=lambda: _settings().rerank_temperature)  # logit / t before the logistic
+    cross_combine: str = field(default_factory=lambda: _settings().rerank_combine)  # "logistic" or "softmax" (QA_RERANK_COMBINE; cross_relevance)
     cross_window: int = field(default_factory=lambda: _settings().rerank_window)  # characters read of each (QA_RERANK_WINDOW)
     cross_band: float = field(default_factory=lambda: _settings().rerank_band)  # only those this close to the best (QA_RERANK_BAND)
     cross_run_tokens: int = 4096  # padded tokens per ONNX Runtime call: all windows in one (quiet machine, Session 8: 181 ms p50 against 237 ms in runs of 160 at 10k; under load runs of 160 were faster)
@@ -117,7 +119,8 @@ class Retriever:
 
         encoder = get_cross_encoder(_settings().rerank_model)
         texts = cross_texts(question, top, lexical, cfg.cross_window)
-        for p, relevance in zip(top, encoder.scores(question, texts, cfg.t_cross, cfg.cross_run_tokens)):
+        logits = encoder.logits(question, texts, cfg.cross_run_tokens)
+        for p, relevance in zip(top, cross_relevance(logits, cfg.t_cross, cfg.cross_combine)):
             p.score += cfg.w_cross * relevance
         pool[: len(top)] = sorted(top, key=lambda p: -p.score)
 
@@ -178,6 +181,21 @@ def contenders(ranked: Sequence[Passage], band: float) -> list[Passage]:
         return list(ranked)
     floor = ranked[0].score - band
     return [p for p in ranked if p.score >= floor]
+
+
+def cross_relevance(logits: Sequence[float], temperature: float, combine: str = "logistic") -> list[float]:
+    """What the cross-encoder's logits add to the candidates it read (times ``w_cross``), each in 0..1.  "logistic":
+    the logistic of logit / ``temperature``, each on its own.  "softmax": each one's share of the softmax of
+    logit / ``temperature`` over the candidates read (they sum to 1), so a logit counts only against the others'."""
+    scaled = [x / temperature for x in logits]
+    if combine == "softmax":
+        top = max(scaled, default=0.0)
+        weights = [math.exp(x - top) for x in scaled]
+        total = sum(weights) or 1.0
+        return [w / total for w in weights]
+    if combine != "logistic":
+        raise ValueError(f"Unknown way to combine the cross-encoder's scores {combine!r}: use 'logistic' or 'softmax' (QA_RERANK_COMBINE).")
+    return [1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x)))) for x in scaled]
 
 
 def cross_texts(question: str, passages: Sequence[Passage], lexical, max_chars: int | None = None) -> list[str]:
