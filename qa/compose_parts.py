@@ -22,6 +22,8 @@ _MONTHS = {m[:3].lower(): m for m in ("January February March April May June Jul
 
 PART_JUDGED = 5  # the best sentences of each part that the judge reads
 PART_JUDGE_WEIGHT = 0.06  # fit gained per cross-encoder logit (within -8..8) for a part: which sentence answers it
+ASKS_FIGURE = re.compile(r"\b(how (many|much)|(which|what) (exit |return )?(codes?|status(es)?|values?|numbers?|amounts?|figures?)\b)", re.I)
+PART_CONTRAST = 0.5  # fit gained per unit of score a sentence has for this part above its score for another part
 PART_ANSWERS = 6.0  # a logit from which a sentence answers a part even when its words score a little below the floor
 
 
@@ -33,10 +35,14 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
     part's best few sentences, under their terms ('dirs [-clpv]: Display the list of ...'), and says which answers it;
     a sentence about the opposite of what the part asks ('non-login' asked, a login shell's file said) weighs less."""
     chosen = []
-    for part, ranked in zip(parts, scored):
+    by_part = [{(s.passage, s.start): s.score for s in ranked} for ranked in scored]
+    for i, (part, ranked) in enumerate(zip(parts, scored)):
         months = _months(part)
-        def fit(s, months=months, part=part):
+        others = [m for j, m in enumerate(by_part) if j != i]
+        def fit(s, months=months, part=part, others=others):
             f = s.score - (0.3 if _useless(s.text) else 0.0)
+            rival = max((m.get((s.passage, s.start), s.score) for m in others), default=s.score)
+            f += PART_CONTRAST * (s.score - rival)  # 'more than one branch' fits 'several branches' better than 'one branch'
             if months:  # 'in August': a sentence about another month is another fact
                 said = _months(s.text)
                 f += 0.1 if said & months else (-0.15 if said else 0.0)
@@ -46,6 +52,8 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
             term = term_before(s, passages) if passages else ""
             return fit(s) - (0.2 if contradicts(part, f"{term}: {s.text}") else 0.0)  # 'non-login' asked, a login shell's file said
         pool = [s for s in sorted(_answers(ranked), key=lambda s: -ruled(s)) if plain_text(s.text) not in taken]
+        if ASKS_FIGURE.search(part) and any(gives_figure(part, s.text) for s in pool[:PART_JUDGED]):
+            pool = [s for s in pool if gives_figure(part, s.text)]  # 'which exit codes ...?': a sentence giving none does not answer
         logit = {}
         if judge is not None and pool:
             head = list({plain_text(s.text): s for s in reversed(pool[:PART_JUDGED * 2])}.values())[::-1][:PART_JUDGED]
@@ -68,6 +76,13 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
         if line:
             lines.append(line)
     return "\n".join(lines)
+
+
+def gives_figure(part: str, sentence: str) -> bool:
+    """Does the sentence write a figure (in digits, not a version such as 'v2.5' nor a year-like figure the part
+    names) that the part does not?"""
+    asked = set(re.findall(r"\d[\d,.]*", part))
+    return any(m.group(0) not in asked for m in re.finditer(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w.]\d)(?!\w)", sentence))
 
 
 _LESS = re.compile(r"\b(how many more|how much more|how many fewer|how much (higher|lower|larger|smaller|less)|difference|by how (many|much))\b", re.I)

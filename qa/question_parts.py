@@ -146,8 +146,12 @@ def question_parts(question: str) -> list[str]:
     pieces = [p.strip(" ?") for p in _SPLIT.split(question.strip()) if p.strip(" ?")]
     if len(pieces) < 2:
         return []
-    first, parts = pieces[0], [pieces[0] + "?"]
+    first, parts = pieces[0], [_plain_quantities(pieces[0]) + "?"]
     for piece in pieces[1:]:
+        same_kind = with_first_subject(piece, first)
+        if same_kind:  # 'which one deletes one of them' -> 'which command deletes one of my worktrees'
+            parts.append(same_kind + "?")
+            continue
         own = [w for w in stems(piece) if not re.fullmatch(_QWORD, w)]
         if len(own) < 4 or _ELLIPSIS.search(piece):  # 'and how for every run?': borrow the first part's subject
             m = re.match(rf"^\s*(?:{_QWORD}\s+)+(?:one\s+)?(?:then\s+)?(for|in|on|with|to|by|at|from)\b", piece, re.I)
@@ -159,13 +163,58 @@ def question_parts(question: str) -> list[str]:
             else:  # 'which one deletes one of them': the whole first part
                 context = first
             if prep:  # 'which for several branches': the first part's question with the new ending, whole
-                piece = f"{context} {piece[m.start(1):]}"
+                piece = _plain_quantities(f"{context} {piece[m.start(1):]}")
                 parts.append(piece[:1].upper() + piece[1:] + "?")
                 continue
             context = re.sub(rf"^\s*(?:{_QWORD}\s+)+", "", context, flags=re.I)
             piece = f"{piece} ({context})"
         parts.append(piece + "?")
     return parts
+
+
+_DETERMINER = r"(?:my|our|your|the|a|an|its|their|all|each|every|this|that|these|those|some|any)"
+_FIRST_SHAPE = re.compile(  # '[In git bisect run, ]which exit codes mark a commit[ as bad]': setting, asker, head noun, object
+    rf"^(?P<setting>[^,]*,\s*)?(?P<asker>which|what)\s+(?P<head>(?:[\w.-]+\s+){{0,3}}?[\w.-]+)\s+(?P<verb>[a-z]+)\s+"
+    rf"(?P<object>{_DETERMINER}\s+(?:[\w.-]+\s+)*?[\w.-]+)(?=\s+(?:as|to|from|in|on|with|for|by|when|if|even|into|at)\b|$)", re.I)
+_SAME_KIND = re.compile(r"^\s*(which|what)\s+ones?\s+(?:then\s+)?", re.I)
+
+
+def with_first_subject(piece: str, first: str) -> str:
+    """A second part asking 'which one' of the same kind as the first, put whole: 'which one then deletes one of
+    them' after 'Which command lists my worktrees' -> 'which command deletes one of my worktrees'; 'which one skips
+    it' after 'In git bisect run, which exit codes mark a commit as bad' -> 'In git bisect run, which exit codes
+    skips a commit'.  The first part's head noun and object, not its verb, which the second part replaces (a
+    context holding 'mark ... as bad' would draw the second part to the first's answer); '' when either shape differs."""
+    m, same = _FIRST_SHAPE.match(first.strip()), _SAME_KIND.match(piece)
+    if not m or not same or m.group("head").split()[0].lower() in ("is", "are", "was", "were", "do", "does", "did", "can", "should", "will"):
+        return ""
+    thing = m.group("object")
+    rest = piece[same.end():]
+    bare = re.sub(rf"^{_DETERMINER}\s+", "", thing, flags=re.I)
+    rest, n = re.subn(r"\b(?:one|some|each|any|all|both) of (?:them|those)\b", lambda x: x.group(0).split()[0] + " of " + thing, rest, count=1, flags=re.I)
+    if not n:
+        rest = re.sub(r"\b(them|it)\b", thing if not re.match(r"(?i)(?:my|our|your)\b", thing) else bare, rest, count=1, flags=re.I)
+    return f"{m.group('setting') or ''}{same.group(1)} {m.group('head')} {rest}".strip()
+
+
+_QUANTITIES = ((re.compile(r"\b(?:several|multiple|two or more)\b", re.I), "more than one"), (re.compile(r"\ba single\b", re.I), "one"))
+
+
+def _plain_quantities(part: str) -> str:
+    """'several branches' read as the documents usually write it, 'more than one branch'; 'a single head' as 'one head'."""
+    for pattern, plain in _QUANTITIES:
+        part = pattern.sub(plain, part)
+    return part
+
+
+_TOTAL_CLAUSE = re.compile(r",?\s*\b(?:counting (?:both|all|every|each)\b[^,?.;]*|in all|in total|all told|altogether|(?:all |both )?(?:together|combined))(?=\s*[?.,;]|\s*$)", re.I)
+
+
+def without_total_clause(question: str) -> str:
+    """The question without the words asking to add up ('How many senators co-signed the letter, counting both
+    parties?' -> 'How many senators co-signed the letter?'): they say what to do with the facts, not which to find."""
+    q = _TOTAL_CLAUSE.sub("", question).strip()
+    return q if len(stems(q)) >= 2 else question
 
 
 def without_hypothesis_figures(question: str) -> str:
