@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from qa.compose_reasoning import _answers, _useless, cite, with_antecedent
 from qa.composers import figure_text, new_figures
 from qa.lexical import format_figure, stems
+from qa.question_parts import question_parts
 from qa.sentence_roles import Judge, contradicts, plain_text, term_before, with_term
 from qa.types import Passage
 from qa.verification import units_agree
@@ -35,8 +36,12 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
     part's best few sentences, under their terms ('dirs [-clpv]: Display the list of ...'), and says which answers it;
     a sentence about the opposite of what the part asks ('non-login' asked, a login shell's file said) weighs less."""
     chosen = []
+    examples = {i: found for i, part in enumerate(parts) if (found := shown_example(part, passages))}
+    anchors = {n for n, _ in examples.values()}  # the passages showing an example: the other parts' sentences there are on topic
     by_part = [{(s.passage, s.start): s.score for s in ranked} for ranked in scored]
     for i, (part, ranked) in enumerate(zip(parts, scored)):
+        if i in examples:  # 'What does echo a{d,c,b}e print?': the documents' own example shows it
+            continue
         months = _months(part)
         others = [m for j, m in enumerate(by_part) if j != i]
         def fit(s, months=months, part=part, others=others):
@@ -60,10 +65,12 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
             logit = {id(s): x for s, x in zip(head, judge(part, [with_term(s, passages) for s in head]))}
             pool = sorted(head, key=lambda s: -(ruled(s) + PART_JUDGE_WEIGHT * max(-8.0, min(8.0, logit[id(s)])))) + pool
         pick = pool[0] if pool else None
-        if pick is not None and (pick.score >= floor or logit.get(id(pick), float("-inf")) >= PART_ANSWERS and pick.score >= floor - 0.15):
+        if pick is not None and pick.score < floor and anchors:  # near an example asked about: its passage's own sentence
+            pick = next((s for s in pool[:PART_JUDGED] if s.passage in anchors), pick)
+        if pick is not None and (pick.score >= floor or (logit.get(id(pick), float("-inf")) >= PART_ANSWERS or pick.passage in anchors) and pick.score >= floor - 0.15):
             chosen.append(pick)
     if not chosen:
-        return ""
+        return "\n".join(example_block(*examples[i]) for i in sorted(examples))
     said = with_antecedent(chosen, scored[0], passages)
     terms = [term_before(s, passages) if passages else "" for s in said]
     terms = [t if not re.match(r"^[$#>%]\s", t) else "" for t in terms]  # an example's command line ('$ git bisect reset  # quit') names no term
@@ -75,7 +82,47 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
         line = arithmetic(question, chosen[0], chosen[1])
         if line:
             lines.append(line)
+    if examples:  # the example where its part is asked: before the sentences when it answers the first part
+        blocks = [example_block(*examples[i]) for i in sorted(examples)]
+        lines = blocks + lines if 0 in examples else lines + blocks
     return "\n".join(lines)
+
+
+_SHOWS = re.compile(r"^\s*what (?:does|do|will|would|did)\s+(?P<code>.+?)\s+(?:print|output|show|display|produce|expand to|expand into|return|give|write)\b", re.I)
+_PROMPT = re.compile(r"^\s*(?:[\w.-]*[$#%>])\s")  # 'bash$ ', '$ ', '# ': a command line of an example
+EXAMPLE_LINES = 6  # at most this many lines of an example are quoted: the command and what it prints
+
+
+def shown_example(part: str, passages: Sequence[Passage]) -> tuple[int, str] | None:
+    """(passage number, lines) of a code example in the passages that runs the command the part asks about ('What
+    does echo a{d,c,b}e print?' -> 'bash$ echo a{d,c,b}e' and the line it prints); None when no example holds the
+    command as written."""
+    m = _SHOWS.match(part)
+    if not m:
+        return None
+    code = m.group("code").strip(" `'\"“”")
+    if len(code) < 3 or not re.search(r"[{}\[\]$|<>=/\\*-]", code):  # a command as written, not a thing's name
+        return None
+    for n, p in enumerate(passages, start=1):
+        for start, end in p.code_spans or ():
+            block = p.text[max(0, start - p.start): end - p.start].splitlines()
+            at = next((i for i, line in enumerate(block) if code in line), None)
+            if at is None:
+                continue
+            stop = next((j for j in range(at + 1, len(block)) if _PROMPT.match(block[j])), len(block))
+            lines = block[at: min(stop, at + EXAMPLE_LINES)]
+            if len(lines) >= 2:  # the command and what it prints
+                return n, "\n".join(lines)
+    return None
+
+
+def shows_asked_example(question: str, passages: Sequence[Passage]) -> bool:
+    """Does a part of the question ask what a command prints, and an example in the passages run it?"""
+    return any(shown_example(part, passages) for part in question_parts(question) or [question])
+
+
+def example_block(n: int, lines: str) -> str:
+    return f"```\n{lines}\n```\n[{n}]"
 
 
 def gives_figure(part: str, sentence: str) -> bool:

@@ -21,7 +21,7 @@ from qa.term_match import term_fit
 from qa.compose_yes_no import compose_yes_no
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step,
                           compose_summary)
-from qa.compose_parts import compose_parts
+from qa.compose_parts import compose_parts, shows_asked_example
 from qa.compose_reasoning import compose_documents, compose_sides, names_what_is_read
 from qa.compose_reasoning import compose_opinion as compose_source_opinion
 from qa.compose_howto import with_code_scores
@@ -267,7 +267,7 @@ class ExtractiveGenerator(Generator):
         if not ranked:
             return Draft(text="", declined=True)
         if kind.kind in BROAD_KINDS or kind.kind == "multi_step" and (question_parts(question) or asks_total(question)):  # answered from several passages (or parts): declined only when they hold nothing on it
-            if not names_what_is_read(kind, passages) and self.broad_evidence_is_weak(without_total_clause(question) if kind.kind == "multi_step" else question, kind.kind, ranked, passages, kind.scope):
+            if not names_what_is_read(kind, passages) and not shows_asked_example(question, passages) and self.broad_evidence_is_weak(without_total_clause(question) if kind.kind == "multi_step" else question, kind.kind, ranked, passages, kind.scope):
                 return Draft(text="", declined=True)
         elif self.evidence_is_weak(without_hypothesis_figures(question) if kind.kind == "multi_step" else question, ranked[0], passages):  # one fact asked: declined when it is absent (a scenario's own figures are no fact to find)
             return Draft(text="", declined=True)
