@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from qa.compose_reasoning import _answers, _useless, cite, with_antecedent
 from qa.composers import figure_text, new_figures
+from qa.formulas import amounts
 from qa.lexical import format_figure, stems
 from qa.question_parts import question_parts
 from qa.sentence_roles import Judge, contradicts, plain_text, term_before, with_term
@@ -126,10 +127,9 @@ def example_block(n: int, lines: str) -> str:
 
 
 def gives_figure(part: str, sentence: str) -> bool:
-    """Does the sentence write a figure (in digits, not a version such as 'v2.5' nor a year-like figure the part
-    names) that the part does not?"""
-    asked = set(re.findall(r"\d[\d,.]*", part))
-    return any(m.group(0) not in asked for m in re.finditer(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w.]\d)(?!\w)", sentence))
+    """Does the sentence give a count the part does not name (digits or a number word from two, not a version such
+    as 'v2.5', a year, nor a day after a month)?"""
+    return bool(amounts(sentence, part))
 
 
 _LESS = re.compile(r"\b(how many more|how much more|how many fewer|how much (higher|lower|larger|smaller|less)|difference|by how (many|much))\b", re.I)

@@ -86,7 +86,31 @@ def compared_things(question: str) -> list[Side]:
             return f"What is {x} and what does it do?"
         return [Side(_label(a, b), query(a), frozenset(words_a - words_b), frozenset(tokens_a - tokens_b)),
                 Side(_label(b, a), query(b), frozenset(words_b - words_a), frozenset(tokens_b - tokens_a))]
-    return []
+    return _compared_with(q)
+
+
+_COMPARED_WITH = re.compile(rf"^(?P<asked>[^,]+?),?\s+(?:compared (?:with|to)|as opposed to|in contrast (?:with|to)|unlike)\s+(?P<other>{_THING})[?.]?$", re.I)
+
+
+def _compared_with(question: str) -> list[Side]:
+    """'What are lightweight tags meant for, compared with annotated tags?' -> lightweight tags / annotated tags,
+    each asked the question's own words ('What are annotated tags meant for'): the thing asked about is the phrase
+    of the question ending in the other thing's head noun ('tags'); [] when none does."""
+    m = _COMPARED_WITH.match(question.strip())
+    if not m:
+        return []
+    asked, other = m.group("asked").strip(), _DET.sub("", m.group("other").strip(" '\"“”"))
+    head = other.split()[-1] if other.split() else ""
+    mine = re.search(rf"\b((?:[\w'’-]+\s+){{0,2}}?{re.escape(head)})\b", asked, re.I) if head else None
+    if not mine or len(other.split()) < 2:
+        return []
+    thing = _DET.sub("", re.sub(r"^(?i:what|which|how|why|are|is|do|does)\s+(?:(?i:are|is|do|does)\s+)?", "", mine.group(1)))
+    if set(stems(thing)) == set(stems(other)):
+        return []
+    words_a, words_b = set(stems(thing)), set(stems(other))
+    tokens_a, tokens_b = set(thing.split()), set(other.split())
+    return [Side(_label(thing, other), asked, frozenset(words_a - words_b), frozenset(tokens_a - tokens_b)),
+            Side(_label(other, thing), asked.replace(thing, other, 1), frozenset(words_b - words_a), frozenset(tokens_b - tokens_a))]
 
 
 def _distinct_names(a: str, b: str) -> bool:
