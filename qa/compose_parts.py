@@ -72,7 +72,7 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
             chosen.append(pick)
     if not chosen:
         return "\n".join(example_block(*examples[i]) for i in sorted(examples))
-    said = with_antecedent(chosen, scored[0], passages)
+    said = with_antecedent(chosen, scored[0], passages, terms_shown=True)  # a sentence under a term is labelled with it below
     terms = [term_before(s, passages) if passages else "" for s in said]
     terms = [t if not re.match(r"^[$#>%]\s", t) else "" for t in terms]  # an example's command line ('$ git bisect reset  # quit') names no term
     if any(terms):  # a manual's definitions: each under the term it defines ('- “--ignore-rev <rev>”: Ignore changes ...')

@@ -29,15 +29,16 @@ _ANAPHORA = re.compile(r"^\s*(it|this|these|those|that|they|such|here|as (?:note
 _EXPLETIVE = re.compile(r"^\s*it(?:['’]s| is| was| can be| may be)\s+(?:\w+\s+)?\w+\s+(?:to|that)\b", re.I)  # 'It's tempting to ...' points back at nothing
 
 
-def with_antecedent(chosen: Sequence, ranked: Sequence, passages: Sequence[Passage] = ()) -> list:
+def with_antecedent(chosen: Sequence, ranked: Sequence, passages: Sequence[Passage] = (), terms_shown: bool = False) -> list:
     """The chosen sentences, each that points back ('If the script exits with this code, ...', 'These are the
     locations ...') preceded by the sentence before it in its passage, which says what it points to; not one that
-    opens a paragraph under a term ('octopus' / 'This is the default merge strategy ...'): the term says it."""
+    opens a paragraph under a term ('octopus' / 'This is the default merge strategy ...'): the term says it; nor,
+    when ``terms_shown`` (the answer labels each sentence with its term), any sentence under a term."""
     out: list = []
     for s in chosen:
         chain, at = [], s
         while (len(chain) < 2 and _ANAPHORA.search(at.text) and not _EXPLETIVE.match(at.text)
-               and not (passages and term_before(at, passages) and opens_paragraph(at, passages))):
+               and not (passages and term_before(at, passages) and (terms_shown or opens_paragraph(at, passages)))):
             before = max((r for r in ranked if r.passage == at.passage and r.end <= at.start), key=lambda r: r.end, default=None)
             if before is None or _useless(before.text) or any((before.passage, before.start) == (o.passage, o.start) for o in list(chosen) + out + chain):
                 break
@@ -81,6 +82,9 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
     fit -= 0.2 if negates_side(s.text, side) else 0.0  # 'if a non-interactive shell is invoked ...' is no interactive shell
     if _VIEWS.search(side.query) and _OPINION_CUES.search(s.text):  # 'China's views of X': what China says, argues, blames
         fit += 0.08
+        speaker = speaker_of(s.text)
+        if speaker and side.distinct:  # 'American policymakers argue ...' is the US's view, though it names China
+            fit += SPEAKER if speaks_for(side, speaker) else -SPEAKER if any(o.distinct and speaks_for(o, speaker) for o in others) else 0.0
     if not side.distinct:
         return fit
     p = passages[s.passage - 1]
@@ -99,6 +103,36 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
     if side.named_in(s.text):
         return fit + 0.15
     return fit - 0.15 - (0.1 if any(o.distinct and o.named_in(s.text) for o in others) else 0.0)
+
+
+SPEAKER = 0.12  # a view: fit gained when the sentence's speaker is the side (lost when it is the other side)
+_SPEECH = re.compile(r"\b(said|says|say|argues?|argued|accus\w+|believes?|warns?|warned|insists?|claims?|pointed the finger|blames?|blamed|"
+                     r"maintains?|contends?|told|wrote)\b", re.I)
+# a country's people, capital and government speak for it ('American policymakers', 'Beijing', 'Chinese officials')
+_DEMONYMS = {"us": ("american", "americans", "america", "washington", "u.s", "united states", "white house"),
+             "usa": ("american", "americans", "america", "washington", "united states"),
+             "china": ("chinese", "beijing", "prc", "people's republic"), "india": ("indian", "new delhi"),
+             "mexico": ("mexican", "mexico city"), "canada": ("canadian", "ottawa"), "russia": ("russian", "moscow"),
+             "uk": ("british", "london"), "britain": ("british", "london"), "japan": ("japanese", "tokyo")}
+
+
+def speaker_of(sentence: str) -> str:
+    """Who speaks in a sentence: the words before its speech verb ('American policymakers argue ...' -> 'American
+    policymakers'), or a view's owner ('In Beijing's view, ...' -> 'Beijing'); '' when it reports no one."""
+    m = re.match(r"^\s*in ([\w.' ]{2,40}?)['’]s? (?:view|opinion|eyes)\b", sentence, re.I)
+    if m:
+        return m.group(1)
+    m = _SPEECH.search(sentence)
+    if not m:
+        return ""
+    before = re.split(r"[,;:\"“”]", sentence[: m.start()])[-1]  # '..., Chinese officials have repeatedly said' -> 'Chinese officials have repeatedly'
+    return " ".join(before.split()[-6:])
+
+
+def speaks_for(side: Side, speaker: str) -> bool:
+    """Is the speaker the side, or its people, capital or government?"""
+    low = speaker.lower()
+    return side.named_in(speaker) or any(re.search(rf"(?<![\w.]){re.escape(d)}(?![\w])", low) for w in side.words for d in _DEMONYMS.get(w, ()))
 
 
 BOTH_ANSWERS = 6.0  # a cross-encoder logit from which a sentence naming both things answers the comparison

@@ -168,3 +168,21 @@ def test_a_thing_compared_with_another(question, labels, second_query):
     assert [s.label for s in sides] == labels
     if sides:
         assert sides[1].query == second_query
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("American policymakers argue that unless China takes solid steps, the crisis will escalate.", "American policymakers"),
+    ("The fentanyl crisis is the 'US's problem,' Chinese officials have repeatedly said.", "' Chinese officials have repeatedly"),
+    ("In Beijing's view, it has gone above and beyond international norms.", "Beijing"),
+    ("The US is finally making headway against fentanyl.", ""),  # reports no one
+])
+def test_speaker_of(sentence, speaker):
+    from qa.compose_reasoning import speaker_of
+    assert speaker_of(sentence) == speaker
+
+
+def test_a_view_is_its_speaker_s_not_the_side_it_names():
+    from qa.compose_reasoning import speaks_for
+    china, us = compared_things("How do China's and the US's views of the fentanyl crisis differ?")
+    assert speaks_for(us, "American policymakers") and not speaks_for(china, "American policymakers")
+    assert speaks_for(china, "Beijing") and speaks_for(china, "Chinese officials") and not speaks_for(us, "Chinese officials")
