@@ -36,7 +36,7 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
     the arithmetic line citing both ('In all: 13 + 4 = 17 [1][2].').  ``judge`` (the cross-encoder) reads each
     part's best few sentences, under their terms ('dirs [-clpv]: Display the list of ...'), and says which answers it;
     a sentence about the opposite of what the part asks ('non-login' asked, a login shell's file said) weighs less."""
-    chosen = []
+    chosen, pools = [], []  # each answered part's sentence, and the sentences it was chosen from (best first)
     examples = {i: found for i, part in enumerate(parts) if (found := shown_example(part, passages))}
     anchors = {n for n, _ in examples.values()}  # the passages showing an example: the other parts' sentences there are on topic
     by_part = [{(s.passage, s.start): s.score for s in ranked} for ranked in scored]
@@ -70,6 +70,8 @@ def compose_parts(question: str, parts: Sequence[str], scored: Sequence[Sequence
             pick = next((s for s in pool[:PART_JUDGED] if s.passage in anchors), pick)
         if pick is not None and (pick.score >= floor or (logit.get(id(pick), float("-inf")) >= PART_ANSWERS or pick.passage in anchors) and pick.score >= floor - 0.15):
             chosen.append(pick)
+            pools.append(pool)
+    chosen = one_source(chosen, pools, passages, floor)
     if not chosen:
         return "\n".join(example_block(*examples[i]) for i in sorted(examples))
     said = with_antecedent(chosen, scored[0], passages, terms_shown=True)  # a sentence under a term is labelled with it below
@@ -124,6 +126,28 @@ def shows_asked_example(question: str, passages: Sequence[Passage]) -> bool:
 
 def example_block(n: int, lines: str) -> str:
     return f"```\n{lines}\n```\n[{n}]"
+
+
+SAME_SOURCE = 0.02  # a part's sentence from the document answering the other parts may score this much less than its pick
+
+
+def one_source(chosen: list, pools: Sequence[Sequence], passages: Sequence[Passage], floor: float) -> list:
+    """The parts answered from one document where it can: a part's sentence from a document no other part's comes
+    from is replaced by the best of its candidates from a document another part's comes from, when that one scores
+    about as well (a FAQ's general 'By default, Git uses ort' against the merge manual's 'This is the default merge
+    strategy when merging one branch', where the manual answers the other part)."""
+    if not passages or len(chosen) < 2:
+        return chosen
+    doc = lambda s: passages[s.passage - 1].doc_id
+    out = list(chosen)
+    for i, pick in enumerate(chosen):
+        others = {doc(c) for j, c in enumerate(out) if j != i}
+        if doc(pick) in others:
+            continue
+        said = {plain_text(c.text) for j, c in enumerate(out) if j != i}
+        out[i] = next((s for s in pools[i] if doc(s) in others and s.score >= max(floor, pick.score - SAME_SOURCE)
+                       and plain_text(s.text) not in said), pick)
+    return out
 
 
 def gives_figure(part: str, sentence: str) -> bool:

@@ -15,6 +15,7 @@ from qa.advice import advice_strength
 from qa.citations import place_marks
 from qa.lexical import stems
 from qa.question_parts import Side, source_names, source_person
+from qa.speakers import SPEAKER, speaker_of, speaks_for
 from qa.sentence_roles import (DESCRIPTION_HEADING, Judge, defines, negates_side, opens_description,
                                opens_paragraph, plain_text, term_before, with_term)
 from qa.types import Passage
@@ -103,36 +104,6 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
     if side.named_in(s.text):
         return fit + 0.15
     return fit - 0.15 - (0.1 if any(o.distinct and o.named_in(s.text) for o in others) else 0.0)
-
-
-SPEAKER = 0.12  # a view: fit gained when the sentence's speaker is the side (lost when it is the other side)
-_SPEECH = re.compile(r"\b(said|says|say|argues?|argued|accus\w+|believes?|warns?|warned|insists?|claims?|pointed the finger|blames?|blamed|"
-                     r"maintains?|contends?|told|wrote)\b", re.I)
-# a country's people, capital and government speak for it ('American policymakers', 'Beijing', 'Chinese officials')
-_DEMONYMS = {"us": ("american", "americans", "america", "washington", "u.s", "united states", "white house"),
-             "usa": ("american", "americans", "america", "washington", "united states"),
-             "china": ("chinese", "beijing", "prc", "people's republic"), "india": ("indian", "new delhi"),
-             "mexico": ("mexican", "mexico city"), "canada": ("canadian", "ottawa"), "russia": ("russian", "moscow"),
-             "uk": ("british", "london"), "britain": ("british", "london"), "japan": ("japanese", "tokyo")}
-
-
-def speaker_of(sentence: str) -> str:
-    """Who speaks in a sentence: the words before its speech verb ('American policymakers argue ...' -> 'American
-    policymakers'), or a view's owner ('In Beijing's view, ...' -> 'Beijing'); '' when it reports no one."""
-    m = re.match(r"^\s*in ([\w.' ]{2,40}?)['’]s? (?:view|opinion|eyes)\b", sentence, re.I)
-    if m:
-        return m.group(1)
-    m = _SPEECH.search(sentence)
-    if not m:
-        return ""
-    before = re.split(r"[,;:\"“”]", sentence[: m.start()])[-1]  # '..., Chinese officials have repeatedly said' -> 'Chinese officials have repeatedly'
-    return " ".join(before.split()[-6:])
-
-
-def speaks_for(side: Side, speaker: str) -> bool:
-    """Is the speaker the side, or its people, capital or government?"""
-    low = speaker.lower()
-    return side.named_in(speaker) or any(re.search(rf"(?<![\w.]){re.escape(d)}(?![\w])", low) for w in side.words for d in _DEMONYMS.get(w, ()))
 
 
 BOTH_ANSWERS = 6.0  # a cross-encoder logit from which a sentence naming both things answers the comparison

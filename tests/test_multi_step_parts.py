@@ -177,12 +177,12 @@ def test_a_thing_compared_with_another(question, labels, second_query):
     ("The US is finally making headway against fentanyl.", ""),  # reports no one
 ])
 def test_speaker_of(sentence, speaker):
-    from qa.compose_reasoning import speaker_of
+    from qa.speakers import speaker_of
     assert speaker_of(sentence) == speaker
 
 
 def test_a_view_is_its_speaker_s_not_the_side_it_names():
-    from qa.compose_reasoning import speaks_for
+    from qa.speakers import speaks_for
     china, us = compared_things("How do China's and the US's views of the fentanyl crisis differ?")
     assert speaks_for(us, "American policymakers") and not speaks_for(china, "American policymakers")
     assert speaks_for(china, "Beijing") and speaks_for(china, "Chinese officials") and not speaks_for(us, "Chinese officials")
