@@ -186,3 +186,12 @@ def test_a_view_is_its_speaker_s_not_the_side_it_names():
     china, us = compared_things("How do China's and the US's views of the fentanyl crisis differ?")
     assert speaks_for(us, "American policymakers") and not speaks_for(china, "American policymakers")
     assert speaks_for(china, "Beijing") and speaks_for(china, "Chinese officials") and not speaks_for(us, "Chinese officials")
+
+
+@pytest.mark.parametrize("quoted, missing", [
+    ("said Ryan Hass, director ... according to Vanda Felbab-Brown, a senior fellow", []),  # 'Brown' held by 'Felbab-Brown'
+    ("said Ryan Hass, director of a center", ["Vanda", "Felbab", "Brown"]),
+])
+def test_a_hyphenated_name_holds_its_parts(quoted, missing):
+    from qa.declining import names_unquoted
+    assert [n for n in names_unquoted("Compare what Ryan Hass and Vanda Felbab-Brown say about China's steps.", quoted) if n != "China"] == missing
