@@ -29,7 +29,8 @@ from qa.compose_people import asks_for_speakers, quoted_people
 from qa.evidence import MAX_LEAD_DOCUMENTS
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
-from qa.question_parts import compared_things, question_parts, without_document_names, without_hypothesis_figures, without_total_clause
+from qa.question_parts import compared_things, question_parts, source_person, without_document_names, without_hypothesis_figures, without_total_clause
+from qa.speakers import quotes_person
 from qa.sentence_context import (definition_term, lookup_candidates, names_a_thing, own_page_first, quoted_lookup, refers_back, sentence_before,
                                  without_opposites)
 from qa.sentence_roles import cross_encoder_judge
@@ -207,6 +208,8 @@ class ExtractiveGenerator(Generator):
             return True  # 'Which Chinese companies ... in Europe?': a name the passages never mention
         if self.focus_is_absent(question, kind, kind_scope, ranked, read):
             return True  # 'How does bash's job control compare with zsh's?': zsh is in nothing read
+        if kind == "opinion" and quotes_person(source_person(question), [s.text for s in ranked[:8] if s.score >= self.min_score - 0.3]):
+            return False  # 'What does Ryan Hass warn could happen?': his quoted words answer, however they are worded
         if kind == "summary":  # of a named document or of everything: there is always something to summarise
             return kind_scope == "topic" and best.score < self.min_score - 0.25
         if kind == "list" and asks_for_speakers(question):  # 'Which experts are quoted ...?': the quoting sentences share no words with it

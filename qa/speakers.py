@@ -29,7 +29,17 @@ def speaker_of(sentence: str) -> str:
     if not m:
         return ""
     before = re.split(r"[,;:\"“”]", sentence[: m.start()])[-1]  # '..., Chinese officials have repeatedly said' -> 'Chinese officials have repeatedly'
+    if not re.search(r"[A-Za-z]", before):  # "'... going forward,' said Ryan Hass, director of ..." -> 'Ryan Hass'
+        return " ".join(re.split(r"[,;:.\"“”]", sentence[m.end():])[0].split()[:6])
     return " ".join(before.split()[-6:])
+
+
+def quotes_person(person: str, sentences) -> bool:
+    """Does one of the sentences report the person speaking ('..., said Ryan Hass, director ...')?"""
+    from qa.lexical import stems
+
+    mine = set(stems(person))
+    return bool(mine) and any(mine <= set(stems(speaker_of(s))) for s in sentences)
 
 
 def speaks_for(side: Side, speaker: str) -> bool:

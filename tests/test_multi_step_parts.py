@@ -195,3 +195,14 @@ def test_a_view_is_its_speaker_s_not_the_side_it_names():
 def test_a_hyphenated_name_holds_its_parts(quoted, missing):
     from qa.declining import names_unquoted
     assert [n for n in names_unquoted("Compare what Ryan Hass and Vanda Felbab-Brown say about China's steps.", quoted) if n != "China"] == missing
+
+
+@pytest.mark.parametrize("person, sentence, expected", [
+    ("Ryan Hass", "'Cooperation likely will falter going forward,' said Ryan Hass, director of the China Center.", True),
+    ("Ryan Hass", "Ryan Hass directs the John L. Thornton China Center.", False),  # named, not speaking
+    ("Vanda Felbab-Brown", "'Cooperation likely will falter,' said Ryan Hass.", False),
+    ("", "'Cooperation likely will falter,' said Ryan Hass.", False),
+])
+def test_quotes_person(person, sentence, expected):
+    from qa.speakers import quotes_person
+    assert quotes_person(person, [sentence]) == expected
