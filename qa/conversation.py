@@ -97,7 +97,8 @@ def resolve_references(question: str, previous: str, answer: str = "") -> str:
         head = subject.split()[-1]
         article = one.group(1) or ""
         return previous.replace(subject, f"{article}{one.group(2)} {head}", 1).strip() + "?"
-    if _OWN_QUESTION.match(_LEAD.sub("", q)) and re.search(r"\bone\b(?!\s+of\b)", q, re.I) and not _THING.search(q) and not _PERSONAL.search(q):
+    if (_OWN_QUESTION.match(_LEAD.sub("", q)) and re.search(r"\bone\b(?!\s+of\b)", q, re.I) and not _THING.search(q) and not _PERSONAL.search(q)
+            and re.match(r"(?i)(?:the|these|those|my|your|all|a|an)\s", subject)):  # 'one' of a kind of thing, not of 'pushd' (a name)
         plural = re.match(r"(?i)(?:the|these|those|my|your|all)\s", subject) and re.search(r"s\b", subject.split()[0 if len(subject.split()) == 1 else 1])
         thing = f"one of {subject}" if plural else subject  # 'how do I remove one' of 'the notes attached to objects'
         out = re.sub(r"\bone\b(?!\s+of\b)", thing, _LEAD.sub("", q), count=1, flags=re.I)

@@ -206,3 +206,8 @@ def test_a_hyphenated_name_holds_its_parts(quoted, missing):
 def test_quotes_person(person, sentence, expected):
     from qa.speakers import quotes_person
     assert quotes_person(person, [sentence]) == expected
+
+
+def test_one_of_a_named_command_is_not_the_command():
+    """'And how do I remove one?' after 'What does pushd do?': 'one' is a directory, not pushd; the rule leaves it."""
+    assert "remove pushd" not in standalone_question("And how do I remove one?", [("What does pushd do?", "It adds a directory to the stack [1].")])
