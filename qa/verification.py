@@ -255,7 +255,10 @@ class Verifier:
         return place_marks(prefix + re.sub(r"\s*(\[\d+\])+\s*\.?\s*$", "", body) + ".", self._marks(out, passages, holding[:1]))
 
     def _check_sum(self, out: Checked, prefix: str, body: str, passages: Sequence[Passage], question: str = "") -> str | None:
-        """'In all: 13 + 4 = 17 [1][2].': kept when the result is right and each figure is in a cited passage's sentence."""
+        """'In all: 13 + 4 = 17 [1][2].': kept when the result is right and each figure is in a cited passage's sentence
+        of the same unit; or, for a count given in parts by one sentence ('five Republicans – Senators …, as well as
+        two Democrats – Senators …'), when the noun after the total is the question's counted noun and follows both
+        figures there ('In all: 5 + 2 = 7 senators [1].', qa.formulas.parts_of_one_count)."""
         m = _SUM.match(body)
         cited = [int(n) for n in re.findall(r"\[(\d+)\]", body) if 1 <= int(n) <= len(passages)]
         x, op, y, z = (_number(m.group(1)), m.group(2), _number(m.group(3)), _number(m.group(4))) if m else (None,) * 4
