@@ -22,6 +22,7 @@ from qa.types import Passage
 
 _POINTER = re.compile(r"^\s*(?:see|refer to|for (?:more|details|the differences))\b|\bfor the differences between\b", re.I)  # 'See X for the differences'
 _VIEWS = re.compile(r"\b(views?|opinions?|positions?|stances?|approach(es)?|responsibilit\w+|see|say|think|argue|blame)\b", re.I)
+_SPOKEN = re.compile(r"\b(views?|opinions?|positions?|stances?|see|say|think|argue|blame)\b", re.I)
 
 
 _ANAPHORA = re.compile(r"^\s*(it|this|these|those|that|they|such|here|as (?:noted|mentioned|described|explained|shown) (?:above|before|earlier))\b|\b(this|that|these|those|such) (code|codes|option|options|command|commands|value|values|variable|mode|file|files|case|cases|locations?|ways?|steps?)\b", re.I)
@@ -83,7 +84,7 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
     fit -= 0.2 if negates_side(s.text, side) else 0.0  # 'if a non-interactive shell is invoked ...' is no interactive shell
     if _VIEWS.search(side.query) and _OPINION_CUES.search(s.text):  # 'China's views of X': what China says, argues, blames
         fit += 0.08
-        speaker = speaker_of(s.text)
+        speaker = speaker_of(s.text) if _SPOKEN.search(side.query) else ""  # a view is spoken; an approach is done
         if speaker and side.distinct:  # 'American policymakers argue ...' is the US's view, though it names China
             fit += SPEAKER if speaks_for(side, speaker) else -SPEAKER if any(o.distinct and speaks_for(o, speaker) for o in others) else 0.0
     if not side.distinct:
