@@ -15,12 +15,14 @@ from qa.advice import advice_strength
 from qa.citations import place_marks
 from qa.lexical import stems
 from qa.question_parts import Side, source_names, source_person
+from qa.speakers import SPEAKER, speaker_of, speaks_for
 from qa.sentence_roles import (DESCRIPTION_HEADING, Judge, defines, negates_side, opens_description,
                                opens_paragraph, plain_text, term_before, with_term)
 from qa.types import Passage
 
 _POINTER = re.compile(r"^\s*(?:see|refer to|for (?:more|details|the differences))\b|\bfor the differences between\b", re.I)  # 'See X for the differences'
 _VIEWS = re.compile(r"\b(views?|opinions?|positions?|stances?|approach(es)?|responsibilit\w+|see|say|think|argue|blame)\b", re.I)
+_SPOKEN = re.compile(r"\b(views?|opinions?|positions?|stances?|see|say|think|argue|blame)\b", re.I)
 
 
 _ANAPHORA = re.compile(r"^\s*(it|this|these|those|that|they|such|here|as (?:noted|mentioned|described|explained|shown) (?:above|before|earlier))\b|\b(this|that|these|those|such) (code|codes|option|options|command|commands|value|values|variable|mode|file|files|case|cases|locations?|ways?|steps?)\b", re.I)
@@ -29,15 +31,16 @@ _ANAPHORA = re.compile(r"^\s*(it|this|these|those|that|they|such|here|as (?:note
 _EXPLETIVE = re.compile(r"^\s*it(?:['’]s| is| was| can be| may be)\s+(?:\w+\s+)?\w+\s+(?:to|that)\b", re.I)  # 'It's tempting to ...' points back at nothing
 
 
-def with_antecedent(chosen: Sequence, ranked: Sequence, passages: Sequence[Passage] = ()) -> list:
+def with_antecedent(chosen: Sequence, ranked: Sequence, passages: Sequence[Passage] = (), terms_shown: bool = False) -> list:
     """The chosen sentences, each that points back ('If the script exits with this code, ...', 'These are the
     locations ...') preceded by the sentence before it in its passage, which says what it points to; not one that
-    opens a paragraph under a term ('octopus' / 'This is the default merge strategy ...'): the term says it."""
+    opens a paragraph under a term ('octopus' / 'This is the default merge strategy ...'): the term says it; nor,
+    when ``terms_shown`` (the answer labels each sentence with its term), any sentence under a term."""
     out: list = []
     for s in chosen:
         chain, at = [], s
         while (len(chain) < 2 and _ANAPHORA.search(at.text) and not _EXPLETIVE.match(at.text)
-               and not (passages and term_before(at, passages) and opens_paragraph(at, passages))):
+               and not (passages and term_before(at, passages) and (terms_shown or opens_paragraph(at, passages)))):
             before = max((r for r in ranked if r.passage == at.passage and r.end <= at.start), key=lambda r: r.end, default=None)
             if before is None or _useless(before.text) or any((before.passage, before.start) == (o.passage, o.start) for o in list(chosen) + out + chain):
                 break
@@ -81,6 +84,9 @@ def _side_fit(s, side: Side, others: Sequence[Side], passages: Sequence[Passage]
     fit -= 0.2 if negates_side(s.text, side) else 0.0  # 'if a non-interactive shell is invoked ...' is no interactive shell
     if _VIEWS.search(side.query) and _OPINION_CUES.search(s.text):  # 'China's views of X': what China says, argues, blames
         fit += 0.08
+        speaker = speaker_of(s.text) if _SPOKEN.search(side.query) else ""  # a view is spoken; an approach is done
+        if speaker and side.distinct:  # 'American policymakers argue ...' is the US's view, though it names China
+            fit += SPEAKER if speaks_for(side, speaker) else -SPEAKER if any(o.distinct and speaks_for(o, speaker) for o in others) else 0.0
     if not side.distinct:
         return fit
     p = passages[s.passage - 1]

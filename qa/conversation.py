@@ -37,6 +37,9 @@ def rule_rewrite(question: str, history: History) -> str:
     with the follow-up's years swapped in and its other words added, or a follow-up that asks something of its own
     ("Why did they?") kept in front of it."""
     previous = history[-1][0].strip().rstrip("?")
+    condition = _WHAT_IF.match(question.strip())
+    if condition:  # 'And what if it is not fully merged?': the last question, asked under that condition
+        return f"{previous} if {condition.group(1).strip().rstrip('?').strip()}?"
     resolved = resolve_references(question, previous, history[-1][1])
     if resolved:
         return resolved
@@ -51,6 +54,7 @@ def rule_rewrite(question: str, history: History) -> str:
     return (rewritten + (" " + " ".join(extra) if extra else "")).strip() + "?"
 
 
+_WHAT_IF = re.compile(r"^\s*(?:and|but|so)?\s*(?:what|how about|and) if\s+(.+)$", re.I)
 _PERSONAL = re.compile(r"\b(she|he|her|him|his)\b", re.I)
 _THING = re.compile(r"\b(it|its|they|them|their)\b(?!\s+(is|was)\s+(said|reported|noted|estimated)\b)", re.I)
 _DEMONSTRATIVE = re.compile(r"\b(that|this|the same) (file|option|command|directory|folder|variable|setting|path|flag)\b", re.I)
@@ -93,6 +97,12 @@ def resolve_references(question: str, previous: str, answer: str = "") -> str:
         head = subject.split()[-1]
         article = one.group(1) or ""
         return previous.replace(subject, f"{article}{one.group(2)} {head}", 1).strip() + "?"
+    if (_OWN_QUESTION.match(_LEAD.sub("", q)) and re.search(r"\bone\b(?!\s+of\b)", q, re.I) and not _THING.search(q) and not _PERSONAL.search(q)
+            and re.match(r"(?i)(?:the|these|those|my|your|all|a|an)\s", subject)):  # 'one' of a kind of thing, not of 'pushd' (a name)
+        plural = re.match(r"(?i)(?:the|these|those|my|your|all)\s", subject) and re.search(r"s\b", subject.split()[0 if len(subject.split()) == 1 else 1])
+        thing = f"one of {subject}" if plural else subject  # 'how do I remove one' of 'the notes attached to objects'
+        out = re.sub(r"\bone\b(?!\s+of\b)", thing, _LEAD.sub("", q), count=1, flags=re.I)
+        return out[0].upper() + out[1:]
     person = _PERSONAL.search(q) and re.search(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+", subject)
     if person:
         name = person.group(0)
@@ -102,7 +112,12 @@ def resolve_references(question: str, previous: str, answer: str = "") -> str:
         thing = subject[0].lower() + subject[1:] if re.match(r"(The|A|An)\s", subject) else subject
         if re.search(r"\b(they|them|their)\b", q, re.I) and re.match(r"(a|an)\s", thing):  # 'they' of 'a lightweight tag'
             thing = re.sub(r"^(a|an)\s+", "", thing) + "s"
-        out = _THING.sub(lambda m: thing + ("'s" if m.group(1).lower() in ("its", "their") else ""), q, count=1)
+        term = re.sub(r"^(?:the|a|an)\s+", "", thing) if re.fullmatch(r"(?:(?:the|a|an)\s+)?[\w-]+[._][\w.-]+", thing) else ""
+        owned = re.search(r"\b(its|their)\s+((?:[a-z-]+\s+){0,2}[a-z-]+)\b", q, re.I) if term else None
+        if owned:  # 'What is its default value?' of 'gc.auto' -> 'What is the default value of gc.auto?'
+            out = q[: owned.start()] + f"the {owned.group(2)} of {term}" + q[owned.end():]
+        else:
+            out = _THING.sub(lambda m: thing + ("'s" if m.group(1).lower() in ("its", "their") else ""), q, count=1)
         out = re.sub(r"\b(\w+) ones\b", lambda m: f"{m.group(1)} {thing.split()[-1].rstrip('s')}s", out, count=1)  # 'compared with annotated ones'
     else:
         return ""

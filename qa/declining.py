@@ -85,7 +85,9 @@ def names_unquoted(question: str, quoted: str, expansions: dict[str, str] | None
     out = []
     for name in question_names(question):
         spelled = (expansions or {}).get(name, "")
-        if stems(name) and not _held(stems(name)[0], have) and not (spelled and spelled.lower() in lowered):
+        if (stems(name) and not _held(stems(name)[0], have) and not (spelled and spelled.lower() in lowered)
+                and not re.search(rf"(?<![\w])[\w]+-{re.escape(name.lower())}\b|\b{re.escape(name.lower())}-[\w]", lowered)):  # 'Brown' held by 'Felbab-Brown'
+
             out.append(name)
     return out
 

@@ -16,12 +16,12 @@ from qa.embedding import Embedder
 from qa.generation import Draft, Generator
 from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date, stems, years
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
-from qa.formulas import formula_line
+from qa.formulas import asks_total, formula_line, parts_total_line
 from qa.term_match import term_fit
 from qa.compose_yes_no import compose_yes_no
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step,
                           compose_summary)
-from qa.compose_parts import compose_parts
+from qa.compose_parts import compose_parts, shows_asked_example
 from qa.compose_reasoning import compose_documents, compose_sides, names_what_is_read
 from qa.compose_reasoning import compose_opinion as compose_source_opinion
 from qa.compose_howto import with_code_scores
@@ -29,7 +29,8 @@ from qa.compose_people import asks_for_speakers, quoted_people
 from qa.evidence import MAX_LEAD_DOCUMENTS
 from qa.compose_summary import compose_document_summary, summary_target
 from qa.question_kinds import QuestionKind, classify, names_a_document, summary_focus, summary_topic, without_named_phrases
-from qa.question_parts import compared_things, question_parts, without_document_names, without_hypothesis_figures
+from qa.question_parts import compared_things, question_parts, source_person, without_document_names, without_hypothesis_figures, without_total_clause
+from qa.speakers import quotes_person
 from qa.sentence_context import (definition_term, lookup_candidates, names_a_thing, own_page_first, quoted_lookup, refers_back, sentence_before,
                                  without_opposites)
 from qa.sentence_roles import cross_encoder_judge
@@ -42,7 +43,7 @@ _COMMON_CAPITALS = {"the", "what", "which", "how", "why", "who", "when", "where"
 PARAPHRASE_DENSE = 0.62  # a sentence this close in meaning answers even when the question's words are not in it
 
 _ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large|"
-                          r"(maximum|minimum|largest|smallest) (number|size|amount|count|length|value))\b", re.I)
+                          r"(maximum|minimum|largest|smallest) (number|size|amount|count|length|value)|(which|what) (exit|return) (codes?|status(es)?|values?))\b", re.I)
 _ASKS_SHARE = re.compile(r"\bwhat (percentage|percent|share|proportion|fraction)\b|\bby what (percentage|percent)\b", re.I)
 _GIVES_SHARE = re.compile(r"\d\s?%|\b(percent|per cent|percentage|half|third|quarter|fifth|tenth|fold|majority|share|proportion)\b|\b\d+ (in|of|out of) (every )?\d+\b", re.I)
 _NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|half|twice)\b", re.I)
@@ -209,6 +210,8 @@ class ExtractiveGenerator(Generator):
             return True  # 'Which Chinese companies ... in Europe?': a name the passages never mention
         if self.focus_is_absent(question, kind, kind_scope, ranked, read):
             return True  # 'How does bash's job control compare with zsh's?': zsh is in nothing read
+        if kind == "opinion" and quotes_person(source_person(question), [s.text for s in ranked[:8] if s.score >= self.min_score - 0.3]):
+            return False  # 'What does Ryan Hass warn could happen?': his quoted words answer, however they are worded
         if kind == "summary":  # of a named document or of everything: there is always something to summarise
             return kind_scope == "topic" and best.score < self.min_score - 0.25
         if kind == "list" and asks_for_speakers(question):  # 'Which experts are quoted ...?': the quoting sentences share no words with it
@@ -255,6 +258,8 @@ class ExtractiveGenerator(Generator):
             question = without_document_names(question, kind.document_hints)
         if kind.kind == "summary":  # rank the sentences against the topic, not against 'summarize ...'
             ranked = self.score_sentences(summary_topic(question) if kind.scope != "everything" else question, passages)
+        elif kind.kind == "multi_step" and asks_total(question) and not question_parts(question):  # a count given in parts: find the count
+            ranked = self.score_sentences(without_total_clause(question), passages)
         else:
             ranked = self.score_sentences(question, passages, in_context=kind.kind in ("lookup", "yes_no"))
         if kind.kind == "howto" and ranked:  # a lead-in is scored with the command it leads into; not how to undo what is asked
@@ -266,8 +271,8 @@ class ExtractiveGenerator(Generator):
             ranked = own_page_first(question, ranked, passages)
         if not ranked:
             return Draft(text="", declined=True)
-        if kind.kind in BROAD_KINDS or kind.kind == "multi_step" and question_parts(question):  # answered from several passages: declined only when they hold nothing on it
-            if not names_what_is_read(kind, passages) and self.broad_evidence_is_weak(question, kind.kind, ranked, passages, kind.scope):
+        if kind.kind in BROAD_KINDS or kind.kind == "multi_step" and (question_parts(question) or asks_total(question)):  # answered from several passages (or parts): declined only when they hold nothing on it
+            if not names_what_is_read(kind, passages) and not shows_asked_example(question, passages) and self.broad_evidence_is_weak(without_total_clause(question) if kind.kind == "multi_step" else question, kind.kind, ranked, passages, kind.scope):
                 return Draft(text="", declined=True)
         elif self.evidence_is_weak(without_hypothesis_figures(question) if kind.kind == "multi_step" else question, ranked[0], passages):  # one fact asked: declined when it is absent (a scenario's own figures are no fact to find)
             return Draft(text="", declined=True)
@@ -339,6 +344,10 @@ class ExtractiveGenerator(Generator):
             parts = question_parts(question)
             if parts:  # each part answered by its own sentence
                 return compose_parts(question, parts, self.rescore(parts, ranked), floor, passages, judge=cross_encoder_judge())
+            for s in (ranked[:3] if asks_total(question) else ()):  # a count one sentence gives in parts ('five Republicans ... two Democrats')
+                line = parts_total_line(question, s.text, f"[{s.passage}]") if s.score >= floor else ""
+                if line:
+                    return f"{with_marker(s.text, s.passage)}\n{line}"
             if re.search(r"\b(in all|total|together|combined|altogether|sum|how (many|much) (more|fewer|less)|difference)\b", question, re.I):
                 return compose_multi_step(question, ranked, floor)
             for s in ranked[:3]:  # a scenario to reason from ('If a command is killed by signal 9, ...'): a formula stated, applied

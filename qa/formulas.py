@@ -99,3 +99,71 @@ def _names_variable(sentence: str, variable: str) -> bool:
 def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
+
+
+# A total of the parts one sentence gives: 'How many senators co-signed the letter, counting both parties?' read with
+# 'The letter was co-signed by five Republicans – Senators ... – as well as two Democrats – Senators ...' ->
+# 'In all: 5 + 2 = 7 senators [1].'  The verifier checks it with ``parts_of_one_count``.
+
+_TOTAL_ASKED = re.compile(r"\b(in all|in total|total|together|combined|altogether|all told|sum|add(?:ed)? up|"
+                          r"counting (?:both|all|every|each)|(?:both|all) (?:of them )?(?:together|combined))\b", re.I)
+_AUX = r"(?:did|do|does|were|was|are|is|have|has|had|can|could|will|would|[\w-]+ed)"
+_COUNTED = re.compile(rf"\bhow many\s+((?:[\w-]+\s+){{0,3}}?[\w-]+)\s+{_AUX}\b", re.I)
+_WORD_VALUES = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                "eleven": 11, "twelve": 12}
+_AMOUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?![\w.,]*\d)|\b(" + "|".join(_WORD_VALUES) + r")\b", re.I)
+_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I)
+
+
+def asks_total(question: str) -> bool:
+    """Does the question ask for things counted together ('in all', 'combined', 'counting both parties')?"""
+    return bool(_TOTAL_ASKED.search(question))
+
+
+def counted_noun(question: str) -> str:
+    """What a 'how many' question counts ('How many senators co-signed ...' -> 'senators'); '' when it does not say."""
+    m = _COUNTED.search(question)
+    return m.group(1) if m else ""
+
+
+def amounts(sentence: str, question: str = "") -> list[tuple[str, float, int, int]]:
+    """The counts a sentence gives, as (written, value, start, end): digits or number words, not years, not a day
+    after a month ('Nov. 15'), not a figure the question itself names."""
+    named = {m.group(0).lower() for m in _AMOUNT.finditer(question)}
+    out = []
+    for m in _AMOUNT.finditer(sentence):
+        written = m.group(0)
+        value = _WORD_VALUES[written.lower()] if m.group(2) else _number(written)
+        if written.lower() in named or (m.group(1) and re.fullmatch(r"(?:1[5-9]|20)\d\d", written)) or _MONTH_BEFORE.search(sentence[: m.start()]):
+            continue
+        out.append((written, float(value), m.start(), m.end()))
+    return out
+
+
+def parts_of_one_count(sentence: str, a: float, b: float, noun: str) -> bool:
+    """Do two figures of one sentence (5 and 2, however written) count parts of the same thing ('five Republicans –
+    Senators ..., as well as two Democrats – Senators ...': both senators)?  The noun's head (its last word) follows
+    each figure before the next figure, or the word after each figure is the same."""
+    found = {v: (s, e) for _, v, s, e in amounts(sentence)}
+    if a not in found or b not in found or a == b:
+        return False
+    (sa, ea), (sb, eb) = sorted((found[a], found[b]))
+    after_a, after_b = stems(sentence[ea:sb]), stems(sentence[eb:])
+    if after_a and after_b and after_a[0] == after_b[0]:
+        return True
+    head = stems(noun.split()[-1]) if noun.strip() else []
+    return bool(head) and head[0] in after_a and head[0] in after_b
+
+
+def parts_total_line(question: str, sentence: str, marks: str) -> str:
+    """'In all: 5 + 2 = 7 senators [1].' when the question asks for a total of what it counts and one sentence
+    gives exactly two counts of it in parts; '' otherwise."""
+    if not asks_total(question):
+        return ""
+    found = amounts(sentence, question)
+    noun = counted_noun(question)
+    if len(found) != 2 or not parts_of_one_count(sentence, found[0][1], found[1][1], noun):
+        return ""
+    (_, a, _, _), (_, b, _, _) = found
+    unit = f" {noun}" if noun else ""
+    return f"In all: {format_figure(a)} + {format_figure(b)} = {format_figure(a + b)}{unit} {marks}."

@@ -86,7 +86,31 @@ def compared_things(question: str) -> list[Side]:
             return f"What is {x} and what does it do?"
         return [Side(_label(a, b), query(a), frozenset(words_a - words_b), frozenset(tokens_a - tokens_b)),
                 Side(_label(b, a), query(b), frozenset(words_b - words_a), frozenset(tokens_b - tokens_a))]
-    return []
+    return _compared_with(q)
+
+
+_COMPARED_WITH = re.compile(rf"^(?P<asked>[^,]+?),?\s+(?:compared (?:with|to)|as opposed to|in contrast (?:with|to)|unlike)\s+(?P<other>{_THING})[?.]?$", re.I)
+
+
+def _compared_with(question: str) -> list[Side]:
+    """'What are lightweight tags meant for, compared with annotated tags?' -> lightweight tags / annotated tags,
+    each asked the question's own words ('What are annotated tags meant for'): the thing asked about is the phrase
+    of the question ending in the other thing's head noun ('tags'); [] when none does."""
+    m = _COMPARED_WITH.match(question.strip())
+    if not m:
+        return []
+    asked, other = m.group("asked").strip(), _DET.sub("", m.group("other").strip(" '\"“”"))
+    head = other.split()[-1] if other.split() else ""
+    mine = re.search(rf"\b((?:[\w'’-]+\s+){{0,2}}?{re.escape(head)})\b", asked, re.I) if head else None
+    if not mine or len(other.split()) < 2:
+        return []
+    thing = _DET.sub("", re.sub(r"^(?i:what|which|how|why|are|is|do|does)\s+(?:(?i:are|is|do|does)\s+)?", "", mine.group(1)))
+    if set(stems(thing)) == set(stems(other)):
+        return []
+    words_a, words_b = set(stems(thing)), set(stems(other))
+    tokens_a, tokens_b = set(thing.split()), set(other.split())
+    return [Side(_label(thing, other), asked, frozenset(words_a - words_b), frozenset(tokens_a - tokens_b)),
+            Side(_label(other, thing), asked.replace(thing, other, 1), frozenset(words_b - words_a), frozenset(tokens_b - tokens_a))]
 
 
 def _distinct_names(a: str, b: str) -> bool:
@@ -146,8 +170,12 @@ def question_parts(question: str) -> list[str]:
     pieces = [p.strip(" ?") for p in _SPLIT.split(question.strip()) if p.strip(" ?")]
     if len(pieces) < 2:
         return []
-    first, parts = pieces[0], [pieces[0] + "?"]
+    first, parts = pieces[0], [_plain_quantities(pieces[0]) + "?"]
     for piece in pieces[1:]:
+        same_kind = with_first_subject(piece, first)
+        if same_kind:  # 'which one deletes one of them' -> 'which command deletes one of my worktrees'
+            parts.append(same_kind + "?")
+            continue
         own = [w for w in stems(piece) if not re.fullmatch(_QWORD, w)]
         if len(own) < 4 or _ELLIPSIS.search(piece):  # 'and how for every run?': borrow the first part's subject
             m = re.match(rf"^\s*(?:{_QWORD}\s+)+(?:one\s+)?(?:then\s+)?(for|in|on|with|to|by|at|from)\b", piece, re.I)
@@ -159,13 +187,58 @@ def question_parts(question: str) -> list[str]:
             else:  # 'which one deletes one of them': the whole first part
                 context = first
             if prep:  # 'which for several branches': the first part's question with the new ending, whole
-                piece = f"{context} {piece[m.start(1):]}"
+                piece = _plain_quantities(f"{context} {piece[m.start(1):]}")
                 parts.append(piece[:1].upper() + piece[1:] + "?")
                 continue
             context = re.sub(rf"^\s*(?:{_QWORD}\s+)+", "", context, flags=re.I)
             piece = f"{piece} ({context})"
         parts.append(piece + "?")
     return parts
+
+
+_DETERMINER = r"(?:my|our|your|the|a|an|its|their|all|each|every|this|that|these|those|some|any)"
+_FIRST_SHAPE = re.compile(  # '[In git bisect run, ]which exit codes mark a commit[ as bad]': setting, asker, head noun, object
+    rf"^(?P<setting>[^,]*,\s*)?(?P<asker>which|what)\s+(?P<head>(?:[\w.-]+\s+){{0,3}}?[\w.-]+)\s+(?P<verb>[a-z]+)\s+"
+    rf"(?P<object>{_DETERMINER}\s+(?:[\w.-]+\s+)*?[\w.-]+)(?=\s+(?:as|to|from|in|on|with|for|by|when|if|even|into|at)\b|$)", re.I)
+_SAME_KIND = re.compile(r"^\s*(which|what)\s+ones?\s+(?:then\s+)?", re.I)
+
+
+def with_first_subject(piece: str, first: str) -> str:
+    """A second part asking 'which one' of the same kind as the first, put whole: 'which one then deletes one of
+    them' after 'Which command lists my worktrees' -> 'which command deletes one of my worktrees'; 'which one skips
+    it' after 'In git bisect run, which exit codes mark a commit as bad' -> 'In git bisect run, which exit codes
+    skips a commit'.  The first part's head noun and object, not its verb, which the second part replaces (a
+    context holding 'mark ... as bad' would draw the second part to the first's answer); '' when either shape differs."""
+    m, same = _FIRST_SHAPE.match(first.strip()), _SAME_KIND.match(piece)
+    if not m or not same or m.group("head").split()[0].lower() in ("is", "are", "was", "were", "do", "does", "did", "can", "should", "will"):
+        return ""
+    thing = m.group("object")
+    rest = piece[same.end():]
+    bare = re.sub(rf"^{_DETERMINER}\s+", "", thing, flags=re.I)
+    rest, n = re.subn(r"\b(?:one|some|each|any|all|both) of (?:them|those)\b", lambda x: x.group(0).split()[0] + " of " + thing, rest, count=1, flags=re.I)
+    if not n:
+        rest = re.sub(r"\b(them|it)\b", thing if not re.match(r"(?i)(?:my|our|your)\b", thing) else bare, rest, count=1, flags=re.I)
+    return f"{m.group('setting') or ''}{same.group(1)} {m.group('head')} {rest}".strip()
+
+
+_QUANTITIES = ((re.compile(r"\b(?:several|multiple|two or more)\b", re.I), "more than one"), (re.compile(r"\ba single\b", re.I), "one"))
+
+
+def _plain_quantities(part: str) -> str:
+    """'several branches' read as the documents usually write it, 'more than one branch'; 'a single head' as 'one head'."""
+    for pattern, plain in _QUANTITIES:
+        part = pattern.sub(plain, part)
+    return part
+
+
+_TOTAL_CLAUSE = re.compile(r",?\s*\b(?:counting (?:both|all|every|each)\b[^,?.;]*|in all|in total|all told|altogether|(?:all |both )?(?:together|combined))(?=\s*[?.,;]|\s*$)", re.I)
+
+
+def without_total_clause(question: str) -> str:
+    """The question without the words asking to add up ('How many senators co-signed the letter, counting both
+    parties?' -> 'How many senators co-signed the letter?'): they say what to do with the facts, not which to find."""
+    q = _TOTAL_CLAUSE.sub("", question).strip()
+    return q if len(stems(q)) >= 2 else question
 
 
 def without_hypothesis_figures(question: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from qa.chunking import sentence_spans
 from qa.citations import MARKER, place_marks
 from qa.embedding import Embedder
-from qa.formulas import LINE as FORMULA_LINE, formula_line_holds
+from qa.formulas import LINE as FORMULA_LINE, counted_noun, formula_line_holds, parts_of_one_count
 from qa.lexical import numbers, stems
 from qa.reversal import reverses, word_share
 from qa.types import Passage
@@ -209,7 +209,7 @@ class Verifier:
             if kind == "code":
                 rendered.append(self._check_code(out, body, passages))
             elif kind == "sum":
-                rendered.append(self._check_sum(out, prefix, body, passages))
+                rendered.append(self._check_sum(out, prefix, body, passages, question))
             elif kind == "formula":
                 rendered.append(self._check_formula(out, body, passages, question))
             elif line_pieces[li] or not body.strip():
@@ -254,8 +254,11 @@ class Verifier:
         out.verified += 1
         return place_marks(prefix + re.sub(r"\s*(\[\d+\])+\s*\.?\s*$", "", body) + ".", self._marks(out, passages, holding[:1]))
 
-    def _check_sum(self, out: Checked, prefix: str, body: str, passages: Sequence[Passage]) -> str | None:
-        """'In all: 13 + 4 = 17 [1][2].': kept when the result is right and each figure is in a cited passage's sentence."""
+    def _check_sum(self, out: Checked, prefix: str, body: str, passages: Sequence[Passage], question: str = "") -> str | None:
+        """'In all: 13 + 4 = 17 [1][2].': kept when the result is right and each figure is in a cited passage's sentence
+        of the same unit; or, for a count given in parts by one sentence ('five Republicans – Senators …, as well as
+        two Democrats – Senators …'), when the noun after the total is the question's counted noun and follows both
+        figures there ('In all: 5 + 2 = 7 senators [1].', qa.formulas.parts_of_one_count)."""
         m = _SUM.match(body)
         cited = [int(n) for n in re.findall(r"\[(\d+)\]", body) if 1 <= int(n) <= len(passages)]
         x, op, y, z = (_number(m.group(1)), m.group(2), _number(m.group(3)), _number(m.group(4))) if m else (None,) * 4
@@ -269,11 +272,15 @@ class Verifier:
                 out.unverified.append(body)
                 return None
             targets.append(found)
-        if not units_agree(targets[0][1], m.group(1), targets[1][1], m.group(3)):  # 23 times and 76,226 deaths
+        unit = re.sub(r"\s*(\[\d+\])+.*$", "", body[m.end():]).strip(" .")  # '= 7 senators': what the question counts, or nothing
+        unit = unit if unit and question and set(stems(unit)) <= set(stems(question)) and unit == counted_noun(question) else ""
+        same_sentence = targets[0][:3] == targets[1][:3]
+        if not units_agree(targets[0][1], m.group(1), targets[1][1], m.group(3)) and not (  # 23 times and 76,226 deaths
+                op == "+" and same_sentence and parts_of_one_count(targets[0][1], x, y, unit)):  # five Republicans and two Democrats: senators
             out.unverified.append(body)
             return None
         out.verified += 1
-        claim = f"{prefix}{m.group(1)} {op} {m.group(3)} = {m.group(4)}"
+        claim = f"{prefix}{m.group(1)} {op} {m.group(3)} = {m.group(4)}" + (f" {unit}" if unit else "")
         return place_marks(claim + ".", self._marks(out, passages, targets))
 
     def _support_matrix(self, claims: list[Claim], units, passages) -> list[dict[int, tuple[float, str, int, int]]]:

