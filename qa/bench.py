@@ -11,7 +11,9 @@ Sections (all by default; choose with ``sections``):
   corpus + SQuAD 2.0 dev passages; the demo corpus alone);
 - ``latency``: query latency p50/p95 of retrieval alone (dense), the default ``qa.api.search``, retrieval with
   reranking, and a full extractive answer, on the real corpus and on synthetic collections of ``sizes`` chunks
-  (synthetic text with hashed-word vectors, cached under ``$QA_CACHE/bench``; questions use the real model);
+  (synthetic text with hashed-word vectors, cached under ``$QA_CACHE/bench``; questions use the real model), and on
+  collections of real English text of ``real_sizes`` chunks (SQuAD dev passages among installed documentation, embedded
+  by the model: qa.benchmarks.real_text) asked real SQuAD questions;
 - ``ui``: peak memory of a running UI answering a few questions through its /ask API;
 - ``growth``: how the whole ingestion's time (everything but the model) grows over synthetic collections of ``sizes``
   chunks;
@@ -39,6 +41,7 @@ from qa.benchmarks.stats import load_average
 
 SECTIONS = ("ingest", "latency", "ui", "startup", "growth")
 DEFAULT_SIZES = (1000, 10000, 100000)
+DEFAULT_REAL_SIZES = (10000,)  # real-text collections (qa.benchmarks.real_text): their sources hold about 10-12k chunks
 MODEL_SAMPLE = 200  # chunk texts each model embeds alone, for the per-model rates
 UI_QUESTIONS = ("How many fentanyl-linked deaths were estimated in 2024?", "How many people died from fentanyl in the US in 2022?",
                 "Which precursor chemicals did China restrict?", "What did Biden and Xi agree on fentanyl?",
@@ -80,7 +83,7 @@ def _say(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')} load {load_average()[0]:.1f}] {message}", file=sys.stderr, flush=True)
 
 
-def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int = 10, parts: int = 6, squad_limit: int | None = None,
+def run(sizes: Sequence[int] = DEFAULT_SIZES, *, real_sizes: Sequence[int] = DEFAULT_REAL_SIZES, queries: int = 30, answers: int = 10, parts: int = 6, squad_limit: int | None = None,
         sections: Sequence[str] = SECTIONS, cache: Path | None = None, workdir: Path | None = None, keep: bool = False,
         repeats: int = 3, json_path: Path | None = None, progress: bool = True) -> dict:
     """Measure; returns every figure as a dict (``format_report`` turns it into text).  The dict is also saved as
@@ -97,7 +100,7 @@ def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int
     workdir.mkdir(parents=True, exist_ok=True)
     s = get_settings()
     res: dict = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "load_start": load_average(), "sections": list(sections),
-                 "sizes": list(sizes), "cpus": os.cpu_count(), "python": platform.python_version(), "model": s.embedding_model,
+                 "sizes": list(sizes), "real_sizes": list(real_sizes), "cpus": os.cpu_count(), "python": platform.python_version(), "model": s.embedding_model,
                  "workdir": str(workdir), "cache": str(cache),
                  "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "unset"), "omp_num_threads": os.environ.get("OMP_NUM_THREADS", "unset")}
     parts_count = parts
@@ -126,7 +129,7 @@ def run(sizes: Sequence[int] = DEFAULT_SIZES, *, queries: int = 30, answers: int
             res["reingest_demo"] = ing.reingest([ing.DEMO_CORPUS], demo, demo_collection)
         if "latency" in sections:
             res["latency"] = _latency(sizes, cache, real_store or demo, real_collection if real_store else demo_collection,
-                                      real_paths, queries, answers, say, workdir)
+                                      real_paths, queries, answers, say, workdir, real_sizes)
         if "growth" in sections:
             say(f"ingestion growth over {', '.join(f'{n:,}' for n in sizes)} synthetic chunks")
             res["growth"] = ing.ingestion_growth(list(sizes), workdir, progress=say)
@@ -162,7 +165,8 @@ def _child_ingest(paths: list[Path], workdir: Path) -> dict:
     return ingest_in_child(paths, workdir / "ingest-child", "bench")
 
 
-def _latency(sizes, cache: Path, real_store: Path, real_collection: str, real_paths, queries: int, answers: int, say, workdir: Path) -> list[dict]:
+def _latency(sizes, cache: Path, real_store: Path, real_collection: str, real_paths, queries: int, answers: int, say, workdir: Path,
+             real_sizes: Sequence[int] = ()) -> list[dict]:
     from qa.benchmarks import ingest as ing
     from qa.benchmarks.latency import query_latency
     from qa.benchmarks.synthetic import synthetic_index
@@ -180,6 +184,14 @@ def _latency(sizes, cache: Path, real_store: Path, real_collection: str, real_pa
         qs = [{"question": q["question"], "answers": [q["answer"]]} for q in idx.questions]
         row = query_latency(idx.path, idx.collection, qs, queries=queries, answers=answers, progress=say)
         rows.append({**row, "label": f"synthetic {n:,}", "vectors": "hashed", "build_seconds": idx.build_seconds, "reused": idx.reused})
+    for n in real_sizes:
+        from qa.benchmarks.real_text import real_text_index
+
+        say(f"real-text collection of {n:,} chunks (cached under {cache}; the first build embeds every chunk)")
+        idx = real_text_index(cache, n, get_settings().embedding_model, progress=say)
+        row = query_latency(idx.path, idx.collection, idx.questions, queries=queries, answers=answers, progress=say)
+        rows.append({**row, "label": f"real text {n:,}", "vectors": "model", "real_text": True, "asked_chunks": n,
+                     "build_seconds": idx.build_seconds, "reused": idx.reused})
     return rows
 
 
@@ -204,19 +216,20 @@ def _startup(demo: Path, collection: str, say, repeats: int = 3) -> dict:
     return out
 
 
-def main(sizes: Sequence[int] | None = None, *, queries: int = 30, answers: int = 10, parts: int = 6, squad_limit: int | None = None,
+def main(sizes: Sequence[int] | None = None, *, real_sizes: Sequence[int] | None = None, queries: int = 30, answers: int = 10, parts: int = 6, squad_limit: int | None = None,
          sections: Sequence[str] = SECTIONS, cache: Path | None = None, workdir: Path | None = None, keep: bool = False,
          repeats: int = 3, json_path: Path | None = None, progress: bool = True) -> str:
     """Run the benchmark and return its report (progress goes to stderr).
 
     ``sizes``: synthetic collection sizes for the store-scaling part (default 1k, 10k, 100k; the 100k build takes a
-    few minutes the first time, then it is reused from the cache); ``queries`` questions are timed per collection,
+    few minutes the first time, then it is reused from the cache); ``real_sizes``: real-text collections (default 10k;
+    built once with the real model, several minutes); ``queries`` questions are timed per collection,
     the first ``answers`` of them also answered; the ingestion corpus is cut into ``parts``, each ingested and
     raw-encoded back to back (alternating which goes first); ``squad_limit`` ingests only the first N SQuAD passages; ``sections``: any of SECTIONS; ``repeats``: runs of each start-up
     command; ``workdir``/``keep``: where the temporary stores go and whether they are kept."""
     from qa.benchmarks.report import format_report
 
-    res = run(list(sizes) if sizes is not None else DEFAULT_SIZES, queries=queries, answers=answers, parts=parts, squad_limit=squad_limit,
+    res = run(list(sizes) if sizes is not None else DEFAULT_SIZES, real_sizes=list(real_sizes) if real_sizes is not None else DEFAULT_REAL_SIZES, queries=queries, answers=answers, parts=parts, squad_limit=squad_limit,
               sections=sections, cache=cache, workdir=workdir, keep=keep, repeats=repeats, json_path=json_path, progress=progress)
     return format_report(res)
 

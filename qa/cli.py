@@ -218,6 +218,7 @@ def mcp(store: StoreOpt = None, collection: CollectionOpt = None):
 @app.command()
 def bench(
     sizes: Annotated[str, typer.Option("--sizes", help="Synthetic collection sizes for the store-scaling part, e.g. 1000,10k,100k ('' for none).")] = "1000,10000,100000",
+    real_sizes: Annotated[str, typer.Option("--real-sizes", help="Real-text collection sizes (SQuAD passages among installed documentation, built once with the model; '' for none).")] = "10000",
     queries: Annotated[int, typer.Option("--queries", help="Questions timed per collection.")] = 30,
     answers: Annotated[int, typer.Option("--answers", help="How many of them are also answered (extractive).")] = 10,
     parts: Annotated[int, typer.Option("--parts", help="Parts the ingestion corpus is cut into, each ingested and raw-encoded back to back.")] = 6,
@@ -231,10 +232,10 @@ def bench(
     from qa.bench import main as run_bench, parse_sections, parse_sizes
 
     try:
-        chosen_sizes, sections = parse_sizes(sizes), parse_sections(only)
+        chosen_sizes, chosen_real, sections = parse_sizes(sizes), parse_sizes(real_sizes), parse_sections(only)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    typer.echo(_run(lambda: run_bench(chosen_sizes, queries=queries, answers=answers, parts=parts, squad_limit=squad_limit,
+    typer.echo(_run(lambda: run_bench(chosen_sizes, real_sizes=chosen_real, queries=queries, answers=answers, parts=parts, squad_limit=squad_limit,
                                       sections=sections, repeats=repeats, json_path=json_path, keep=keep)))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -171,7 +172,8 @@ FAKE_RESULTS = {
     "reingest_corpus": {"seconds": 0.5, "chunks_embedded": 0, "skipped": 1209, "added": 0},
     "reingest_demo": {"seconds": 0.1, "chunks_embedded": 0, "skipped": 5, "added": 0},
     "latency": [_latency_row("real corpus", 2134, "model", 20.0), _latency_row("synthetic 10,000", 10000, "hashed", 30.0),
-                _latency_row("synthetic 100,000", 100000, "hashed", 200.0)],
+                _latency_row("synthetic 100,000", 100000, "hashed", 200.0),
+                {**_latency_row("real text 10,000", 10123, "model", 140.0), "real_text": True, "asked_chunks": 10000}],
     "ui": {"startup_seconds": 5.0, "rss_at_start_kib": 300 * 1024, "peak_rss_kib": 800 * 1024, "rss_kib": 700 * 1024,
            "ask_seconds": [2.0, 0.3, 0.2], "answers": ["... 48,422 [1]."], "load": 0.5},
     "startup": {"help": {"median": 0.4, "seconds": [0.4, 0.5, 0.4], "returncode": 0, "load": 0.5},
@@ -194,6 +196,9 @@ def test_report_lists_every_section_and_judges_the_targets():
     assert line["150 ms at 100,000 chunks: dense"].endswith("NOT met")
     assert line["300 ms"].endswith(" met") and line["--help"].endswith(" met")
     assert "hashed-word random-projection vectors" in text  # the synthetic rows say what they are
+    assert "Real-text rows" in text and "real text 10,000" in text
+    real = next(ln for ln in targets.splitlines() if "real text (10,123 chunks)" in ln)
+    assert real.endswith(" met") and "140" in real
     assert "900 MiB" in text and "800 MiB" in text
     assert "NOTE: other processes" not in text  # load was low
 
@@ -237,7 +242,7 @@ def test_tiny_bench_runs_end_to_end(tmp_path, monkeypatch):
 
     monkeypatch.setenv("QA_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("QA_EMBEDDING_MODEL", "all-MiniLM-L6-v2")  # the bench's plumbing is under test: the small model is quicker
-    text = main([200], queries=3, answers=2, squad_limit=5, parts=2, repeats=1, workdir=tmp_path / "work", progress=False)
+    text = main([200], real_sizes=[], queries=3, answers=2, squad_limit=5, parts=2, repeats=1, workdir=tmp_path / "work", progress=False)
     for heading in ("1. Ingestion throughput", "2. Re-ingestion", "3. Query latency", "4. Peak memory", "5. Start-up", "Targets"):
         assert heading in text, text
     assert "synthetic 200" in text and "real corpus" in text
@@ -246,3 +251,45 @@ def test_tiny_bench_runs_end_to_end(tmp_path, monkeypatch):
     assert (tmp_path / "cache" / "bench" / "last-run.json").exists()
     assert "ingestion / the ONNX backend alone" in text  # the default backend is timed on its own too
     assert any(p.name.startswith("synthetic-v") for p in (tmp_path / "cache" / "bench").iterdir())
+
+
+# --- the real-text collection ---------------------------------------------------------------------------------------
+def test_real_text_reads_installed_documentation_but_not_the_pages_kept_for_checks():
+    from qa.benchmarks.real_text import documentation_files
+
+    files = documentation_files()
+    assert files == sorted(set(files), key=files.index)  # each page once, in a fixed order
+    assert not any(p.name == "all.html" for p in files)  # Node's page that repeats every other one
+    assert not any(part in str(p) for p in files for part in ("python3-doc", "libtasn1", "shared-mime-info"))
+
+
+def test_real_text_without_the_squad_passages_names_the_fix(tmp_path):
+    from qa.benchmarks.real_text import real_text_index
+    from qa.errors import QAError
+
+    with pytest.raises(QAError, match="QA_EVAL_DIR"):
+        real_text_index(tmp_path / "cache", 100, MODEL, passages=tmp_path / "missing.jsonl")
+
+
+@pytest.mark.integration
+def test_real_text_collection_fills_up_with_documentation_and_is_reused(tmp_path, monkeypatch):
+    from qa import api
+    from qa.benchmarks.ingest import squad_passages
+    from qa.benchmarks.real_text import real_text_index
+
+    monkeypatch.setenv("QA_EMBEDDING_MODEL", MODEL)  # the collection's plumbing is under test: the small model is quicker
+    if not squad_passages().exists():
+        pytest.skip("the SQuAD dev passages are not installed")
+    passages = tmp_path / "passages.jsonl"
+    passages.write_text("".join(squad_passages().read_text(encoding="utf-8").splitlines(keepends=True)[:4]), encoding="utf-8")
+    pages = sorted(Path("/usr/share/doc/git-doc").glob("git-*.html"), key=lambda p: (p.stat().st_size, p.name))[:12]  # the shortest
+    if len(pages) < 5:
+        pytest.skip("git-doc's HTML pages are not installed")
+    started = api.ingest([passages], store=tmp_path / "probe", collection="probe").chunks_added
+    idx = real_text_index(tmp_path / "cache", started + 20, MODEL, passages=passages, documentation=pages)
+    assert idx.chunks >= started + 20  # filled to at least the size asked
+    assert api._store(idx.path, idx.collection).count() == idx.chunks
+    assert idx.sources[0] == str(passages) and 1 < len(idx.sources) <= 1 + len(pages)  # stopped once full
+    assert idx.questions and all(q["answers"] for q in idx.questions)  # real SQuAD questions about those passages
+    again = real_text_index(tmp_path / "cache", started + 20, MODEL, passages=passages, documentation=pages)
+    assert again.reused and again.chunks == idx.chunks and again.questions == idx.questions

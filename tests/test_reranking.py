@@ -135,3 +135,12 @@ def test_the_latency_tool_reads_variants_and_names_a_wrong_key(fake_embedder, st
         parse_variant("windw=200")
     old = make_retriever(store, fake_embedder, SESSION_7).config
     assert (old.cross_top, old.cross_window, old.cross_run_tokens, old.cross_band) == (10, 360, 4096, 0.0)
+
+
+def test_flushing_denormal_floats_leaves_the_logits_as_they_were():
+    from qa.reranking import CrossEncoder
+
+    texts = OTHERS + [ANSWER, "Rollo's followers swore fealty to the king of West Francia. " * 6]
+    flushed, exact = CrossEncoder(flush_denormals=True), CrossEncoder(flush_denormals=False)
+    for run_tokens in (0, 4096):  # each pair alone, all in one run
+        assert flushed.logits(QUESTION, texts, run_tokens) == pytest.approx(exact.logits(QUESTION, texts, run_tokens), abs=1e-3)

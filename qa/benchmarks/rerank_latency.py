@@ -6,6 +6,8 @@ question, so that load from other processes hits all of them alike.
     QA_CACHE=... python -m qa.benchmarks.rerank_latency squad2 --queries 30 --variant top=6 --variant window=220
 
 ``synthetic:N`` is `qa bench`'s cached synthetic collection of N chunks (built the first time) with its questions;
+``realtext:N`` its real-text collection (qa.benchmarks.real_text: SQuAD passages among installed documentation) with
+SQuAD dev questions;
 a dataset name (squad2, rgb, demo) is the index `qa eval retrieval` built for it, with its dev-split questions.
 ``--variant`` adds a setting: comma-separated ``top=``, ``window=``, ``run=`` (padded tokens per ONNX Runtime call, 0: each
 window alone),
@@ -58,6 +60,13 @@ def open_target(target: str, queries: int):
         model = get_settings().embedding_model
         idx = synthetic_index(cache_dir(), int(float(target.split(":", 1)[1])), model, progress=print)
         return ChromaStore(idx.collection, model, path=idx.path, create=False), [q["question"] for q in idx.questions][: queries + 2]
+    if target.startswith("realtext:"):
+        from qa.bench import cache_dir
+        from qa.benchmarks.real_text import real_text_index
+        from qa.settings import get_settings
+
+        idx = real_text_index(cache_dir(), int(float(target.split(":", 1)[1])), get_settings().embedding_model, progress=print)
+        return api._store(idx.path, idx.collection), [q["question"] for q in idx.questions][: queries + 2]
     from qa.benchmarks.cross_tuning import tuning_questions
     from qa.evaluation.run_retrieval import eval_store
 
@@ -67,7 +76,7 @@ def open_target(target: str, queries: int):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("target", help="synthetic:N or a dataset (squad2, rgb, demo)")
+    parser.add_argument("target", help="synthetic:N, realtext:N or a dataset (squad2, rgb, demo)")
     parser.add_argument("--queries", type=int, default=30)
     parser.add_argument("--variant", action="append", default=[], help="e.g. top=6,window=220 (repeatable)")
     parser.add_argument("--k", type=int, default=5)
