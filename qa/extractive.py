@@ -17,7 +17,7 @@ from qa.generation import Draft, Generator
 from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date, stems, years
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
 from qa.formulas import formula_line
-from qa.term_match import term_fit
+from qa.term_match import names_term, term_fit
 from qa.compose_yes_no import compose_yes_no
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step,
                           compose_summary)
@@ -39,6 +39,7 @@ from qa.reversal import reverses
 
 BROAD_KINDS = ("summary", "list", "comparison", "howto", "explanation", "opinion", "yes_no")
 _COMMON_CAPITALS = {"the", "what", "which", "how", "why", "who", "when", "where", "compare", "list", "summarize", "does", "did"}  # kinds whose answer gathers from several passages
+DESCRIPTION_MARGIN = 0.15  # a look-up quotes a second sentence of the named option's description this far below the best
 PARAPHRASE_DENSE = 0.62  # a sentence this close in meaning answers even when the question's words are not in it
 
 _ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large|"
@@ -49,7 +50,8 @@ _NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|
 _ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)\b", re.I)
 _ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
-_NEGATION = re.compile(r"\b(not|never|no|none|without|neither|nor|n't)\b|n't\b", re.I)
+_NEGATION = re.compile(r"\b(not|never|no|none|neither|nor|n't)\b|n't\b", re.I)  # not 'without': 'run without a mode' asks what happens then
+_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
 
@@ -102,7 +104,7 @@ def term_overlap(question_stems: Sequence[str], sentence: str, weight: Callable[
     collection; figures count double when no weight is given)."""
     if not question_stems:
         return 0.0
-    have = set(stems(sentence))
+    have = set(stems(sentence)) | set(stems(_HYPHEN.sub(" ", sentence)))  # 'short-format', 'git-rm(1)' hold 'short format', 'rm'
     weights = {q: (weight(q) if weight else (2.0 if q[0].isdigit() else 1.0)) for q in set(question_stems)}
     total = sum(weights.values()) or 1.0
     return sum(w for q, w in weights.items() if q in have) / total
@@ -179,7 +181,8 @@ class ExtractiveGenerator(Generator):
         (a year, an amount), or too little of the question's rarer words (a name, a place, a thing)."""
         if best.score < self.min_score:
             return True
-        passage = passages[best.passage - 1].text
+        p = passages[best.passage - 1]
+        passage = p.text
         asked = numbers(question)
         if asked and not asked & numbers(passage):  # none of the figures asked about (some may be: a partial answer)
             return True
@@ -190,7 +193,8 @@ class ExtractiveGenerator(Generator):
         if _NEGATION.search(question) and not _NEGATION.search(best.text):
             return True  # "Which city was not ...?" cannot be answered by a sentence that negates nothing
         expansions = acronyms_in([p.text for p in passages], question_acronyms(question))  # 'CDC' held by 'Centers for Disease Control'
-        if term_overlap(stems(question), with_expansions(passage, expansions), self.term_weight) >= self.min_coverage:
+        read = f"{p.title} {p.heading.rsplit(' › ', 1)[0]} {passage}"  # an option's description on 'git-rm(1)': the page names the command
+        if term_overlap(stems(question), with_expansions(read, expansions), self.term_weight) >= self.min_coverage:
             return False
         return best.dense < PARAPHRASE_DENSE  # words missing, but a sentence says it in other words ('fall'/'plummeted')
 
@@ -283,9 +287,13 @@ class ExtractiveGenerator(Generator):
             text = f"The sources disagree. {with_marker(best.text, best.passage)} {with_marker(rival.text, rival.passage)}"
             return Draft(text=text, quotes={best.passage: (best.text, best.start, best.end), rival.passage: (rival.text, rival.start, rival.end)})
         chosen = [best]
+        own_term = names_term(question, best.term)  # the description of the option asked about: its next sentence says more of it
         for s in ranked[1:]:
-            if len(chosen) >= self.max_sentences or s.score < max(self.min_score, best.score - 0.08):
+            margin = DESCRIPTION_MARGIN if own_term and s.term == best.term else 0.08
+            if len(chosen) >= self.max_sentences or s.score < max(self.min_score, best.score - DESCRIPTION_MARGIN):
                 break
+            if s.score < best.score - margin:
+                continue
             if s.term != best.term:
                 continue  # a description of another option or command (or none) answers about another thing
             if all(_similar(s.text, c.text) < 0.6 for c in chosen):

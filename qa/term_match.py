@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.compose_structured import terms_before
+from qa.compose_structured import looks_like_term, terms_before
 from qa.lexical import stems
 from qa.types import Passage
 
@@ -21,6 +21,7 @@ from qa.types import Passage
 _OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
 _VARIABLE = re.compile(r"(?<![\w.])([a-z][\w-]*\.[A-Za-z][\w.<>-]*[A-Za-z>])(?![\w])")
 NAMED = 1.0  # the term is a literal the question names ("-n"): its description answers first, whatever its words (a sentence merely mentioning "-n" holds more of them)
+NAMED_LATER = 0.9  # a later sentence of that description: it answers when it holds what is asked ('the default value')
 WORDED = 0.12  # the term's words are all in the question ('--set-upstream' for 'set the upstream branch')
 
 
@@ -40,14 +41,40 @@ def term_literals(terms: Sequence[str]) -> set[str]:
     return out
 
 
+def description_terms(passages: Sequence[Passage], n: int, start: int, paragraphs: int = 2) -> list[str]:
+    """The terms of the definition-list entry a later sentence of a description belongs to: the terms above its
+    paragraph, or above up to ``paragraphs`` paragraphs before it ('gc.auto' for 'The default value is 6700.', the
+    second sentence of its description; '-u' for 'It is optional: it defaults to all', the paragraph after 'Show
+    untracked files.'); [] when none is found."""
+    p = passages[n - 1]
+    blocks = [b.strip() for b in p.text[: max(0, start - p.start)].split("\n\n")[:-1]]
+    headings = {h.strip() for h in p.heading.split(" › ")}
+    terms: list[str] = []
+    prose = 0
+    for b in reversed(blocks):
+        if looks_like_term(b) and b not in headings and not b.isupper() and re.search(r"\w", b):  # not a bullet '•'
+            terms.insert(0, b)
+            if len(terms) >= 3:
+                break
+            continue
+        if terms:
+            break
+        prose += 1
+        if prose > paragraphs:
+            break
+    return terms
+
+
 def term_fit(question: str, s, passages: Sequence[Passage]) -> float:
     """How much the term a sentence describes says it answers the question: NAMED when the question names one of
-    its literals, WORDED when every word of a term of two words or more is in the question, else 0; only for the
-    sentence that opens the description (the one under the term)."""
+    its literals, WORDED when every word of a term of two words or more is in the question, else 0, for the sentence
+    that opens the description (the one under the term); NAMED_LATER for a later sentence of the description of a
+    term the question names ('The default value is 6700.' under 'gc.auto')."""
     terms = terms_before(passages, s.passage, s.start)
-    if not terms:
-        return 0.0
     asked = literals(question)
+    if not terms:
+        later = description_terms(passages, s.passage, s.start) if asked else []
+        return NAMED_LATER if later and asked & term_literals(later) else 0.0
     if asked and asked & term_literals(terms):
         return NAMED
     q = set(stems(question))
@@ -56,3 +83,8 @@ def term_fit(question: str, s, passages: Sequence[Passage]) -> float:
         if len(words) >= 2 and words <= q:
             return WORDED
     return 0.0
+
+
+def names_term(question: str, term: str) -> bool:
+    """Does the question name one of the literals of a term line ('-n' for '-n, --dry-run')?"""
+    return bool(term) and bool(literals(question) & term_literals([term]))
