@@ -99,12 +99,12 @@ def period_fit(question: str, sentence: str) -> float:
     return -0.15 if asked and said and not asked & said else 0.0
 
 
-def term_overlap(question_stems: Sequence[str], sentence: str, weight: Callable[[str], float] | None = None) -> float:
+def term_overlap(question_stems: Sequence[str], sentence: str, weight: Callable[[str], float] | None = None, parts: bool = False) -> float:
     """Share of the question's content words found in the text, each weighted by ``weight`` (its rarity in the
     collection; figures count double when no weight is given)."""
     if not question_stems:
         return 0.0
-    have = set(stems(sentence)) | set(stems(_HYPHEN.sub(" ", sentence)))  # 'short-format', 'git-rm(1)' hold 'short format', 'rm'
+    have = set(stems(sentence)) | (set(stems(_HYPHEN.sub(" ", sentence))) if parts else set())  # 'git-rm(1)' holds 'rm'
     weights = {q: (weight(q) if weight else (2.0 if q[0].isdigit() else 1.0)) for q in set(question_stems)}
     total = sum(weights.values()) or 1.0
     return sum(w for q, w in weights.items() if q in have) / total
@@ -194,7 +194,7 @@ class ExtractiveGenerator(Generator):
             return True  # "Which city was not ...?" cannot be answered by a sentence that negates nothing
         expansions = acronyms_in([p.text for p in passages], question_acronyms(question))  # 'CDC' held by 'Centers for Disease Control'
         read = f"{p.title} {p.heading.rsplit(' › ', 1)[0]} {passage}"  # an option's description on 'git-rm(1)': the page names the command
-        if term_overlap(stems(question), with_expansions(read, expansions), self.term_weight) >= self.min_coverage:
+        if term_overlap(stems(question), with_expansions(read, expansions), self.term_weight, parts=True) >= self.min_coverage:
             return False
         return best.dense < PARAPHRASE_DENSE  # words missing, but a sentence says it in other words ('fall'/'plummeted')
 

@@ -156,6 +156,16 @@ def lookup_quote(s, passages: Sequence[Passage], taken: set[int], labelled: set[
     return pieces, start
 
 
+def term_label(s, passages: Sequence[Passage]) -> str:
+    """The label of the terms a sentence opens the description of ('`-R`, `--reverse`'), '' when it opens none or
+    names them itself: a yes/no answer quoting 'Apply the patch in reverse.' says which option does it."""
+    p = passages[s.passage - 1]
+    terms = [t for t in terms_before(passages, s.passage, s.start) if re.search(r"\w", t) and not is_heading_line(t) and not _in_code(p, t)]
+    if not terms or any(re.search(rf"(?<![\w-]){re.escape(_term_word(t))}(?![\w-])", s.text) for t in terms):
+        return ""
+    return label(terms)
+
+
 def _in_code(p: Passage, line: str) -> bool:
     """Is the line a command shown in a code block ('export VISUAL=nano'), not a term?"""
     at = p.text.find(line)

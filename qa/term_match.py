@@ -22,7 +22,8 @@ _OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
 _VARIABLE = re.compile(r"(?<![\w.])([a-z][\w-]*\.[A-Za-z][\w.<>-]*[A-Za-z>])(?![\w])")
 NAMED = 1.0  # the term is a literal the question names ("-n"): its description answers first, whatever its words (a sentence merely mentioning "-n" holds more of them)
 NAMED_LATER = 0.9  # a later sentence of that description: it answers when it holds what is asked ('the default value')
-WORDED = 0.12  # the term's words are all in the question ('--set-upstream' for 'set the upstream branch')
+WORDED = 0.12
+WORDED_ONE = 0.08  # the one word of a long option ('--short') is in the question: weaker, one word says less  # the term's words are all in the question ('--set-upstream' for 'set the upstream branch')
 
 
 def literals(text: str) -> set[str]:
@@ -78,11 +79,15 @@ def term_fit(question: str, s, passages: Sequence[Passage]) -> float:
     if asked and asked & term_literals(terms):
         return NAMED
     q = set(stems(question))
+    fit = 0.0
     for term in (piece for t in terms for piece in re.split(r",\s*", t)):
-        words = set(stems(re.sub(r"[-_.]", " ", re.split(r"[=\[<]", term, maxsplit=1)[0])))
+        name = re.split(r"[=\[<]", term, maxsplit=1)[0].strip()
+        words = set(stems(re.sub(r"[-_.]", " ", name)))
         if len(words) >= 2 and words <= q:
             return WORDED
-    return 0.0
+        if len(words) == 1 and name.startswith("--") and len(name) >= 6 and words <= q:
+            fit = WORDED_ONE  # '--short' for 'output in short format', '--bare' for 'a bare repository'
+    return fit
 
 
 def names_term(question: str, term: str) -> bool:
