@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from qa.chunking import sentence_spans
-from qa.citations import place_marks
 from qa.embedding import Embedder
 from qa.generation import Draft, Generator
-from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date, stems, years
+from qa.lexical import numbers, stems
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
 from qa.formulas import formula_line
 from qa.term_match import names_term, term_fit
@@ -36,83 +35,16 @@ from qa.sentence_roles import cross_encoder_judge
 from qa.declining import compares_unquoted, focus_is_absent
 from qa.types import Passage
 from qa.reversal import reverses
+from qa.sentence_scoring import (_ASKS_FIGURE, _ASKS_SHARE, _GIVES_SHARE, _NUMBER_WORD, ScoredSentence, answer_type_fit, figures,  # noqa: F401 - importable from here
+                                 period_fit, sentence_score, similar_words, term_overlap, with_marker)
 
 BROAD_KINDS = ("summary", "list", "comparison", "howto", "explanation", "opinion", "yes_no")
 _COMMON_CAPITALS = {"the", "what", "which", "how", "why", "who", "when", "where", "compare", "list", "summarize", "does", "did"}  # kinds whose answer gathers from several passages
 DESCRIPTION_MARGIN = 0.15  # a look-up quotes a second sentence of the named option's description this far below the best
 PARAPHRASE_DENSE = 0.62  # a sentence this close in meaning answers even when the question's words are not in it
 
-_ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large|"
-                          r"(maximum|minimum|largest|smallest) (number|size|amount|count|length|value))\b", re.I)
-_ASKS_SHARE = re.compile(r"\bwhat (percentage|percent|share|proportion|fraction)\b|\bby what (percentage|percent)\b", re.I)
-_GIVES_SHARE = re.compile(r"\d\s?%|\b(percent|per cent|percentage|half|third|quarter|fifth|tenth|fold|majority|share|proportion)\b|\b\d+ (in|of|out of) (every )?\d+\b", re.I)
-_NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|half|twice)\b", re.I)
-_ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)\b", re.I)
-_ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
 _NEGATION = re.compile(r"\b(not|never|no|none|neither|nor|n't)\b|n't\b", re.I)  # not 'without': 'run without a mode' asks what happens then
-_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
-
-
-@dataclass
-class ScoredSentence:
-    passage: int  # 1-based passage number
-    start: int  # offsets in the document
-    end: int
-    text: str
-    score: float
-    dense: float = 0.0  # closeness in meaning to the question alone
-    vector: list[float] | None = None  # the sentence's embedding (summaries pick diverse points with it)
-    context: str = ""  # the question this sentence answers when it follows one in its passage (a FAQ), else ''
-    lifted: float = 0.0  # how much the code it leads into added to its score (a how-to's lead-in, qa.compose_howto)
-    term: str = ""  # the definition term or synopsis line above its paragraph ('--depth <depth>'), '' when none
-    leans_on: tuple[int, int, str] | None = None  # (start, end, text) of the sentence before it, when it refers back to it
-
-
-def sentence_score(question: str, sentence: str, dense: float, overlap: float) -> float:
-    """How well a sentence answers: closeness in meaning and the question's words, half each, plus the fit of its
-    kind of answer and of its period."""
-    return 0.5 * dense + 0.5 * overlap + answer_type_fit(question, sentence) + period_fit(question, sentence)
-
-
-def answer_type_fit(question: str, sentence: str) -> float:
-    """+ when the sentence holds the kind of answer the question asks for, - when it cannot."""
-    if _ASKS_FIGURE.search(question):
-        new = numbers(sentence) - numbers(question)
-        return 0.1 if new else -0.15
-    if asks_for_a_date(question) and states_a_date(sentence):  # 'when was it released?': a full date answers best
-        return 0.15
-    if _ASKS_TIME.search(question) or asks_for_a_date(question):
-        return 0.1 if mentions_a_time(sentence) else -0.15
-    if _ASKS_WHO.search(question):  # a name the question does not already give
-        asked = {w.lower() for w in _NAME.findall(question)}
-        return 0.1 if any(w.lower() not in asked for w in _NAME.findall(sentence[1:])) else -0.15
-    return 0.0
-
-
-def period_fit(question: str, sentence: str) -> float:
-    """- when the question names a year and the sentence is about other years only ('revenue in Q1 2021?' against
-    a sentence on Q1 2023): the same fact for another period is not the answer."""
-    asked = years(question)
-    said = years(sentence)
-    return -0.15 if asked and said and not asked & said else 0.0
-
-
-def term_overlap(question_stems: Sequence[str], sentence: str, weight: Callable[[str], float] | None = None, parts: bool = False) -> float:
-    """Share of the question's content words found in the text, each weighted by ``weight`` (its rarity in the
-    collection; figures count double when no weight is given)."""
-    if not question_stems:
-        return 0.0
-    have = set(stems(sentence)) | (set(stems(_HYPHEN.sub(" ", sentence))) if parts else set())  # 'git-rm(1)' holds 'rm'
-    weights = {q: (weight(q) if weight else (2.0 if q[0].isdigit() else 1.0)) for q in set(question_stems)}
-    total = sum(weights.values()) or 1.0
-    return sum(w for q, w in weights.items() if q in have) / total
-
-
-def with_marker(sentence: str, n: int) -> str:
-    """'It rose 5%.' -> 'It rose 5% [n].'  (After an abbreviation such as 'U.S.' the marker follows the stop.)"""
-    return place_marks(sentence, f"[{n}]", add_stop=True)
 
 
 class ExtractiveGenerator(Generator):
@@ -296,7 +228,7 @@ class ExtractiveGenerator(Generator):
                 continue
             if s.term != best.term:
                 continue  # a description of another option or command (or none) answers about another thing
-            if all(_similar(s.text, c.text) < 0.6 for c in chosen):
+            if all(similar_words(s.text, c.text) < 0.6 for c in chosen):
                 chosen.append(s)
         text, quotes = quoted_lookup(chosen, passages)  # each after the term it describes, with the sentence it refers back to
         return Draft(text=text, quotes=quotes)
@@ -390,7 +322,7 @@ class ExtractiveGenerator(Generator):
         if not _ASKS_FIGURE.search(question) or not ranked:
             return None
         best, asked = ranked[0], numbers(question)
-        mine = _figures(best.text) - asked
+        mine = figures(best.text) - asked
         if not mine:
             return None
         for s in ranked[1:]:
@@ -398,17 +330,7 @@ class ExtractiveGenerator(Generator):
                 break
             if passages[s.passage - 1].doc_id == passages[best.passage - 1].doc_id or not asked <= numbers(s.text):
                 continue
-            theirs = _figures(s.text) - asked
+            theirs = figures(s.text) - asked
             if theirs and not mine & theirs and any(0.5 < a / b < 2 for a in map(float, mine) for b in map(float, theirs) if b):
                 return s
         return None
-
-
-def _figures(text: str) -> set[str]:
-    """Amounts in a text (not years): figures with a thousands separator, a decimal point or a percent sign."""
-    return {w.replace(",", "").rstrip("%") for w in re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d+(?=%| percent)", text)}
-
-
-def _similar(a: str, b: str) -> float:
-    sa, sb = set(stems(a)), set(stems(b))
-    return len(sa & sb) / max(1, len(sa | sb))

@@ -158,10 +158,11 @@ def lookup_quote(s, passages: Sequence[Passage], taken: set[int], labelled: set[
 
 def term_label(s, passages: Sequence[Passage]) -> str:
     """The label of the terms a sentence opens the description of ('`-R`, `--reverse`'), '' when it opens none or
-    names them itself: a yes/no answer quoting 'Apply the patch in reverse.' says which option does it."""
+    names them itself, or they are no options or settings (an example's command line): a yes/no answer quoting 'Apply
+    the patch in reverse.' says which option does it."""
     p = passages[s.passage - 1]
     terms = [t for t in terms_before(passages, s.passage, s.start) if re.search(r"\w", t) and not is_heading_line(t) and not _in_code(p, t)]
-    if not terms or any(re.search(rf"(?<![\w-]){re.escape(_term_word(t))}(?![\w-])", s.text) for t in terms):
+    if not terms or not all(re.match(r"-|\S+$", t) for t in terms) or any(re.search(rf"(?<![\w-]){re.escape(_term_word(t))}(?![\w-])", s.text) for t in terms):
         return ""
     return label(terms)
 
