@@ -35,8 +35,8 @@ from qa.sentence_roles import cross_encoder_judge
 from qa.declining import compares_unquoted, focus_is_absent
 from qa.types import Passage
 from qa.reversal import reverses
-from qa.sentence_scoring import (_ASKS_FIGURE, _ASKS_SHARE, _GIVES_SHARE, _NUMBER_WORD, ScoredSentence, answer_type_fit, figures,  # noqa: F401 - importable from here
-                                 period_fit, sentence_score, similar_words, term_overlap, with_marker)
+from qa.sentence_scoring import (_ASKS_FIGURE, _ASKS_SHARE, _GIVES_SHARE, _NUMBER_WORD, ScoredSentence, answer_type_fit, asked_focus, figures,  # noqa: F401
+                                 focus_fit, period_fit, sentence_score, similar_words, term_overlap, with_marker)
 
 BROAD_KINDS = ("summary", "list", "comparison", "howto", "explanation", "opinion", "yes_no")
 _COMMON_CAPITALS = {"the", "what", "which", "how", "why", "who", "when", "where", "compare", "list", "summarize", "does", "did"}  # kinds whose answer gathers from several passages
@@ -89,6 +89,7 @@ class ExtractiveGenerator(Generator):
         q, rest = vectors[0], vectors[1:]
         with_question = {id(s): v for s, v in zip(asked, rest[len(found):])}
         q_stems = stems(question)
+        focus = asked_focus(question) if in_context else []  # a look-up's 'X when Y': X is what is asked
         for s, v in zip(found, rest):
             dense = sum(a * b for a, b in zip(q, v))
             overlap = term_overlap(q_stems, f"{s.term} {s.text}" if s.term else s.text, self.term_weight)
@@ -96,7 +97,7 @@ class ExtractiveGenerator(Generator):
                 dense = max(dense, sum(a * b for a, b in zip(q, with_question[id(s)])))
                 overlap = max(overlap, term_overlap(q_stems, f"{s.context} {s.text}", self.term_weight))
             s.dense, s.vector = dense, list(v)
-            s.score = sentence_score(question, s.text, dense, overlap) + term_fit(question, s, passages)  # '-n' asked: its description
+            s.score = sentence_score(question, s.text, dense, overlap) + term_fit(question, s, passages) + focus_fit(focus, s.text, self.term_weight)  # '-n' asked: its description
         return sorted(found, key=lambda s: -s.score)
 
     def score_texts(self, question: str, texts: Sequence[str]) -> list[float]:

@@ -19,6 +19,10 @@ _NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|
 _ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)\b", re.I)
 _ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
+#: 'What is the default history file when bash is in POSIX mode?': what is asked comes before the clause that sets
+#: the case; a sentence restating the case ('POSIX mode changes ...') does not answer
+_CASE_CLAUSE = re.compile(r"^\s*(?:what|which|how many|how much)\b(.+?)\s+\b(?:when|if|while|whenever|unless|once)\b\s+\S", re.I)
+FOCUS = 0.15  # the share of what is asked a sentence holds, this much more
 _HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
@@ -90,3 +94,15 @@ def figures(text: str) -> set[str]:
 def similar_words(a: str, b: str) -> float:
     sa, sb = set(stems(a)), set(stems(b))
     return len(sa & sb) / max(1, len(sa | sb))
+
+
+def asked_focus(question: str) -> list[str]:
+    """The stems of what a look-up asks for when a clause after it sets the case ('default history file' in 'What is
+    the default history file when bash is in POSIX mode?'); [] when no such clause follows."""
+    m = _CASE_CLAUSE.match(question)
+    return stems(m.group(1)) if m else []
+
+
+def focus_fit(focus: Sequence[str], sentence: str, weight: Callable[[str], float] | None = None) -> float:
+    """FOCUS times the (weighted) share of what is asked the sentence holds; 0 when the question has no case clause."""
+    return FOCUS * term_overlap(focus, sentence, weight) if focus else 0.0

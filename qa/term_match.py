@@ -20,10 +20,11 @@ from qa.types import Passage
 # '-n', '--dry-run', '--set-upstream', '-M90%' (not a word's hyphen: 'non-login'), 'clean.requireForce', '${name[@]}'
 _OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
 _VARIABLE = re.compile(r"(?<![\w.])([a-z][\w-]*\.[A-Za-z][\w.<>-]*[A-Za-z>])(?![\w])")
+_ASKS_HOW = re.compile(r"\b(which|what) (option|flag|switch|argument)s?\b|^\s*how (do|can|should|would) (i|you|we|one)\b", re.I)  # an option is asked for
 NAMED = 1.0  # the term is a literal the question names ("-n"): its description answers first, whatever its words (a sentence merely mentioning "-n" holds more of them)
 NAMED_LATER = 0.9  # a later sentence of that description: it answers when it holds what is asked ('the default value')
 WORDED = 0.12
-WORDED_ONE = 0.08  # the one word of a long option ('--short') is in the question: weaker, one word says less  # the term's words are all in the question ('--set-upstream' for 'set the upstream branch')
+WORDED_ONE = 0.08  # the one word of a long option ('--short') is in a question asking how or for an option: one word says less  # the term's words are all in the question ('--set-upstream' for 'set the upstream branch')
 
 
 def literals(text: str) -> set[str]:
@@ -85,7 +86,7 @@ def term_fit(question: str, s, passages: Sequence[Passage]) -> float:
         words = set(stems(re.sub(r"[-_.]", " ", name)))
         if len(words) >= 2 and words <= q:
             return WORDED
-        if len(words) == 1 and name.startswith("--") and len(name) >= 6 and words <= q:
+        if len(words) == 1 and name.startswith("--") and len(name) >= 6 and words <= q and _ASKS_HOW.search(question):
             fit = WORDED_ONE  # '--short' for 'output in short format', '--bare' for 'a bare repository'
     return fit
 
