@@ -65,7 +65,7 @@ def compose_yes_no(question: str, ranked: Sequence, reverses, weight=None, passa
     more += [s for s in top if s is not best and s.passage == best.passage and s.score >= best.score - 0.15 and similar(s.text, best.text) < 0.6]
     if more:
         second = max(more, key=lambda s: s.score + 0.5 * states(s) + (0.15 if on_subject(s) else 0))
-        return " ".join(cite(s.text, s.passage) for s in in_document_order([best, second]))
+        return " ".join(_labelled(s, passages) for s in in_document_order([best, second]))
     return evidence
 
 
@@ -126,6 +126,12 @@ def _holds_names(claim: str, text: str) -> bool:
 def _claim_of(question: str) -> str:
     """'Did Biden and Xi agree to resume cooperation?' -> 'Biden and Xi agree to resume cooperation'."""
     return re.sub(r"^\s*(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|may|might|must)\s+", "", question.strip().rstrip("?"), flags=re.I)
+
+
+def _labelled(s, passages: Sequence[Passage]) -> str:
+    """A quoted sentence, after the option it opens the description of ('`-p`, `--patch`: Interactively choose ...')."""
+    term = term_label(s, passages)
+    return f"{term}: {cite(s.text, s.passage)}" if term else cite(s.text, s.passage)
 
 
 def without_the_option(claim: str, term: str) -> bool:
