@@ -147,7 +147,8 @@ def lookup_quote(s, passages: Sequence[Passage], taken: set[int], labelled: set[
     p = passages[s.passage - 1]
     terms = [t for t in terms_before(passages, s.passage, start) if re.search(r"\w", t) and not is_heading_line(t) and not _in_code(p, t)]  # not a bullet '•'
     if not terms and names_a_thing(getattr(s, "term", "")) and not _in_code(p, s.term):
-        terms = [s.term]  # 'This was the default strategy ...' under 'recursive': what 'this' is; 'The default value is 50.': of what
+        terms = [t for t in description_terms(passages, s.passage, start) if names_a_thing(t)] if s.term in description_terms(passages, s.passage, start) else []
+        terms = terms or [s.term]  # all the terms of its entry ('--dirty[=<mark>]', '--broken[=<mark>]'), not only the nearest  # 'This was the default strategy ...' under 'recursive': what 'this' is; 'The default value is 50.': of what
     if not terms and not getattr(s, "term", ""):  # a later paragraph of a description ('It is optional: it defaults to all' under '-u[<mode>]')
         terms = [t for t in description_terms(passages, s.passage, start) if names_a_thing(t) and not _in_code(p, t)]
     said = " ".join(pieces)

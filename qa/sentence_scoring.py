@@ -50,7 +50,7 @@ def sentence_score(question: str, sentence: str, dense: float, overlap: float) -
 def answer_type_fit(question: str, sentence: str) -> float:
     """+ when the sentence holds the kind of answer the question asks for, - when it cannot."""
     if _ASKS_FIGURE.search(question):
-        new = numbers(sentence) - numbers(question)
+        new = numbers(sentence) - numbers(question) or counted_words(sentence) - counted_words(question)  # 'only two bytes'
         return 0.1 if new else -0.15
     if asks_for_a_date(question) and states_a_date(sentence):  # 'when was it released?': a full date answers best
         return 0.15
@@ -106,3 +106,11 @@ def asked_focus(question: str) -> list[str]:
 def focus_fit(focus: Sequence[str], sentence: str, weight: Callable[[str], float] | None = None) -> float:
     """FOCUS times the (weighted) share of what is asked the sentence holds; 0 when the question has no case clause."""
     return FOCUS * term_overlap(focus, sentence, weight) if focus else 0.0
+
+
+_COUNT_WORD = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|twice)\b", re.I)
+
+
+def counted_words(text: str) -> set[str]:
+    """Amounts a text spells out in words ('two bytes'); not 'one', which is as often a pronoun."""
+    return {w.lower() for w in _COUNT_WORD.findall(text)}

@@ -96,3 +96,20 @@ def test_hyphenated_parts_count_only_when_asked():
     question = stems("What does git rm --cached do?")
     title = "git-rm(1) Manual Page Use this option to unstage and remove paths only from the index (--cached)."
     assert term_overlap(question, title, parts=True) > term_overlap(question, title)
+
+
+def test_an_amount_in_words_answers_how_large():
+    from qa.sentence_scoring import answer_type_fit
+
+    assert answer_type_fit("How large is the header of the zlib format?", "The zlib format has a header of only two bytes.") > 0
+    assert answer_type_fit("How large is the header of the zlib format?", "The header identifies the stream.") < 0
+    assert answer_type_fit("How many heads can it resolve?", "It can resolve only one of them.") < 0  # 'one' is as often a pronoun
+
+
+def test_a_later_sentence_is_quoted_after_all_the_terms_of_its_entry():
+    from qa.sentence_context import lookup_quote
+
+    p = passage(1, "--dirty[=<mark>]\n\n--broken[=<mark>]\n\nDescribe the state of the working tree. If it has local changes -dirty is appended.", 0)
+    at = p.text.index("If it has")
+    s = type("S", (), dict(passage=1, start=at, end=len(p.text), text=p.text[at:], term="--broken[=<mark>]", leans_on=None))()
+    assert lookup_quote(s, [p], {at})[0] == ["`--dirty[=<mark>]`, `--broken[=<mark>]`: If it has local changes -dirty is appended."]
