@@ -21,6 +21,8 @@ from qa.types import Passage
 _OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
 _VARIABLE = re.compile(r"(?<![\w.])([a-z][\w-]*\.[A-Za-z][\w.<>-]*[A-Za-z>])(?![\w])")
 _ASKS_HOW = re.compile(r"\b(which|what) (option|flag|switch|argument)s?\b|^\s*how (do|can|should|would) (i|you|we|one)\b", re.I)  # an option is asked for
+_ASKS_FLAG = re.compile(r"\b(which|what) (command[- ]line )?(option|flag|switch)s?\b", re.I)
+_ASKS_SETTING = re.compile(r"\b(config(uration)?|setting|variable)s?\b", re.I)
 NAMED = 1.0  # the term is a literal the question names ("-n"): its description answers first, whatever its words (a sentence merely mentioning "-n" holds more of them)
 NAMED_LATER = 0.9  # a later sentence of that description: it answers when it holds what is asked ('the default value')
 WORDED = 0.12
@@ -74,6 +76,8 @@ def term_fit(question: str, s, passages: Sequence[Passage]) -> float:
     term the question names ('The default value is 6700.' under 'gc.auto')."""
     terms = terms_before(passages, s.passage, s.start)
     asked = literals(question)
+    if terms and _ASKS_FLAG.search(question) and not _ASKS_SETTING.search(question) and not asked and all(_is_setting(t) for t in terms):
+        return -WORDED  # 'Which option of git init sets ...?' asks for a flag, not for the configuration variable 'init.defaultBranch'
     if not terms:
         later = description_terms(passages, s.passage, s.start) if asked else []
         return NAMED_LATER if later and asked & term_literals(later) else 0.0
@@ -94,3 +98,8 @@ def term_fit(question: str, s, passages: Sequence[Passage]) -> float:
 def names_term(question: str, term: str) -> bool:
     """Does the question name one of the literals of a term line ('-n' for '-n, --dry-run')?"""
     return bool(term) and bool(literals(question) & term_literals([term]))
+
+
+def _is_setting(term: str) -> bool:
+    """Is a term line a configuration variable ('init.defaultBranch', 'gc.<pattern>.reflogExpire'), not an option?"""
+    return bool(_VARIABLE.fullmatch(term.strip()))

@@ -113,3 +113,13 @@ def test_a_later_sentence_is_quoted_after_all_the_terms_of_its_entry():
     at = p.text.index("If it has")
     s = type("S", (), dict(passage=1, start=at, end=len(p.text), text=p.text[at:], term="--broken[=<mark>]", leans_on=None))()
     assert lookup_quote(s, [p], {at})[0] == ["`--dirty[=<mark>]`, `--broken[=<mark>]`: If it has local changes -dirty is appended."]
+
+
+def test_which_option_asks_for_a_flag_not_a_setting():
+    text = ("-b <branch-name>\n\n--initial-branch=<branch-name>\n\nUse the specified name for the initial branch.\n\n"
+            "init.defaultBranch\n\nAllows overriding the default branch name when initializing a new repository.")
+    passages = [P(text, doc="git-init.html")]
+    setting = S(passages, 1, "Allows overriding the default branch name when initializing a new repository.")
+    assert term_fit("Which option of git init sets the name of the initial branch?", setting, passages) < 0
+    assert term_fit("Which configuration option sets the name of the initial branch?", setting, passages) == 0.0
+    assert term_fit("Which option of git init sets the name of the initial branch?", S(passages, 1, "Use the specified name for the initial branch."), passages) > 0
