@@ -187,6 +187,18 @@ def fenced(code: str, n: int) -> str:
     return "```\n" + code.strip("`\n") + f"\n```\n[{n}]"
 
 
+def blocks_before(p: Passage, start: int) -> list[tuple[str, bool]]:
+    """The whole blocks of a passage before document offset ``start``, each with whether it is a code block (by the
+    passage's ``code_spans``; none is when they are unknown)."""
+    code = p.code_spans or ()
+    out, at = [], p.start
+    for raw in p.text[: max(0, start - p.start)].split("\n\n")[:-1]:
+        begins = at + len(raw) - len(raw.lstrip())
+        out.append((raw.strip(), any(s <= begins < e for s, e in code)))
+        at += len(raw) + 2
+    return out
+
+
 def terms_before(passages: Sequence[Passage], n: int, start: int) -> list[str]:
     """The definition-list terms just before a description's first sentence ('-c <new-branch>', '--create
     <new-branch>' before 'Create a new branch ...'); [] when the sentence does not open a description."""
@@ -194,15 +206,10 @@ def terms_before(passages: Sequence[Passage], n: int, start: int) -> list[str]:
     before = p.text[: start - p.start]
     if before and not before.endswith("\n\n"):
         return []
-    blocks, at = [], p.start
-    for raw in before.split("\n\n")[:-1]:
-        blocks.append((raw.strip(), at + len(raw) - len(raw.lstrip())))
-        at += len(raw) + 2
     headings = {h.strip() for h in p.heading.split(" › ")}
-    code = p.code_spans or ()
     terms: list[str] = []
-    for b, b_start in reversed(blocks):
-        if looks_like_term(b) and b not in headings and len(terms) < 3 and not any(s <= b_start < e for s, e in code):
+    for b, is_code in reversed(blocks_before(p, start)):
+        if looks_like_term(b) and b not in headings and len(terms) < 3 and not is_code:
             terms.insert(0, b)  # a code block ('ninja -t browse --port=8000 mytarget') ends the terms: it is an example
         else:
             break

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from qa.composers import cite, in_document_order, similar
 from qa.lexical import STOPWORDS, stems
+from qa.sentence_context import term_label
+from qa.term_match import literals
 from qa.types import Passage
 
 _NEGATION = re.compile(r"\b(not|never|no|none|neither|nor|cannot|without|n't)\b|n't\b", re.I)
@@ -48,10 +50,14 @@ def compose_yes_no(question: str, ranked: Sequence, reverses, weight=None, passa
     best = max(top, key=lambda s: s.score + states(s) - (0 if full(s) else 0.4) + (0.15 if on_subject(s) else 0))
     lead = _lead_in(best, passages)  # 'The following are disallowed or not performed:' over a list item
     evidence = cite(f"{lead} {best.text}" if lead else best.text, best.passage)
+    term = term_label(best, passages) if passages is not None and not lead else ""
+    if term:  # 'Apply the patch in reverse.' is what `-R`, `--reverse` does
+        evidence = f"{term}: {evidence}"
     item = not lead and re.match(r"^[A-Z][a-z]+ing\b", best.text)  # 'Redirecting output using ...': an item of a list whose lead is not here
     if (full(best) or lead) and not item and states(best, titled=True) >= 0.6 and _holds_rarest(claim, best.text + " " + context(best), weight) \
             and _holds_names(claim, f"{lead} {best.text} {context(best)}"):
         opposite = _denies(claim, best.text, reverses) != bool(lead and _NEGATION.search(lead) and not _NEGATION.search(best.text))
+        opposite = opposite or bool(term and without_the_option(claim, term))  # '... without -r?' answered by what -r does
         return ("No. " if opposite else "Yes. ") + evidence
     more = [s for s in top if s is not best and s.passage != best.passage and passages is not None
             and passages[s.passage - 1].doc_id.split("@")[0] == passages[best.passage - 1].doc_id.split("@")[0]
@@ -59,7 +65,7 @@ def compose_yes_no(question: str, ranked: Sequence, reverses, weight=None, passa
     more += [s for s in top if s is not best and s.passage == best.passage and s.score >= best.score - 0.15 and similar(s.text, best.text) < 0.6]
     if more:
         second = max(more, key=lambda s: s.score + 0.5 * states(s) + (0.15 if on_subject(s) else 0))
-        return " ".join(cite(s.text, s.passage) for s in in_document_order([best, second]))
+        return " ".join(_labelled(s, passages) for s in in_document_order([best, second]))
     return evidence
 
 
@@ -120,3 +126,16 @@ def _holds_names(claim: str, text: str) -> bool:
 def _claim_of(question: str) -> str:
     """'Did Biden and Xi agree to resume cooperation?' -> 'Biden and Xi agree to resume cooperation'."""
     return re.sub(r"^\s*(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|may|might|must)\s+", "", question.strip().rstrip("?"), flags=re.I)
+
+
+def _labelled(s, passages: Sequence[Passage]) -> str:
+    """A quoted sentence, after the option it opens the description of ('`-p`, `--patch`: Interactively choose ...')."""
+    term = term_label(s, passages)
+    return f"{term}: {cite(s.text, s.passage)}" if term else cite(s.text, s.passage)
+
+
+def without_the_option(claim: str, term: str) -> bool:
+    """Does the claim say it holds without the option the quoted description is of ('Does git rm remove a directory
+    recursively without the -r option?' against what `-r` does: it is -r that allows it)?"""
+    named = {m.group(1) for m in re.finditer(r"\bwithout\s+(?:the\s+|an?\s+|using\s+|giving\s+)?(?:option\s+)?(\S+)", claim)}
+    return bool(literals(" ".join(named)) & literals(term.replace("`", " ")))

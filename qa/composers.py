@@ -15,6 +15,7 @@ from qa.compose_howto import structured_howto
 from qa.compose_list import done_not_urged, structured_list
 from qa.compose_structured import is_command
 from qa.lexical import format_figure, stems
+from qa.sentence_context import term_label
 from qa.summary_points import point_worth, repeats, topic_words
 from qa.types import Passage
 from qa.verification import unit_after
@@ -65,7 +66,13 @@ def compose_list(question: str, ranked: Sequence, passages: Sequence[Passage], f
     prose = [s for s in done_not_urged(question, ranked) if not is_command(s.text)] or list(ranked)  # a synopsis line is no item of a list
     items = distinct(prose, limit, max(floor, prose[0].score - 0.2))
     items = paragraph_items(distinct(prose, 2, max(floor, prose[0].score - 0.3)), prose, passages) or items
-    return "\n".join(bullet(s.text, s.passage) for s in items)
+    return "\n".join(_labelled(bullet(s.text, s.passage), s, passages) for s in items)
+
+
+def _labelled(line: str, s, passages: Sequence[Passage]) -> str:
+    """A list's item that opens an option's description, after the option ('- `--always`: Show uniquely ...')."""
+    term = term_label(s, passages)
+    return f"- {term}: {line[2:]}" if term else line
 
 
 def paragraph_items(items: Sequence, ranked: Sequence, passages: Sequence[Passage], most: int = 6) -> list:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from qa.question_parts import compared_things, question_parts, source_person, without_document_names
 from qa.lexical import stems
+from qa.option_evidence import option_descriptions
 from qa.question_kinds import QuestionKind, summary_topic
 from qa.types import DocumentInfo, Passage
 
@@ -225,6 +226,8 @@ def gather(plan: EvidencePlan, search: Search, document_passages: Callable[[str]
         passages = with_unread(passages, search(sub, plan.sub_k, documents=within))
     if plan.documents and not passages:  # the named document holds nothing on it: read everything rather than nothing
         passages = search(plan.query, plan.k)
+    if plan.kind != "summary" and document_passages is not None:  # an option the question names: its own description (qa.option_evidence)
+        passages = with_unread(passages, option_descriptions(plan.query, passages, own_page(plan.query, [p.doc_id for p in passages]), document_passages))
     if plan.per_source:
         passages = best_per_source(passages, plan.per_source, plan.max_sources)
     if plan.continuations and document_passages is not None:

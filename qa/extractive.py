@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from qa.chunking import sentence_spans
-from qa.citations import place_marks
 from qa.embedding import Embedder
 from qa.generation import Draft, Generator
-from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date, stems, years
+from qa.lexical import numbers, stems
 from qa.acronyms import acronyms_in, question_acronyms, with_expansions
 from qa.formulas import asks_total, formula_line, parts_total_line
-from qa.term_match import term_fit
+from qa.term_match import names_term, term_fit
 from qa.compose_yes_no import compose_yes_no
 from qa.composers import (centroid, compose_comparison, compose_overview, compose_explanation, compose_howto, compose_list, compose_multi_step,
                           compose_summary)
@@ -37,81 +36,16 @@ from qa.sentence_roles import cross_encoder_judge
 from qa.declining import answer_misses_focus, compares_unquoted, focus_is_absent
 from qa.types import Passage
 from qa.reversal import reverses
+from qa.sentence_scoring import (_ASKS_FIGURE, _ASKS_SHARE, _GIVES_SHARE, _NUMBER_WORD, ScoredSentence, answer_type_fit, asked_focus, figures,  # noqa: F401
+                                 focus_fit, period_fit, sentence_score, similar_words, term_overlap, with_marker)
 
 BROAD_KINDS = ("summary", "list", "comparison", "howto", "explanation", "opinion", "yes_no")
 _COMMON_CAPITALS = {"the", "what", "which", "how", "why", "who", "when", "where", "compare", "list", "summarize", "does", "did"}  # kinds whose answer gathers from several passages
+DESCRIPTION_MARGIN = 0.15  # a look-up quotes a second sentence of the named option's description this far below the best
 PARAPHRASE_DENSE = 0.62  # a sentence this close in meaning answers even when the question's words are not in it
 
-_ASKS_FIGURE = re.compile(r"\b(how (many|much|long|old|far|often)|what (percentage|percent|number|share|amount|proportion)|how large|"
-                          r"(maximum|minimum|largest|smallest) (number|size|amount|count|length|value)|(which|what) (exit|return) (codes?|status(es)?|values?))\b", re.I)
-_ASKS_SHARE = re.compile(r"\bwhat (percentage|percent|share|proportion|fraction)\b|\bby what (percentage|percent)\b", re.I)
-_GIVES_SHARE = re.compile(r"\d\s?%|\b(percent|per cent|percentage|half|third|quarter|fifth|tenth|fold|majority|share|proportion)\b|\b\d+ (in|of|out of) (every )?\d+\b", re.I)
-_NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|half|twice)\b", re.I)
-_ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)\b", re.I)
-_ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
-_NEGATION = re.compile(r"\b(not|never|no|none|without|neither|nor|n't)\b|n't\b", re.I)
+_NEGATION = re.compile(r"\b(not|never|no|none|neither|nor|n't)\b|n't\b", re.I)  # not 'without': 'run without a mode' asks what happens then
 _MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
-
-
-@dataclass
-class ScoredSentence:
-    passage: int  # 1-based passage number
-    start: int  # offsets in the document
-    end: int
-    text: str
-    score: float
-    dense: float = 0.0  # closeness in meaning to the question alone
-    vector: list[float] | None = None  # the sentence's embedding (summaries pick diverse points with it)
-    context: str = ""  # the question this sentence answers when it follows one in its passage (a FAQ), else ''
-    lifted: float = 0.0  # how much the code it leads into added to its score (a how-to's lead-in, qa.compose_howto)
-    term: str = ""  # the definition term or synopsis line above its paragraph ('--depth <depth>'), '' when none
-    leans_on: tuple[int, int, str] | None = None  # (start, end, text) of the sentence before it, when it refers back to it
-
-
-def sentence_score(question: str, sentence: str, dense: float, overlap: float) -> float:
-    """How well a sentence answers: closeness in meaning and the question's words, half each, plus the fit of its
-    kind of answer and of its period."""
-    return 0.5 * dense + 0.5 * overlap + answer_type_fit(question, sentence) + period_fit(question, sentence)
-
-
-def answer_type_fit(question: str, sentence: str) -> float:
-    """+ when the sentence holds the kind of answer the question asks for, - when it cannot."""
-    if _ASKS_FIGURE.search(question):
-        new = numbers(sentence) - numbers(question)
-        return 0.1 if new else -0.15
-    if asks_for_a_date(question) and states_a_date(sentence):  # 'when was it released?': a full date answers best
-        return 0.15
-    if _ASKS_TIME.search(question) or asks_for_a_date(question):
-        return 0.1 if mentions_a_time(sentence) else -0.15
-    if _ASKS_WHO.search(question):  # a name the question does not already give
-        asked = {w.lower() for w in _NAME.findall(question)}
-        return 0.1 if any(w.lower() not in asked for w in _NAME.findall(sentence[1:])) else -0.15
-    return 0.0
-
-
-def period_fit(question: str, sentence: str) -> float:
-    """- when the question names a year and the sentence is about other years only ('revenue in Q1 2021?' against
-    a sentence on Q1 2023): the same fact for another period is not the answer."""
-    asked = years(question)
-    said = years(sentence)
-    return -0.15 if asked and said and not asked & said else 0.0
-
-
-def term_overlap(question_stems: Sequence[str], sentence: str, weight: Callable[[str], float] | None = None) -> float:
-    """Share of the question's content words found in the text, each weighted by ``weight`` (its rarity in the
-    collection; figures count double when no weight is given)."""
-    if not question_stems:
-        return 0.0
-    have = set(stems(sentence))
-    weights = {q: (weight(q) if weight else (2.0 if q[0].isdigit() else 1.0)) for q in set(question_stems)}
-    total = sum(weights.values()) or 1.0
-    return sum(w for q, w in weights.items() if q in have) / total
-
-
-def with_marker(sentence: str, n: int) -> str:
-    """'It rose 5%.' -> 'It rose 5% [n].'  (After an abbreviation such as 'U.S.' the marker follows the stop.)"""
-    return place_marks(sentence, f"[{n}]", add_stop=True)
 
 
 class ExtractiveGenerator(Generator):
@@ -156,6 +90,7 @@ class ExtractiveGenerator(Generator):
         q, rest = vectors[0], vectors[1:]
         with_question = {id(s): v for s, v in zip(asked, rest[len(found):])}
         q_stems = stems(question)
+        focus = asked_focus(question) if in_context else []  # a look-up's 'X when Y': X is what is asked
         for s, v in zip(found, rest):
             dense = sum(a * b for a, b in zip(q, v))
             overlap = term_overlap(q_stems, f"{s.term} {s.text}" if s.term else s.text, self.term_weight)
@@ -163,7 +98,7 @@ class ExtractiveGenerator(Generator):
                 dense = max(dense, sum(a * b for a, b in zip(q, with_question[id(s)])))
                 overlap = max(overlap, term_overlap(q_stems, f"{s.context} {s.text}", self.term_weight))
             s.dense, s.vector = dense, list(v)
-            s.score = sentence_score(question, s.text, dense, overlap) + term_fit(question, s, passages)  # '-n' asked: its description
+            s.score = sentence_score(question, s.text, dense, overlap) + term_fit(question, s, passages) + focus_fit(focus, s.text, self.term_weight)  # '-n' asked: its description
         return sorted(found, key=lambda s: -s.score)
 
     def score_texts(self, question: str, texts: Sequence[str]) -> list[float]:
@@ -180,7 +115,8 @@ class ExtractiveGenerator(Generator):
         (a year, an amount), or too little of the question's rarer words (a name, a place, a thing)."""
         if best.score < self.min_score:
             return True
-        passage = passages[best.passage - 1].text
+        p = passages[best.passage - 1]
+        passage = p.text
         asked = numbers(question)
         if asked and not asked & numbers(passage):  # none of the figures asked about (some may be: a partial answer)
             return True
@@ -191,9 +127,10 @@ class ExtractiveGenerator(Generator):
         if _NEGATION.search(question) and not _NEGATION.search(best.text):
             return True  # "Which city was not ...?" cannot be answered by a sentence that negates nothing
         expansions = acronyms_in([p.text for p in passages], question_acronyms(question))  # 'CDC' held by 'Centers for Disease Control'
-        if answer_misses_focus(question, with_expansions(f"{passages[best.passage - 1].title}\n{passage}", expansions), best.text, self.term_weight):
+        if answer_misses_focus(question, with_expansions(f"{p.title}\n{passage}", expansions), best.text, self.term_weight):
             return True  # the question's rare word is not where the answer is, and the sentence does not say it otherwise
-        if term_overlap(stems(question), with_expansions(passage, expansions), self.term_weight) >= self.min_coverage:
+        read = f"{p.title} {p.heading.rsplit(' › ', 1)[0]} {passage}"  # an option's description on 'git-rm(1)': the page names the command
+        if term_overlap(stems(question), with_expansions(read, expansions), self.term_weight, parts=True) >= self.min_coverage:
             return False
         return best.dense < PARAPHRASE_DENSE  # words missing, but a sentence says it in other words ('fall'/'plummeted')
 
@@ -290,12 +227,16 @@ class ExtractiveGenerator(Generator):
             text = f"The sources disagree. {with_marker(best.text, best.passage)} {with_marker(rival.text, rival.passage)}"
             return Draft(text=text, quotes={best.passage: (best.text, best.start, best.end), rival.passage: (rival.text, rival.start, rival.end)})
         chosen = [best]
+        own_term = names_term(question, best.term)  # the description of the option asked about: its next sentence says more of it
         for s in ranked[1:]:
-            if len(chosen) >= self.max_sentences or s.score < max(self.min_score, best.score - 0.08):
+            margin = DESCRIPTION_MARGIN if own_term and s.term == best.term else 0.08
+            if len(chosen) >= self.max_sentences or s.score < max(self.min_score, best.score - DESCRIPTION_MARGIN):
                 break
+            if s.score < best.score - margin:
+                continue
             if s.term != best.term:
                 continue  # a description of another option or command (or none) answers about another thing
-            if all(_similar(s.text, c.text) < 0.6 for c in chosen):
+            if all(similar_words(s.text, c.text) < 0.6 for c in chosen):
                 chosen.append(s)
         text, quotes = quoted_lookup(chosen, passages)  # each after the term it describes, with the sentence it refers back to
         return Draft(text=text, quotes=quotes)
@@ -393,7 +334,7 @@ class ExtractiveGenerator(Generator):
         if not _ASKS_FIGURE.search(question) or not ranked:
             return None
         best, asked = ranked[0], numbers(question)
-        mine = _figures(best.text) - asked
+        mine = figures(best.text) - asked
         if not mine:
             return None
         for s in ranked[1:]:
@@ -401,17 +342,7 @@ class ExtractiveGenerator(Generator):
                 break
             if passages[s.passage - 1].doc_id == passages[best.passage - 1].doc_id or not asked <= numbers(s.text):
                 continue
-            theirs = _figures(s.text) - asked
+            theirs = figures(s.text) - asked
             if theirs and not mine & theirs and any(0.5 < a / b < 2 for a in map(float, mine) for b in map(float, theirs) if b):
                 return s
         return None
-
-
-def _figures(text: str) -> set[str]:
-    """Amounts in a text (not years): figures with a thousands separator, a decimal point or a percent sign."""
-    return {w.replace(",", "").rstrip("%") for w in re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d+(?=%| percent)", text)}
-
-
-def _similar(a: str, b: str) -> float:
-    sa, sb = set(stems(a)), set(stems(b))
-    return len(sa & sb) / max(1, len(sa | sb))

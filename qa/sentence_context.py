@@ -20,6 +20,7 @@ from qa.citations import place_marks
 from qa.compose_structured import label, terms_before
 from qa.evidence import file_words, own_page
 from qa.sentence_roles import term_before
+from qa.term_match import description_terms
 from qa.lexical import stems
 from qa.types import Passage
 
@@ -68,7 +69,7 @@ def is_term_line(p: Passage, start: int, end: int) -> bool:
     if not whole_block:
         return False
     following = p.text[b:].lstrip("\n").split("\n\n", 1)[0].strip()
-    return len(following.split()) > 3 and bool(re.search(r"[.!?:][\"'”’)]*(\s|$)", following))  # prose, not more code
+    return len(following.split()) >= 2 and bool(re.search(r"[.!?:][\"'”’)]*(\s|$)", following))  # prose, not more code
 
 
 def negated_words(text: str) -> set[str]:
@@ -133,7 +134,7 @@ def opposite_action(question: str, sentence: str) -> bool:
     return False
 
 
-def lookup_quote(s, passages: Sequence[Passage], taken: set[int]) -> tuple[list[str], int]:
+def lookup_quote(s, passages: Sequence[Passage], taken: set[int], labelled: set[str] = frozenset()) -> tuple[list[str], int]:
     """A look-up's chosen sentence (qa.extractive.ScoredSentence) as it is quoted: the sentence before it first when
     it refers back to it (and that one is not quoted already: ``taken`` holds the starts of the chosen sentences),
     the first one after the definition terms it describes ('`--depth <depth>`: Create a shallow clone ...') when it
@@ -145,12 +146,26 @@ def lookup_quote(s, passages: Sequence[Passage], taken: set[int]) -> tuple[list[
         pieces, start = [before[2], s.text], before[0]
     p = passages[s.passage - 1]
     terms = [t for t in terms_before(passages, s.passage, start) if re.search(r"\w", t) and not is_heading_line(t) and not _in_code(p, t)]  # not a bullet '•'
-    if not terms and refers_back(s.text) and names_a_thing(getattr(s, "term", "")) and not _in_code(p, s.term):
-        terms = [s.term]  # 'This was the default strategy ...' under 'recursive': what 'this' is
+    if not terms and names_a_thing(getattr(s, "term", "")) and not _in_code(p, s.term):
+        terms = [t for t in description_terms(passages, s.passage, start) if names_a_thing(t)] if s.term in description_terms(passages, s.passage, start) else []
+        terms = terms or [s.term]  # all the terms of its entry ('--dirty[=<mark>]', '--broken[=<mark>]'), not only the nearest  # 'This was the default strategy ...' under 'recursive': what 'this' is; 'The default value is 50.': of what
+    if not terms and not getattr(s, "term", ""):  # a later paragraph of a description ('It is optional: it defaults to all' under '-u[<mode>]')
+        terms = [t for t in description_terms(passages, s.passage, start) if names_a_thing(t) and not _in_code(p, t)]
     said = " ".join(pieces)
-    if terms and not any(re.search(rf"(?<![\w-]){re.escape(_term_word(t))}(?![\w-])", said) for t in terms):
+    if terms and label(terms) not in labelled and not any(re.search(rf"(?<![\w-]){re.escape(_term_word(t))}(?![\w-])", said) for t in terms):
         pieces[0] = f"{label(terms)}: {pieces[0]}"
     return pieces, start
+
+
+def term_label(s, passages: Sequence[Passage]) -> str:
+    """The label of the terms a sentence opens the description of ('`-R`, `--reverse`'), '' when it opens none or
+    names them itself, or they are no options or settings (an example's command line): a yes/no answer quoting 'Apply
+    the patch in reverse.' says which option does it."""
+    p = passages[s.passage - 1]
+    terms = [t for t in terms_before(passages, s.passage, s.start) if re.search(r"\w", t) and not is_heading_line(t) and not _in_code(p, t)]
+    if not terms or not all(re.match(r"-|\S+$", t) for t in terms) or any(re.search(rf"(?<![\w-]){re.escape(_term_word(t))}(?![\w-])", s.text) for t in terms):
+        return ""
+    return label(terms)
 
 
 def _in_code(p: Passage, line: str) -> bool:
@@ -221,8 +236,10 @@ def quoted_lookup(chosen: list, passages: Sequence[Passage]) -> tuple[str, dict[
     quotes: dict[int, tuple[str, int, int]] = {}
     said: list[str] = []
     taken = {s.start for s in chosen}
+    labelled: set[str] = set()  # a second sentence of the same description is not labelled again
     for s in chosen:
-        pieces, begin = lookup_quote(s, passages, taken)
+        pieces, begin = lookup_quote(s, passages, taken, labelled)
+        labelled |= {pieces[0].split(": ", 1)[0]} if pieces[0].startswith("`") else set()
         said += [place_marks(piece, f"[{s.passage}]", add_stop=True) for piece in pieces]
         p = passages[s.passage - 1]
         start, end = (min(quotes[s.passage][1], begin), max(quotes[s.passage][2], s.end)) if s.passage in quotes else (begin, s.end)

@@ -74,8 +74,9 @@ def test_sentence_before_stays_in_its_paragraph():
     ("Create a shallow clone with a history truncated to the specified number of commits.",
      ["`--depth <depth>`: Create a shallow clone with a history truncated to the specified number of commits."]),
     ("This is the default action.", ["`--mixed`: Resets the index but not the working tree.", "This is the default action."]),
-    ("If <mode> is omitted, defaults to --mixed.", ["If <mode> is omitted, defaults to --mixed."]),  # not the first of its description
-    ("Implies --single-branch.", ["Implies --single-branch."]),
+    # a later sentence of a description, quoted alone, still says what it describes
+    ("If <mode> is omitted, defaults to --mixed.", ["`git reset [<mode>] [<commit>]`: If <mode> is omitted, defaults to --mixed."]),
+    ("Implies --single-branch.", ["`--depth <depth>`: Implies --single-branch."]),
 ])
 def test_lookup_quote_carries_the_term_and_what_is_referred_to(text, quoted):
     p = passage(1, MANUAL, 100)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.term_match import NAMED, WORDED, literals, term_fit, term_literals
+from qa.term_match import NAMED, NAMED_LATER, WORDED, literals, term_fit, term_literals
 from tests.test_compose_structured import P, S
 
 
@@ -38,7 +38,8 @@ CLEAN = ("-n\n\n--dry-run\n\nDon't actually remove anything, just show what woul
     ("What does git clean -n do?", "Don't actually remove anything, just show what would be done.", NAMED),
     ("What does --dry-run do?", "Don't actually remove anything, just show what would be done.", NAMED),
     ("What does git clean -x do?", "Don't actually remove anything, just show what would be done.", 0.0),
-    ("What does -n do?", "It lists them.", 0.0),  # not the sentence under the term
+    ("What does -n do?", "It lists them.", NAMED_LATER),  # a later sentence of the description: a little less
+    ("What does -x do?", "It lists them.", 0.0),
     ("How do I set the upstream branch when pushing?", "For every branch that is up to date or successfully pushed, add upstream (tracking) reference.", WORDED),
     ("How do I push a branch?", "For every branch that is up to date or successfully pushed, add upstream (tracking) reference.", 0.0),
 ])
