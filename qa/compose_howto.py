@@ -81,6 +81,22 @@ def section_opening(question: str, ranked: Sequence, passages: Sequence[Passage]
     return None
 
 
+OPTION_DOES = 0.15  # what an option's description gains when its first word is the question's verb ('Keep (don't delete) input files')
+_GENERIC_VERBS = frozenset(stems("use be do have get make"))
+
+
+def option_fit(question: str, s, passages: Sequence[Passage]) -> float:
+    """+ for the sentence that opens an option's description when its first word, the verb of what the option does,
+    is one the question asks to do: '-k --keep' / 'Keep (don't delete) input files ...' for 'How do I keep the input
+    file when compressing with bzip2?', '-o FILE' / 'Write the resource use statistics to FILE.' for 'How do I write
+    the output of time to a file?'.  A manual's answer to such a how-to is the option, not the prose around it."""
+    terms = terms_before(passages, s.passage, s.start)
+    if not any(t.lstrip().startswith("-") for t in terms):
+        return 0.0
+    first = stems(s.text.split(None, 1)[0]) if s.text.split() else []
+    return OPTION_DOES if first and first[0] not in _GENERIC_VERBS and first[0] in set(stems(question)) else 0.0
+
+
 GOES_ON = 0.1  # what a sentence that goes on from another loses as a how-to's opening
 _EXAMPLE_OPENER = re.compile(r"^\s*(for example|for instance|e\.g\.|i\.e\.|likewise|similarly)\b", re.I)
 
@@ -97,7 +113,8 @@ def structured_howto(question: str, ranked: Sequence, passages: Sequence[Passage
     after it."""
     best = ranked[0].score
     pool = [s for s in ranked[:10] if s.score >= best - window]
-    anchor = section_opening(question, ranked, passages) or max(pool, key=lambda s: s.score + howto_fit(s, passages) + opener_fit(s, passages))
+    anchor = section_opening(question, ranked, passages) or max(
+        pool, key=lambda s: s.score + howto_fit(s, passages) + opener_fit(s, passages) + option_fit(question, s, passages))
     units = units_after_sentence(anchor, passages, limit=24)
     lines: list[str] = []
     same_paragraph = [u for u in units if u.block == 0 and u.kind == "sentence"]

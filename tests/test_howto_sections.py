@@ -49,3 +49,33 @@ def test_a_sentence_going_on_from_another_does_not_open_a_howto():
               S(passages, 2, "Move or rename a file, directory or symlink.", 0.70)]
     text = structured_howto("How do I rename a file with git?", ranked, passages)
     assert text.startswith("Move or rename a file, directory or symlink [2].") and "```\ngit mv [-v] [-f] <source> <destination>\n```" in text
+
+
+BZIP2_OPTIONS = ("2.4. OPTIONS\n\n-c --stdout\n\nCompress or decompress to standard output.\n\n-k --keep\n\n"
+                 "Keep (don't delete) input files during compression or decompression.\n\n-q --quiet\n\n"
+                 "Suppress non-essential warning messages.")
+BZIP2_PROSE = ("If no file names are specified, bzip2 compresses from standard input to standard output. In this case, "
+               "bzip2 will decline to write compressed output to a terminal.")
+
+
+@pytest.mark.parametrize("question, sentence, fits", [
+    ("How do I keep the input file when compressing with bzip2?", "Keep (don't delete) input files during compression or decompression.", True),
+    ("How do I keep the input file when compressing with bzip2?", "Suppress non-essential warning messages.", False),  # another verb
+    ("How do I keep the input file when compressing with bzip2?", "If no file names are specified, bzip2 compresses from standard input to standard output.", False),  # no option's
+    ("How do I use standard output?", "Compress or decompress to standard output.", False),
+])
+def test_option_fit(question, sentence, fits):
+    from qa.compose_howto import OPTION_DOES, option_fit
+
+    passages = [P(BZIP2_OPTIONS, doc="bzip2.html", heading="2. How to use bzip2 › 2.4. OPTIONS"), P(BZIP2_PROSE, doc="bzip2.html", i=1, start=5000)]
+    n = 1 if sentence in BZIP2_OPTIONS else 2
+    assert option_fit(question, S(passages, n, sentence), passages) == (OPTION_DOES if fits else 0.0)
+
+
+def test_a_how_to_answered_by_an_option_quotes_the_option():
+    passages = [P(BZIP2_OPTIONS, doc="bzip2.html", heading="2. How to use bzip2 › 2.4. OPTIONS"), P(BZIP2_PROSE, doc="bzip2.html", i=1, start=5000)]
+    ranked = [S(passages, 2, "If no file names are specified, bzip2 compresses from standard input to standard output.", 0.738),
+              S(passages, 1, "Keep (don't delete) input files during compression or decompression.", 0.708),
+              S(passages, 1, "Compress or decompress to standard output.", 0.6)]
+    text = structured_howto("How do I keep the input file when compressing with bzip2?", ranked, passages)
+    assert text.startswith("`-k --keep`: Keep (don't delete) input files during compression or decompression [1].")
