@@ -65,6 +65,8 @@ def is_term_line(p: Passage, start: int, end: int) -> bool:
         return False
     if re.match(r"^[$#>%]\s", text) or any(s <= start < e for s, e in p.code_spans or ()):
         return False  # a command shown in a code block ('$ git switch mytopic') is an example, no term
+    if " | " in text and ": " in text:
+        return False  # a table row read with its headers ('Team: Engineering | Parking permits: 9') states its cells
     whole_block = (a == 0 or p.text[:a].endswith("\n\n")) and p.text[b:].startswith("\n\n")
     if not whole_block:
         return False

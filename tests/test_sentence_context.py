@@ -62,6 +62,15 @@ def test_is_term_line(line, expected):
     assert is_term_line(p, at, at + len(line)) is expected
 
 
+def test_a_table_row_is_no_term_line():
+    """A PDF's table read with its headers: each row states its cells; the row after it looked like its description."""
+    text = ("Parking\n\nThe parking office hands out permits once a year.\n\nTeam: Engineering | Parking permits: 9\n\n"
+            "Team: Sales | Parking permits: 4\n\nTo request permits, run:")
+    p = passage(1, text, 0)
+    row = "Team: Engineering | Parking permits: 9"
+    assert not is_term_line(p, text.index(row), text.index(row) + len(row))
+
+
 def test_sentence_before_stays_in_its_paragraph():
     p = passage(1, MANUAL, 100)
     s = sentence_at(p, "This is the default action.")
