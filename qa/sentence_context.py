@@ -154,7 +154,7 @@ def lookup_quote(s, passages: Sequence[Passage], taken: set[int], labelled: set[
     if not terms and not getattr(s, "term", ""):  # a later paragraph of a description ('It is optional: it defaults to all' under '-u[<mode>]')
         terms = [t for t in description_terms(passages, s.passage, start) if names_a_thing(t) and not _in_code(p, t)]
     said = " ".join(pieces)
-    if terms and label(terms) not in labelled and not any(re.search(rf"(?<![\w-]){re.escape(_term_word(t))}(?![\w-])", said) for t in terms):
+    if terms and label(terms) not in labelled and not any(names_term_itself(said, t) for t in terms):
         pieces[0] = f"{label(terms)}: {pieces[0]}"
     return pieces, start
 
@@ -179,6 +179,13 @@ def _in_code(p: Passage, line: str) -> bool:
 def is_heading_line(line: str) -> bool:
     """'DESCRIPTION', '6.8 The Directory Stack': a section's heading, no term."""
     return line.isupper() and len(line) > 2 or bool(re.match(r"^\d+(\.\d+)*\.?\s+[A-Z]", line))
+
+
+def names_term_itself(text: str, term: str) -> bool:
+    """Does the text name the term it would be labelled with ('--depth' in '... with --depth 1')?  A word term in any
+    case ('Parking' in 'The parking office ...': a heading the reader did not mark); an option as written ('-n' is not '-N')."""
+    word = _term_word(term)
+    return bool(re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.I if word.isalpha() else 0))
 
 
 def _term_word(term: str) -> str:

@@ -183,3 +183,15 @@ def test_own_page_first_prefers_the_subjects_page_and_term():
     out = own_page_first("Does git stash apply remove the state from the stash list?", ranked, stash)
     assert out[0].term.startswith("apply")
     assert own_page_first("Does it rain?", ranked, stash) == ranked  # no page of its own, no term named
+
+
+@pytest.mark.parametrize("text, term, names", [
+    ("The parking office hands out permits once a year.", "Parking", True),  # a heading the PDF reader did not mark: no label
+    ("Create a shallow clone with --depth 1.", "--depth <depth>", True),
+    ("Create a shallow clone with a history truncated.", "--depth <depth>", False),
+    ("Pass -N to keep them.", "-n", False),  # an option is named as written
+])
+def test_names_term_itself(text, term, names):
+    from qa.sentence_context import names_term_itself
+
+    assert names_term_itself(text, term) is names
