@@ -187,14 +187,18 @@ def fenced(code: str, n: int) -> str:
     return "```\n" + code.strip("`\n") + f"\n```\n[{n}]"
 
 
+def in_code(p: Passage, offset: int) -> bool:
+    """Is document offset ``offset`` inside one of the passage's code blocks (``code_spans``; never when they are
+    unknown)?"""
+    return any(s <= offset < e for s, e in p.code_spans or ())
+
+
 def blocks_before(p: Passage, start: int) -> list[tuple[str, bool]]:
-    """The whole blocks of a passage before document offset ``start``, each with whether it is a code block (by the
-    passage's ``code_spans``; none is when they are unknown)."""
-    code = p.code_spans or ()
+    """The whole blocks of a passage before document offset ``start``, each with whether it is a code block
+    (``in_code``)."""
     out, at = [], p.start
     for raw in p.text[: max(0, start - p.start)].split("\n\n")[:-1]:
-        begins = at + len(raw) - len(raw.lstrip())
-        out.append((raw.strip(), any(s <= begins < e for s, e in code)))
+        out.append((raw.strip(), in_code(p, at + len(raw) - len(raw.lstrip()))))
         at += len(raw) + 2
     return out
 

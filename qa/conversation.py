@@ -55,6 +55,18 @@ def rule_rewrite(question: str, history: History) -> str:
 
 
 _WHAT_IF = re.compile(r"^\s*(?:and|but|so)?\s*(?:what|how about|and) if\s+(.+)$", re.I)
+_ASKS = r"(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|should)\b"
+_JOINED_QUESTION = re.compile(rf"^(?P<own>{_ASKS}[^:]*?\w)\s*:\s+{_ASKS}.*\?$", re.I | re.S)
+
+
+def asker_part(question: str) -> str:
+    """The follow-up's own question in a rewrite that joined it to the last one (rule_rewrite: 'What did Washington
+    agree to in return: What did China announce on Nov. 10?'); the whole question otherwise.  The last question's
+    words are context, not the focus that must be where the answer is (qa.declining)."""
+    joined = _JOINED_QUESTION.match(question.strip())
+    return joined.group("own") + "?" if joined else question
+
+
 _PERSONAL = re.compile(r"\b(she|he|her|him|his)\b", re.I)
 _THING = re.compile(r"\b(it|its|they|them|their)\b(?!\s+(is|was)\s+(said|reported|noted|estimated)\b)", re.I)
 _DEMONSTRATIVE = re.compile(r"\b(that|this|the same) (file|option|command|directory|folder|variable|setting|path|flag)\b", re.I)

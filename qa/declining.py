@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from qa.acronyms import acronyms_in, question_acronyms
+from qa.conversation import asker_part
 from qa.lexical import stems
 from qa.question_kinds import summary_topic
 from qa.types import Passage
@@ -87,7 +88,6 @@ def names_unquoted(question: str, quoted: str, expansions: dict[str, str] | None
         spelled = (expansions or {}).get(name, "")
         if (stems(name) and not _held(stems(name)[0], have) and not (spelled and spelled.lower() in lowered)
                 and not re.search(rf"(?<![\w])[\w]+-{re.escape(name.lower())}\b|\b{re.escape(name.lower())}-[\w]", lowered)):  # 'Brown' held by 'Felbab-Brown'
-
             out.append(name)
     return out
 
@@ -132,18 +132,6 @@ def answer_misses_focus(question: str, passage: str, best: str, weight: Callable
     own = asker_part(question)
     missing = absent_focus(own, passage, weight, top_weight(weight))
     return bool(missing) and cross_encoder_support(own, [best]) < CE_ANSWERS
-
-
-_ASKS = r"(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|should)\b"
-_JOINED_QUESTION = re.compile(rf"^(?P<own>{_ASKS}[^:]*?\w)\s*:\s+{_ASKS}.*\?$", re.I | re.S)
-
-
-def asker_part(question: str) -> str:
-    """The follow-up's own question in a rewrite that joined it to the last one (qa.conversation.rule_rewrite: 'What did
-    Washington agree to in return: What did China announce on Nov. 10?'); the whole question otherwise.  The last
-    question's words are context, not the focus that must be where the answer is."""
-    joined = _JOINED_QUESTION.match(question.strip())
-    return joined.group("own") + "?" if joined else question
 
 
 def compares_unquoted(question: str, text: str, passages: Sequence[Passage]) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from qa.chunking import sentence_spans
 from qa.citations import place_marks
-from qa.compose_structured import label, terms_before
+from qa.compose_structured import in_code, label, terms_before
 from qa.evidence import file_words, own_page
 from qa.sentence_roles import term_before
 from qa.term_match import description_terms
@@ -63,7 +63,7 @@ def is_term_line(p: Passage, start: int, end: int) -> bool:
     text = p.text[a:b].strip()
     if not text or "\n" in text or len(text) > 120 or _SENTENCE_END.search(text) or text.endswith(":"):
         return False
-    if re.match(r"^[$#>%]\s", text) or any(s <= start < e for s, e in p.code_spans or ()):
+    if re.match(r"^[$#>%]\s", text) or in_code(p, start):
         return False  # a command shown in a code block ('$ git switch mytopic') is an example, no term
     if " | " in text and ": " in text:
         return False  # a table row read with its headers ('Team: Engineering | Parking permits: 9') states its cells
@@ -149,7 +149,8 @@ def lookup_quote(s, passages: Sequence[Passage], taken: set[int], labelled: set[
     p = passages[s.passage - 1]
     terms = [t for t in terms_before(passages, s.passage, start) if re.search(r"\w", t) and not is_heading_line(t) and not _in_code(p, t)]  # not a bullet '•'
     if not terms and names_a_thing(getattr(s, "term", "")) and not _in_code(p, s.term):
-        terms = [t for t in description_terms(passages, s.passage, start) if names_a_thing(t)] if s.term in description_terms(passages, s.passage, start) else []
+        entry = description_terms(passages, s.passage, start)
+        terms = [t for t in entry if names_a_thing(t)] if s.term in entry else []
         terms = terms or [s.term]  # all the terms of its entry ('--dirty[=<mark>]', '--broken[=<mark>]'), not only the nearest  # 'This was the default strategy ...' under 'recursive': what 'this' is; 'The default value is 50.': of what
     if not terms and not getattr(s, "term", ""):  # a later paragraph of a description ('It is optional: it defaults to all' under '-u[<mode>]')
         terms = [t for t in description_terms(passages, s.passage, start) if names_a_thing(t) and not _in_code(p, t)]
@@ -173,7 +174,7 @@ def term_label(s, passages: Sequence[Passage]) -> str:
 def _in_code(p: Passage, line: str) -> bool:
     """Is the line a command shown in a code block ('export VISUAL=nano'), not a term?"""
     at = p.text.find(line)
-    return bool(re.match(r"^[$#>%]", line)) or at >= 0 and any(s <= p.start + at < e for s, e in p.code_spans or ())
+    return bool(re.match(r"^[$#>%]", line)) or at >= 0 and in_code(p, p.start + at)
 
 
 def is_heading_line(line: str) -> bool:

@@ -3,7 +3,8 @@ and in what the answer quotes; near misses are declined, their answerable twins 
 
 import pytest
 
-from qa.declining import FRAME_WORDS, absent_focus, asker_part, names_unquoted, question_names
+from qa.conversation import asker_part
+from qa.declining import FRAME_WORDS, absent_focus, names_unquoted, question_names
 from qa.extractive import ExtractiveGenerator
 from qa.lexical import stems
 from tests.conftest import passage
