@@ -152,26 +152,36 @@ def ask_stream(question: str, *, history: list[tuple[str, str]] | None = None, k
 
 def _ask_stream(question: str, *, history: list[tuple[str, str]] | None, k: int | None, generator: str | None,
                 documents: list[str] | None, store: StorePath, collection: str | None) -> Iterator[str | Answer]:
-    from qa.conversation import standalone_question
+    from qa.conversation import needs_context, standalone_question
     from qa.errors import GeneratorError
     from qa.question_kinds import classify
 
     s = get_settings()
     question = check_question(question)
     st = _store(store, collection)
+    allowed = check_documents(st, documents)
     gen = get_generator(generator or s.generator, st)
     rewriter = getattr(gen, "complete", None)
-    if not getattr(gen, "writes", lambda kind: True)("followup"):  # its model does not rewrite follow-ups: the rule does, at once
+    if not getattr(gen, "writes", lambda kind: True)("followup"):  # its model does not rewrite follow-ups: the rule does
         rewriter = None
-    standalone = standalone_question(question, history, rewriter)
+    # The rule rewrites a follow-up at once.  Where the model rewrites it too (5-40 s with the packaged model), the
+    # extractive answer to the rule's rewrite is on screen meanwhile, and the model's rewrite is answered after.
+    model_rewrites = rewriter is not None and bool(history) and needs_context(question, history)
+    standalone = standalone_question(question, history)
     kind = classify(standalone)
-    passages = read_evidence(standalone, kind, k or s.top_k, st, check_documents(st, documents))
+    passages = read_evidence(standalone, kind, k or s.top_k, st, allowed)
     kind_name = kind.kind
     preliminary = None
     if gen.name != "extractive":  # a cited answer at once, from the extractive generator; the model's replaces it
-        made_by = getattr(gen, "extractive_draft", None)  # a chat generator makes it once, and builds its prompt from it
-        quick_draft = made_by(standalone, passages) if made_by else get_generator("extractive", st).generate(standalone, passages)
-        preliminary = compose_answer(standalone, passages, quick_draft, "extractive")
+        preliminary = _quick_answer(gen, st, standalone, passages)
+        if model_rewrites:
+            _finish(preliminary, question, standalone, kind_name, PRELIMINARY_NOTICE.format(generator=gen.name))
+            yield preliminary
+            rewritten = standalone_question(question, history, rewriter)
+            if rewritten != standalone:
+                standalone, kind = rewritten, classify(rewritten)
+                passages, kind_name = read_evidence(standalone, kind, k or s.top_k, st, allowed), kind.kind
+                preliminary = _quick_answer(gen, st, standalone, passages)
         if not getattr(gen, "writes", lambda kind: True)(kind_name):  # the model does not write this kind (qa.llm_kinds)
             notice = KIND_NOT_WRITTEN_NOTICE.format(generator=gen.name, kind=kind_name, setting=gen.name.upper())
             _finish(preliminary, question, standalone, kind_name, notice)
@@ -201,6 +211,13 @@ def _ask_stream(question: str, *, history: list[tuple[str, str]] | None, k: int 
 PRELIMINARY_NOTICE = "Preliminary answer from the extractive generator; the {generator} generator's answer follows."
 KIND_NOT_WRITTEN_NOTICE = ("The {generator} generator's model is not asked to write answers to {kind} questions "
                            "(setting QA_{setting}_LLM_KINDS); this is the extractive answer.")
+
+
+def _quick_answer(gen, st, question: str, passages: list[Passage]) -> Answer:
+    """The extractive answer shown while a model writes (a chat generator makes its draft once, and its prompt from it)."""
+    made_by = getattr(gen, "extractive_draft", None)
+    draft = made_by(question, passages) if made_by else get_generator("extractive", st).generate(question, passages)
+    return compose_answer(question, passages, draft, "extractive")
 
 
 def _finish(answer: Answer, question: str, standalone: str, kind: str, notice: str | None) -> None:

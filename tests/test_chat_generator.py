@@ -174,6 +174,24 @@ def test_the_model_rewrites_follow_ups_only_when_set_to(server, fake_embedder, m
     assert any("Rewrite the last question" in p for p in prompts) == model_rewrites
 
 
+def test_a_follow_up_the_model_rewrites_is_answered_at_once_from_the_rule_rewrite(server, fake_embedder, monkeypatch):
+    from qa.types import Answer
+
+    scorer = ExtractiveGenerator(fake_embedder, min_score=0.2)
+    gen = ChatGenerator("local", server.base_url, "test-model", None, scorer, kinds=frozenset({"lookup", "followup"}))
+    api = _through_api(monkeypatch, fake_embedder, gen)
+    model_rewrite = "In 2023, how many ships did the port handle?"
+    server.replies += [{"text": model_rewrite}, {"text": "The port handled 4,210 ships in 2023 [2]."}]
+    history = [("How many ships did the port handle in 2022?", "The documents do not say.")]
+    seen = [(len(server.requests), a.generator, a.standalone_question)
+            for a in api.ask_stream("And in 2023?", history=history, generator="local") if isinstance(a, Answer)]
+    first_requests, first_generator, first_question = seen[0]
+    assert first_requests == 0 and first_generator == "extractive"  # on screen before the model was asked anything
+    assert first_question and "2023" in first_question and first_question != model_rewrite  # the rule's rewrite
+    assert seen[-1] == (2, "local", model_rewrite)  # then the model's rewrite, answered by the model
+    assert "Rewrite the last question" in server.requests[0]["body"]["messages"][0]["content"]
+
+
 def test_spelled_out_passage_numbers_become_markers(server, fake_embedder):
     server.replies.append({"text": "The port handled 4,210 ships in 2023 [Passage 2]. It opened in 1901 (passage 1)."})
     draft = make(server, fake_embedder).generate("How many ships did the port handle in 2023?", PASSAGES)
