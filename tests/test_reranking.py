@@ -144,3 +144,14 @@ def test_flushing_denormal_floats_leaves_the_logits_as_they_were():
     flushed, exact = CrossEncoder(flush_denormals=True), CrossEncoder(flush_denormals=False)
     for run_tokens in (0, 4096):  # each pair alone, all in one run
         assert flushed.logits(QUESTION, texts, run_tokens) == pytest.approx(exact.logits(QUESTION, texts, run_tokens), abs=1e-3)
+
+
+def test_pairs_run_side_by_side_give_the_logits_of_pairs_run_one_after_another():
+    from qa.reranking import CrossEncoder
+
+    texts = OTHERS + [ANSWER, PARAPHRASE, "x " * 400]
+    side_by_side, one_after_another = CrossEncoder(workers=2), CrossEncoder(workers=1)
+    logits = side_by_side.logits(QUESTION, texts, run_tokens=0)
+    assert side_by_side._side_by_side is not None and one_after_another._side_by_side is None  # the two paths ran
+    assert logits == pytest.approx(one_after_another.logits(QUESTION, texts, run_tokens=0), abs=1e-4)
+    assert max(range(len(texts)), key=lambda i: logits[i]) == texts.index(ANSWER)
