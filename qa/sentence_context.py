@@ -20,7 +20,7 @@ from qa.citations import place_marks
 from qa.compose_structured import in_code, label, terms_before
 from qa.evidence import file_words, own_page
 from qa.sentence_roles import term_before
-from qa.term_match import description_terms
+from qa.term_match import code_subject, description_terms
 from qa.lexical import stems
 from qa.types import Passage
 
@@ -155,7 +155,7 @@ def lookup_quote(s, passages: Sequence[Passage], taken: set[int], labelled: set[
     if not terms and not getattr(s, "term", ""):  # a later paragraph of a description ('It is optional: it defaults to all' under '-u[<mode>]')
         terms = [t for t in description_terms(passages, s.passage, start) if names_a_thing(t) and not _in_code(p, t)]
     said = " ".join(pieces)
-    if terms and label(terms) not in labelled and not any(names_term_itself(said, t) for t in terms):
+    if terms and label(terms) not in labelled and not any(names_term_itself(said, t) for t in terms) and not code_subject(said):  # 'The `path.join()` method ...' says what it describes
         pieces[0] = f"{label(terms)}: {pieces[0]}"
     return pieces, start
 

@@ -25,6 +25,10 @@ _ASKS_FLAG = re.compile(r"\b(which|what) (command[- ]line )?(option|flag|switch)
 _ASKS_SETTING = re.compile(r"\b(config(uration)?|setting|variable)s?\b", re.I)
 NAMED = 1.0  # the term is a literal the question names ("-n"): its description answers first, whatever its words (a sentence merely mentioning "-n" holds more of them)
 NAMED_LATER = 0.9  # a later sentence of that description: it answers when it holds what is asked ('the default value')
+# 'The `path.join()` method joins ...': a sentence whose subject is a literal written as code, the way API references
+# open an entry's description under a heading (the heading is the chunk's, not a term line of its text)
+_CODE_SUBJECT = re.compile(r"^\s*(?:The\s+)?`([^`]+)`\s+(?:method|function|property|class|module|object|event|option|setting|"
+                           r"variable|field|attribute|constructor|macro|command|flag|parameter)s?\b", re.I)
 WORDED = 0.12
 WORDED_ONE = 0.08  # the one word of a long option ('--short') is in a question asking how or for an option: one word says less  # the term's words are all in the question ('--set-upstream' for 'set the upstream branch')
 
@@ -77,6 +81,8 @@ def term_fit(question: str, s, passages: Sequence[Passage]) -> float:
     asked = literals(question)
     if terms and _ASKS_FLAG.search(question) and not _ASKS_SETTING.search(question) and not asked and all(_is_setting(t) for t in terms):
         return -WORDED  # 'Which option of git init sets ...?' asks for a flag, not for the configuration variable 'init.defaultBranch'
+    if asked and opens_with_literal(s.text, asked):
+        return NAMED
     if not terms:
         later = description_terms(passages, s.passage, s.start) if asked else []
         return NAMED_LATER if later and asked & term_literals(later) else 0.0
@@ -92,6 +98,19 @@ def term_fit(question: str, s, passages: Sequence[Passage]) -> float:
         if len(words) == 1 and name.startswith("--") and len(name) >= 6 and words <= q and _ASKS_HOW.search(question):
             fit = WORDED_ONE  # '--short' for 'output in short format', '--bare' for 'a bare repository'
     return fit
+
+
+def code_subject(sentence: str) -> str:
+    """The code a sentence opens with as its subject ('path.join()' in 'The `path.join()` method joins ...'), or ''."""
+    m = _CODE_SUBJECT.match(sentence)
+    return m.group(1) if m else ""
+
+
+def opens_with_literal(sentence: str, asked: set[str]) -> bool:
+    """Is the sentence's subject one of the ``asked`` literals written as code ('The `path.join()` method joins all
+    given path segments ...' for 'path.join')?"""
+    subject = code_subject(sentence)
+    return bool(subject) and bool(asked & term_literals([subject]))
 
 
 def names_term(question: str, term: str) -> bool:

@@ -123,3 +123,20 @@ def test_which_option_asks_for_a_flag_not_a_setting():
     assert term_fit("Which option of git init sets the name of the initial branch?", setting, passages) < 0
     assert term_fit("Which configuration option sets the name of the initial branch?", setting, passages) == 0.0
     assert term_fit("Which option of git init sets the name of the initial branch?", S(passages, 1, "Use the specified name for the initial branch."), passages) > 0
+
+
+def test_a_sentence_naming_its_own_subject_as_code_is_quoted_without_the_lines_above_it():
+    """Node.js's path.md: an argument list ('`...paths` {string} ...', 'Returns: {string}') comes before 'The
+    `path.join()` method joins ...', which says itself what it describes."""
+    from qa.sentence_context import lookup_quote
+    from tests.test_term_match import NODE
+
+    p = passage(1, NODE, 0)
+    at = p.text.index("The `path.join()`")
+    end = p.text.index("resulting path.") + len("resulting path.")
+    s = type("S", (), dict(passage=1, start=at, end=end, text=p.text[at:end], term="", leans_on=None))()
+    assert lookup_quote(s, [p], {at})[0] == [p.text[at:end]]
+    other = p.text.replace("The `path.join()` method joins", "It joins")  # no subject of its own: the terms say what
+    at2 = other.index("It joins")
+    s2 = type("S", (), dict(passage=1, start=at2, end=other.index("resulting path.") + 15, text=other[at2:other.index("resulting path.") + 15], term="", leans_on=None))()
+    assert lookup_quote(s2, [passage(1, other, 0)], {at2})[0][0].startswith("`")

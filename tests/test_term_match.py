@@ -1,8 +1,10 @@
 """A question naming a manual's term is answered by the description under it (qa.term_match)."""
 
+import re
+
 import pytest
 
-from qa.term_match import NAMED, NAMED_LATER, WORDED, literals, term_fit, term_literals
+from qa.term_match import NAMED, NAMED_LATER, WORDED, code_subject, literals, term_fit, term_literals
 from tests.test_compose_structured import P, S
 
 
@@ -59,3 +61,34 @@ def test_a_code_block_before_a_description_is_no_term():
     sentence = "output a file in the syntax used by graphviz."
     assert term_fit("List the tools ninja's -t flag offers.", S(as_code, 1, sentence), as_code) == 0.0
     assert term_fit("List the tools ninja's -t flag offers.", S(as_text, 1, sentence), as_text) == NAMED
+
+
+@pytest.mark.parametrize("sentence, subject", [
+    ("The `path.join()` method joins all given `path` segments together.", "path.join()"),
+    ("`fs.readFile()` function reads the entire contents of a file.", "fs.readFile()"),
+    ("The `node:path` module provides utilities for working with file and directory paths.", "node:path"),
+    ("The default operation of the `node:path` module varies.", ""),  # the module is not the subject
+    ("Use `path.join()` to build paths.", ""),
+])
+def test_code_subject(sentence, subject):
+    assert code_subject(sentence) == subject
+
+
+# Cut from Node.js's path.md (Debian's nodejs docs, tests/data/debian/node-path-join.md) as the reader gives it: the
+# section's heading is the chunk's; its argument list comes before the description.
+NODE = ("`path.join([...paths])`\n\n`...paths` {string} A sequence of path segments\n\nReturns: {string}\n\n"
+        "The `path.join()` method joins all given `path` segments together using the platform-specific separator as a "
+        "delimiter, then normalizes the resulting path.\n\nThe default operation of the `node:path` module varies based "
+        "on the operating system on which a Node.js application is running.")
+
+
+@pytest.mark.parametrize("question, sentence, fit", [
+    ("What does path.join do in Node.js?", "The `path.join()` method joins all given `path` segments together", NAMED),
+    ("What does path.resolve do?", "The `path.join()` method joins all given `path` segments together", 0.0),
+    ("What does path.join do in Node.js?", "The default operation of the `node:path` module varies", 0.0),
+])
+def test_a_sentence_whose_subject_is_the_named_literal_answers_first(question, sentence, fit):
+    passages = [P(NODE, doc="path.md", heading="Path › `path.join([...paths])`")]
+    start = NODE.index(sentence)
+    sentence = NODE[start:re.compile(r"\.(\s|$)").search(NODE, start + len(sentence)).start() + 1]  # to the sentence's end
+    assert term_fit(question, S(passages, 1, sentence), passages) == fit
