@@ -31,7 +31,8 @@ RUN_TOKENS = 4096  # padded tokens per ONNX Runtime call (sentence scoring); 0: 
 
 
 class CrossEncoder:
-    """Scores (question, text) pairs: a higher logit is a better answer.  Thread-safe (one run at a time)."""
+    """Scores (question, text) pairs: a higher logit is a better answer.  Thread-safe: batched runs one at a time, pairs
+    run alone ``workers`` at a time."""
 
     def __init__(self, spec: PackagedModel = PACKAGED[RERANKER], threads: int | None = None, max_tokens: int = MAX_TOKENS,
                  run_tokens: int = RUN_TOKENS, flush_denormals: bool = True, workers: int | None = None):
