@@ -137,6 +137,6 @@ def test_a_sentence_naming_its_own_subject_as_code_is_quoted_without_the_lines_a
     s = type("S", (), dict(passage=1, start=at, end=end, text=p.text[at:end], term="", leans_on=None))()
     assert lookup_quote(s, [p], {at})[0] == [p.text[at:end]]
     other = p.text.replace("The `path.join()` method joins", "It joins")  # no subject of its own: the terms say what
-    at2 = other.index("It joins")
-    s2 = type("S", (), dict(passage=1, start=at2, end=other.index("resulting path.") + 15, text=other[at2:other.index("resulting path.") + 15], term="", leans_on=None))()
+    at2, end2 = other.index("It joins"), other.index("resulting path.") + len("resulting path.")
+    s2 = type("S", (), dict(passage=1, start=at2, end=end2, text=other[at2:end2], term="", leans_on=None))()
     assert lookup_quote(s2, [passage(1, other, 0)], {at2})[0][0].startswith("`")
