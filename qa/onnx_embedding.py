@@ -213,8 +213,9 @@ def token_runs(lengths: Sequence[int], budget: int, most: int) -> list[list[int]
     return runs
 
 
-def onnx_session(path: Path, threads: int | None = None, flush_denormals: bool = False):
-    """An ONNX Runtime CPU session: ``threads`` (default every core this process may use), idle threads sleep.
+def onnx_session(path: Path | bytes, threads: int | None = None, flush_denormals: bool = False):
+    """An ONNX Runtime CPU session of a graph file (or a graph's bytes): ``threads`` (default every core this process
+    may use), idle threads sleep.
 
     ``flush_denormals``: floats below 1.2e-38 are taken as zero (the CPU's flush-to-zero and denormals-are-zero modes),
     which spares the slow path x86 takes for them; the cross-encoder uses it (same logits, docs/benchmarks.md Session 9)."""
@@ -227,7 +228,7 @@ def onnx_session(path: Path, threads: int | None = None, flush_denormals: bool =
     if flush_denormals:
         options.add_session_config_entry("session.set_denormal_as_zero", "1")
     options.log_severity_level = 3
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(path if isinstance(path, bytes) else str(path), options, providers=["CPUExecutionProvider"])
 
 
 def _pad_token(model_dir: Path) -> str:

@@ -35,9 +35,10 @@ class CrossEncoder:
     run alone ``workers`` at a time."""
 
     def __init__(self, spec: PackagedModel = PACKAGED[RERANKER], threads: int | None = None, max_tokens: int = MAX_TOKENS,
-                 run_tokens: int = RUN_TOKENS, flush_denormals: bool = True, workers: int | None = None):
+                 run_tokens: int = RUN_TOKENS, flush_denormals: bool = True, workers: int | None = None, cls_only: bool = True):
         from tokenizers import Tokenizer
 
+        from qa.cross_graph import reader_graph
         from qa.onnx_embedding import onnx_session
 
         folder = spec.locate()
@@ -49,13 +50,15 @@ class CrossEncoder:
         self._tokenizer.enable_truncation(max_tokens, strategy="longest_first")
         # A question's pairs are one small batch: both cores on it (2 intra-op threads on this machine).  Denormal
         # floats flushed to zero: the same logits for ~10% less CPU time (docs/benchmarks.md, Session 9).
-        self._session = onnx_session(folder / "model.onnx", threads or min(2, len(os.sched_getaffinity(0))), flush_denormals=flush_denormals)
+        # ``cls_only``: the last layer computed for the [CLS] row only (qa.cross_graph: 6% less, logits within 0.014).
+        self._graph = reader_graph(folder / "model.onnx") if cls_only else folder / "model.onnx"
+        self._session = onnx_session(self._graph, threads or min(2, len(os.sched_getaffinity(0))), flush_denormals=flush_denormals)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
         # Pairs run alone (run_tokens 0) go side by side, one core each, on a one-thread session of their own: 145
         # against 175 ms p50 for 10 windows in one run on both cores, 220 ms alone one after another (docs/benchmarks.md, Session 10).
         self.workers = workers or min(2, len(os.sched_getaffinity(0)))
-        self._folder, self._flush = folder, flush_denormals
+        self._flush = flush_denormals
         self._side_by_side = None  # (one-thread session, thread pool), made on first use
 
     def logits(self, question: str, texts: Sequence[str], run_tokens: int | None = None) -> list[float]:
@@ -91,7 +94,8 @@ class CrossEncoder:
 
                 from qa.onnx_embedding import onnx_session
 
-                session = onnx_session(self._folder / "model.onnx", 1, flush_denormals=self._flush)
+                session = onnx_session(self._graph, 1, flush_denormals=self._flush)
+                self._graph = None  # the bytes are not needed again
                 self._side_by_side = (session, ThreadPoolExecutor(self.workers, thread_name_prefix="cross-encoder"))
         session, pool = self._side_by_side
         longest_first = sorted(range(len(encodings)), key=lambda i: -len(encodings[i].ids))  # the cores finish together
@@ -118,16 +122,24 @@ class CrossEncoder:
         return [_sigmoid(x / temperature) for x in self.logits(question, texts, run_tokens)]
 
 
+def get_cross_encoder(name: str | None = None) -> CrossEncoder:
+    """The process-wide cross-encoder (loading takes about a second): ``name`` or QA_RERANK_MODEL, reading at most
+    QA_RERANK_TOKENS tokens a pair.  Retrieval, sentence scoring and declining share the one instance."""
+    from qa.settings import get_settings
+
+    settings = get_settings()
+    return _cross_encoder(name or settings.rerank_model, settings.rerank_tokens)
+
+
 @lru_cache(maxsize=2)
-def get_cross_encoder(name: str = RERANKER) -> CrossEncoder:
-    """The process-wide cross-encoder (loading takes about a second)."""
+def _cross_encoder(name: str, max_tokens: int) -> CrossEncoder:
     spec = PACKAGED.get(name)
     if spec is None or spec.kind != "cross-encoder":
         known = ", ".join(n for n, m in PACKAGED.items() if m.kind == "cross-encoder")
         from qa.errors import ModelNotInstalled
 
         raise ModelNotInstalled(f"Unknown cross-encoder {name!r}. Known: {known} (set QA_RERANK_MODEL, or QA_RERANK_TOP=0 to rerank without one).")
-    return CrossEncoder(spec)
+    return CrossEncoder(spec, max_tokens=max_tokens)
 
 
 def score_sentences(question: str, sentences: Sequence[str]) -> list[float]:

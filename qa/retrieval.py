@@ -117,7 +117,7 @@ class Retriever:
             return
         from qa.reranking import get_cross_encoder
 
-        encoder = get_cross_encoder(_settings().rerank_model)
+        encoder = get_cross_encoder()
         texts = cross_texts(question, top, lexical, cfg.cross_window)
         logits = encoder.logits(question, texts, cfg.cross_run_tokens)
         for p, relevance in zip(top, cross_relevance(logits, cfg.t_cross, cfg.cross_combine)):

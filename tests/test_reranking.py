@@ -155,3 +155,26 @@ def test_pairs_run_side_by_side_give_the_logits_of_pairs_run_one_after_another()
     assert side_by_side._side_by_side is not None and one_after_another._side_by_side is None  # the two paths ran
     assert logits == pytest.approx(one_after_another.logits(QUESTION, texts, run_tokens=0), abs=1e-4)
     assert max(range(len(texts)), key=lambda i: logits[i]) == texts.index(ANSWER)
+
+
+
+def test_one_cross_encoder_serves_retrieval_sentences_and_declining_and_reads_the_set_tokens(monkeypatch):
+    from qa.models import RERANKER
+    from qa.settings import get_settings
+
+    default = get_cross_encoder()
+    assert default is get_cross_encoder(RERANKER)  # one model in memory, however it is asked for
+    assert default.max_tokens == get_settings().rerank_tokens == 128
+    long_window = ANSWER + " " + " ".join(f"Filler sentence {i} adds words." for i in range(40))
+    monkeypatch.setenv("QA_RERANK_TOKENS", "40")
+    get_settings.cache_clear()
+    try:
+        short = get_cross_encoder()
+        assert short is not default and short.max_tokens == 40
+        pair = short._tokenizer.encode(QUESTION, long_window)
+        assert len(pair.ids) == 40  # cut to the limit, at the end of the window
+        kept = short._tokenizer.decode([t for t, kind in zip(pair.ids, pair.type_ids) if kind == 1])
+        assert "separate identity" in kept and "filler sentence 39" not in kept.lower()
+        assert short.logits(QUESTION, [long_window]) != default.logits(QUESTION, [long_window])
+    finally:
+        get_settings.cache_clear()

@@ -18,7 +18,9 @@ Variants (graphs are built once into ``$QA_CACHE/cross-graphs/``; the packaged f
 - ``fp32-fused``: that graph through ``onnxruntime.transformers.optimizer`` (Attention, SkipLayerNorm, BiasGelu);
 - ``int8-fused``: ``fp32-fused`` quantized again (``quantize_dynamic``: QAttention; Q, K and V share one scale);
 - ``int8-mha``: the INT8 graph with each layer's attention (PyTorch's SDPA pattern) replaced by one
-  ``com.microsoft.MultiHeadAttention`` node (``qa.benchmarks.graph_surgery``).
+  ``com.microsoft.MultiHeadAttention`` node (``qa.benchmarks.graph_surgery``);
+- ``int8-cls``: the INT8 graph with its last layer computed for the [CLS] row only past its keys and values
+  (``qa.cross_graph``: the graph the product runs since Session 11).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import numpy as np
 
 from qa.benchmarks.stats import load_average
 
-GRAPHS = ("packaged", "fp32", "fp32-fused", "int8-fused", "int8-mha")
+GRAPHS = ("packaged", "fp32", "fp32-fused", "int8-fused", "int8-mha", "int8-cls")
 OPTIONS = {"daz": ("session.set_denormal_as_zero", "1"), "spin": ("session.intra_op.allow_spinning", "1"),
            "block16": ("session.dynamic_block_base", "16")}
 DEFAULT_VARIANTS = ("packaged", "packaged+daz", "packaged+t1", "fp32", "int8-mha")
@@ -90,6 +92,10 @@ def build_graph(name: str, folder: Path) -> Path:
         quantize_dynamic(str(build_graph("fp32-fused", folder)), str(target), weight_type=QuantType.QInt8, per_channel=False, reduce_range=False)
     elif name == "int8-mha":
         onnx.save(graph_surgery.with_multi_head_attention(onnx.load(str(packaged))), str(target))
+    elif name == "int8-cls":
+        from qa.cross_graph import cls_only_last_layer
+
+        onnx.save(cls_only_last_layer(onnx.load(str(packaged))), str(target))
     else:
         raise SystemExit(f"Unknown graph {name!r}: use one of {', '.join(GRAPHS)} (with +daz, +t1, +spin, +block16).")
     return target

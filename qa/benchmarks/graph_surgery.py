@@ -1,4 +1,5 @@
-"""Rewrites of the INT8 cross-encoder graph, measured by ``qa.benchmarks.cross_graphs`` (none is used by the product).
+"""Rewrites of the INT8 cross-encoder graph, measured by ``qa.benchmarks.cross_graphs`` (none is used by the product;
+the one the product runs, the last layer for [CLS] only, is ``qa.cross_graph``).
 
 - ``dequantized``: every ``DynamicQuantizeLinear -> MatMulInteger -> Cast -> Mul(scale)`` chain with a constant INT8
   weight becomes one float ``MatMul`` with the weight dequantized once (``(q - zero_point) * scale``): the same
@@ -107,3 +108,4 @@ def _prune(model, nodes: list):
     del graph.initializer[:]
     graph.initializer.extend(kept_inits)
     return model
+
