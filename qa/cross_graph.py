@@ -7,19 +7,23 @@ LayerNorms and feed-forward for the one row.  On SQuAD windows that is 6% less C
 differ from the packaged graph's by at most 0.014 (mean 0.002): the dynamic quantization of the last three products
 takes its scale from the one row instead of all of them (docs/benchmarks.md, Session 11).
 
-``reader_graph(path)`` is what ``qa.reranking.CrossEncoder`` loads: the rewritten graph's bytes, or the packaged file
-itself when the graph is not the BERT export this rewrite knows (a clear ``ValueError`` is raised by the rewrite,
-and the file is used unchanged: the answer is the same, only slower).
+``reader_graph(path)`` is what ``qa.reranking.CrossEncoder`` loads: the rewritten graph, made once into the model
+cache, or the packaged file itself when the graph is not the BERT export this rewrite knows (the rewrite raises a
+clear ``ValueError``, and the file is used unchanged: the answer is the same, only slower).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
+import tempfile
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 _LAYER = re.compile(r"^/bert/encoder/layer\.(\d+)/")
+REWRITE = 1  # names the cached graph: raise when cls_only_last_layer changes what it writes
 
 
 def last_layer(model) -> int:
@@ -71,13 +75,31 @@ def cls_only_last_layer(model, layer: int | None = None):
     return model
 
 
-def reader_graph(path: Path) -> bytes | Path:
-    """The graph ``CrossEncoder`` runs: ``path`` rewritten by ``cls_only_last_layer`` (as bytes), or ``path`` itself
-    when the rewrite does not apply to it."""
+def reader_graph(path: Path) -> Path | bytes:
+    """The graph ``CrossEncoder`` runs: ``path`` rewritten by ``cls_only_last_layer``, made once and kept in the model
+    cache (``$QA_MODEL_CACHE/onnx``, named after the packaged file), so that a process loads a file as before; its bytes
+    when the cache cannot be written; or ``path`` itself when the rewrite does not apply to it."""
     import onnx
 
+    from qa.model_parts import cache_folder
+
+    st = path.stat()
+    key = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{REWRITE}".encode()).hexdigest()[:12]
+    target = cache_folder() / "onnx" / f"cross-encoder-cls-{key}.onnx"
+    if target.exists():
+        return target
     try:
-        return cls_only_last_layer(onnx.load(str(path))).SerializeToString()
+        graph = cls_only_last_layer(onnx.load(str(path))).SerializeToString()
     except ValueError as exc:
         log.info("cross-encoder %s run as packaged: %s", path, exc)
         return path
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".cross-encoder-", delete=False) as tmp:
+            tmp.write(graph)
+        os.chmod(tmp.name, 0o644)
+        os.replace(tmp.name, target)  # appears whole; another process writing the same file writes the same bytes
+        return target
+    except OSError as exc:
+        log.info("cross-encoder graph not kept in %s (%s): rewritten in memory each time", target.parent, exc)
+        return graph

@@ -41,7 +41,7 @@ def test_the_rewritten_graph_scores_as_the_packaged_one(run_tokens):
     from qa.reranking import CrossEncoder
 
     rewritten, packaged = CrossEncoder(cls_only=True, workers=1), CrossEncoder(cls_only=False, workers=1)
-    assert isinstance(rewritten._graph, bytes) and packaged._graph == packaged_graph()
+    assert rewritten._graph.name.startswith("cross-encoder-cls-") and packaged._graph == packaged_graph()
     new, old = rewritten.logits(QUESTION, TEXTS, run_tokens), packaged.logits(QUESTION, TEXTS, run_tokens)
     assert new == pytest.approx(old, abs=0.05)  # the last layer's quantization scales come from one row: close, not equal
     assert new != old
@@ -63,3 +63,22 @@ def test_a_graph_that_is_not_the_expected_export_is_run_as_it_is(tmp_path, caplo
     with caplog.at_level("INFO", logger="qa.cross_graph"):
         assert reader_graph(path) == path
     assert "run as packaged" in caplog.text
+
+
+def test_the_rewritten_graph_is_made_once_into_the_model_cache(tmp_path, monkeypatch):
+    import onnx
+
+    monkeypatch.setenv("QA_MODEL_CACHE", str(tmp_path / "models"))
+    made = reader_graph(packaged_graph())
+    assert made.parent == tmp_path / "models" / "onnx" and [p.name for p in made.parent.iterdir()] == [made.name]  # no temporary left
+    assert "cls_only_query_input" in {i for n in onnx.load(str(made)).graph.node for i in n.input}
+    written = made.stat().st_mtime_ns
+    assert reader_graph(packaged_graph()) == made and made.stat().st_mtime_ns == written  # read back, not made again
+
+
+def test_a_cache_that_cannot_be_written_gives_the_graph_in_memory(tmp_path, monkeypatch):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("QA_MODEL_CACHE", str(blocked))
+    graph = reader_graph(packaged_graph())
+    assert isinstance(graph, bytes) and b"cls_only_query_input" in graph
