@@ -17,13 +17,14 @@ from qa.lexical import stems
 _DET = re.compile(r"^(?:the|a|an)\s+", re.I)
 _SOURCES = re.compile(r"\b(?:the |these |all the )?(?:sources|documents|articles|texts|reports|authors)\b", re.I)
 _THING = r"[^?,;]+?"
+_END = r"\?|\.(?=\s|$)|$"  # the question's end: a full stop only before a space or the end ('path.join?' is one thing)
 _SIDE_PATTERNS = [  # (pattern, the group holding what both sides share, after them) — checked in turn
-    re.compile(rf"\bdifferences? between ({_THING}) and ({_THING})(?=\s+(?:in|on|when|for|inside|within|regarding|with respect to)\b|[?.]|$)", re.I),
+    re.compile(rf"\bdifferences? between ({_THING}) and ({_THING})(?=\s+(?:in|on|when|for|inside|within|regarding|with respect to)\b|{_END})", re.I),
     re.compile(rf"^\s*compare (?:how|what) ({_THING}) and ({_THING}) (?:see|view|say|says|describe|treat|handle|explain|present|frame|portray)\b", re.I),
-    re.compile(rf"^\s*compare ({_THING}) (?:and|with|to|versus|vs\.?) ({_THING})(?=\s+(?:in|on|when|for|regarding)\b|[?.]|$)", re.I),
+    re.compile(rf"^\s*compare ({_THING}) (?:and|with|to|versus|vs\.?) ({_THING})(?=\s+(?:in|on|when|for|regarding)\b|{_END})", re.I),
     re.compile(rf"^\s*how (?:do|does|did|would|will) ({_THING}) and ({_THING}) (?:differ|compare|treat|handle|deal with|behave|work|act|respond|react|view|see|approach|define|store|use)\b", re.I),
-    re.compile(rf"^\s*how (?:do|does|did|is|are) ({_THING}) (?:differ from|different from|compare (?:with|to)|stack up against) ({_THING})(?=\s+(?:in|on|when|for|regarding)\b|[?.]|$)", re.I),
-    re.compile(rf"^\s*(?:what is |what's )?({_THING}) (?:versus|vs\.?) ({_THING})(?=[?.]|$)", re.I),
+    re.compile(rf"^\s*how (?:do|does|did|is|are) ({_THING}) (?:differ from|different from|compare (?:with|to)|stack up against) ({_THING})(?=\s+(?:in|on|when|for|regarding)\b|{_END})", re.I),
+    re.compile(rf"^\s*(?:what is |what's )?({_THING}) (?:versus|vs\.?) ({_THING})(?={_END})", re.I),
 ]
 
 

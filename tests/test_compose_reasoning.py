@@ -30,6 +30,9 @@ def S(n, text, score=0.8, start=0):
     ("Compare Trump's and Biden's approaches to China on fentanyl.", ["Trump", "Biden"]),
     ("How does bash's job control compare with zsh's?", ["bash's job control", "zsh's job control"]),
     ("How does git fetch compare with git pull?", ["git fetch", "git pull"]),
+    ("What is the difference between path.resolve and path.join?", ["path.resolve", "path.join"]),  # a dot inside a name
+    ("Compare os.path and pathlib.", ["os.path", "pathlib"]),
+    ("What is os.path vs. pathlib.Path?", ["os.path", "pathlib.Path"]),
     ("How do the sources differ on the number of deaths in 2022?", []),  # sources, not things: each source is heard instead
 ])
 def test_compared_things(question, labels):
