@@ -19,6 +19,11 @@ _NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|
 _ASKS_TIME = re.compile(r"^\s*(when|in what year|what year|what date|since when)\b", re.I)
 _ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
+_ASKS_PLACE = re.compile(r"^\s*(where|in (what|which) (directory|folder|file|place|city|country|region|location))\b", re.I)
+#: a place: a locative preposition before what it places ('in the build root', 'under ~/.config', 'north of Paris'),
+#: or a path ('/etc/gitconfig', '~/.bashrc', '$HOME/.ninja_log'); 'to build' and 'of the command' place nothing
+_GIVES_PLACE = re.compile(r"\b(in|at|on|under|inside|within|into|onto|near|beside|from|below|above|beneath|between|across|along|around|"
+                          r"throughout|outside|(?:north|south|east|west)(?:ern|east|west)? of)\s+[\w$~./'\"`‘“]|(?:^|[\s(`'\"])[~$]?[\w.-]*/[\w./-]+", re.I)
 #: 'What is the default history file when bash is in POSIX mode?': what is asked comes before the clause that sets
 #: the case; a sentence restating the case ('POSIX mode changes ...') does not answer
 _CASE_CLAUSE = re.compile(r"^\s*(?:what|which|how many|how much)\b(.+?)\s+\b(?:when|if|while|whenever|unless|once)\b\s+\S", re.I)
@@ -56,6 +61,8 @@ def answer_type_fit(question: str, sentence: str) -> float:
         return 0.15
     if _ASKS_TIME.search(question) or asks_for_a_date(question):
         return 0.1 if mentions_a_time(sentence) else -0.15
+    if _ASKS_PLACE.search(question):  # 'Where does ninja keep its log?': 'in the build root', not 'Ninja keeps a log'
+        return 0.1 if _GIVES_PLACE.search(sentence) else -0.15
     if _ASKS_WHO.search(question):  # a name the question does not already give
         asked = {w.lower() for w in _NAME.findall(question)}
         return 0.1 if any(w.lower() not in asked for w in _NAME.findall(sentence[1:])) else -0.15

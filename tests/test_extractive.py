@@ -44,6 +44,20 @@ def test_date_questions_prefer_a_full_date(question, sentence, expected):
 
 
 @pytest.mark.parametrize("question, sentence, expected", [
+    ("Where does ninja keep its log file?", "The log file is kept in the build root in a file called .ninja_log.", 0.1),
+    ("Where does ninja keep its log file?", "For each built file, Ninja keeps a log of the command used to build it.", -0.15),
+    ("Where is the system-wide configuration stored?", "It reads /etc/gitconfig first.", 0.1),  # a path places it
+    ("Where is the user's file?", "It is ~/.bashrc.", 0.1),
+    ("Where did the Normans settle?", "They settled north of the Seine.", 0.1),
+    ("In which directory are hooks kept?", "Hooks are kept under the hooks directory.", 0.1),
+    ("Where did the Normans settle?", "They wanted to settle and farm.", -0.15),  # 'to settle' places nothing
+    ("What does ninja keep?", "Ninja keeps a log.", 0.0),  # not a 'where' question
+])
+def test_where_questions_prefer_a_place(question, sentence, expected):
+    assert answer_type_fit(question, sentence) == expected
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
     ("What was Tesla's revenue in Q1 2021?", "Q1 2023 revenue was $23.3 billion.", -0.15),  # another year only
     ("What was Tesla's revenue in Q1 2021?", "Revenue was $10.4 billion in Q1 2021, up from 2020.", 0.0),
     ("What was Tesla's revenue in Q1 2021?", "Revenue was $10.4 billion.", 0.0),  # no year: not against it
