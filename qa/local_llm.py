@@ -14,7 +14,7 @@ import atexit
 import contextlib
 import json
 import os
-import select
+import selectors
 import subprocess
 import sys
 import tempfile
@@ -154,12 +154,14 @@ class LlamaServer:
     def _wait_for_address(self) -> str:
         """Read the child's one-line ready message, which it prints once the model is loaded."""
         out, deadline = self.process.stdout, time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
-            if select.select([out], [], [], 0.5)[0]:
-                line = out.readline()
-                if not line:
-                    raise RuntimeError(f"server exited with code {self.process.wait()}")
-                return json.loads(line)["address"]
+        with selectors.DefaultSelector() as waiting:  # epoll here: any descriptor number (select() fails past 1023)
+            waiting.register(out, selectors.EVENT_READ)
+            while time.monotonic() < deadline:
+                if waiting.select(0.5):
+                    line = out.readline()
+                    if not line:
+                        raise RuntimeError(f"server exited with code {self.process.wait()}")
+                    return json.loads(line)["address"]
         raise TimeoutError(f"model not loaded within {self.start_timeout:.0f} s")
 
     def log_tail(self, lines: int = 30) -> str:
