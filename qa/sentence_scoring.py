@@ -28,6 +28,9 @@ _GIVES_PLACE = re.compile(r"\b(in|at|on|under|inside|within|into|onto|near|besid
 #: the case; a sentence restating the case ('POSIX mode changes ...') does not answer
 _CASE_CLAUSE = re.compile(r"^\s*(?:what|which|how many|how much)\b(.+?)\s+\b(?:when|if|while|whenever|unless|once)\b\s+\S", re.I)
 FOCUS = 0.15  # the share of what is asked a sentence holds, this much more
+#: 'What is ninja's default progress status?' asks for the value of a thing it names
+_WHAT_IS = re.compile(r"^\s*what(?:\s+is|['’]s|\s+are|\s+was|\s+were)\s+(?:the\s+|an?\s+)?(?:(?P<owner>[\w.+-]+)['’]s?\s+)?(?P<thing>[^?]+?)\s*\??\s*$", re.I)
+SUBJECT = 0.1  # a sentence whose subject is that thing ('The default progress status is "[%f/%t] "'), this much more
 _HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
@@ -49,7 +52,20 @@ class ScoredSentence:
 def sentence_score(question: str, sentence: str, dense: float, overlap: float) -> float:
     """How well a sentence answers: closeness in meaning and the question's words, half each, plus the fit of its
     kind of answer and of its period."""
-    return 0.5 * dense + 0.5 * overlap + answer_type_fit(question, sentence) + period_fit(question, sentence)
+    return 0.5 * dense + 0.5 * overlap + answer_type_fit(question, sentence) + period_fit(question, sentence) + subject_fit(question, sentence)
+
+
+def subject_fit(question: str, sentence: str) -> float:
+    """+ when a 'What is X?' question's X (its owner may be left out) is the sentence's subject, with 'is' or 'are'
+    after it: 'The default progress status is ...' answers 'What is ninja's default progress status?', where a
+    sentence that only mentions X ('NINJA_STATUS, the progress status printed before ...') does not."""
+    m = _WHAT_IS.match(question)
+    if not m:
+        return 0.0
+    owner = rf"(?:{re.escape(m.group('owner'))}['’]s?\s+)?" if m.group("owner") else ""
+    thing = r"\s+".join(re.escape(w) for w in m.group("thing").split())
+    subject = re.compile(rf"^\W*(?:the\s+|an?\s+)?{owner}{thing}\s+(?:is|are|was|were)\b", re.I)
+    return SUBJECT if subject.match(sentence) else 0.0
 
 
 def answer_type_fit(question: str, sentence: str) -> float:

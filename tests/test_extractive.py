@@ -158,3 +158,18 @@ def test_a_numbered_headings_words_are_not_a_sentence(fake_embedder):
                 heading="Quick Start › 3. Running your program under Memcheck")
     found = [s.text for s in ExtractiveGenerator(fake_embedder).score_sentences("How do I run my program under Memcheck?", [p])]
     assert found == ["If you normally run your program like this, use the command line below."]
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("What is ninja's default progress status?", 'The default progress status is "[%f/%t] " (note the trailing space).', 0.1),
+    ("What is ninja's default progress status?", "Ninja supports NINJA_STATUS, the progress status printed before the rule.", 0.0),
+    ("What is ninja's default progress status?", "Ninja's default progress status is short.", 0.1),  # with its owner
+    ("What is a bare repository?", "A bare repository is a repository without a working tree.", 0.1),
+    ("What are hooks?", "Hooks are programs you can place in a hooks directory.", 0.1),
+    ("What is a bare repository?", "A bare repository holds no working tree.", 0.0),  # no 'is' after it
+    ("How is a bare repository made?", "A bare repository is made with git init --bare.", 0.0),  # not a 'What is' question
+])
+def test_what_is_questions_prefer_the_sentence_whose_subject_is_the_thing(question, sentence, expected):
+    from qa.sentence_scoring import subject_fit
+
+    assert subject_fit(question, sentence) == expected
