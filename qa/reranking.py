@@ -95,7 +95,7 @@ class CrossEncoder:
                 from qa.onnx_embedding import onnx_session
 
                 session = onnx_session(self._graph, 1, flush_denormals=self._flush)
-                self._graph = None  # the bytes are not needed again
+                self._graph = None  # the graph (a file's path, or bytes) is not needed again
                 self._side_by_side = (session, ThreadPoolExecutor(self.workers, thread_name_prefix="cross-encoder"))
         session, pool = self._side_by_side
         longest_first = sorted(range(len(encodings)), key=lambda i: -len(encodings[i].ids))  # the cores finish together

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa.citations import place_marks
 from qa.lexical import asks_for_a_date, mentions_a_time, numbers, states_a_date, stems, years
@@ -59,13 +60,20 @@ def subject_fit(question: str, sentence: str) -> float:
     """+ when a 'What is X?' question's X (its owner may be left out) is the sentence's subject, with 'is' or 'are'
     after it: 'The default progress status is ...' answers 'What is ninja's default progress status?', where a
     sentence that only mentions X ('NINJA_STATUS, the progress status printed before ...') does not."""
+    subject = _asked_subject(question)
+    return SUBJECT if subject is not None and subject.match(sentence) else 0.0
+
+
+@lru_cache(maxsize=64)
+def _asked_subject(question: str) -> re.Pattern | None:
+    """The start of a sentence whose subject is what 'What is X?' asks ('[The] [owner's] X is'); None for other
+    questions.  Made once a question: every sentence read is matched against it."""
     m = _WHAT_IS.match(question)
     if not m:
-        return 0.0
+        return None
     owner = rf"(?:{re.escape(m.group('owner'))}['’]s?\s+)?" if m.group("owner") else ""
     thing = r"\s+".join(re.escape(w) for w in m.group("thing").split())
-    subject = re.compile(rf"^\W*(?:the\s+|an?\s+)?{owner}{thing}\s+(?:is|are|was|were)\b", re.I)
-    return SUBJECT if subject.match(sentence) else 0.0
+    return re.compile(rf"^\W*(?:the\s+|an?\s+)?{owner}{thing}\s+(?:is|are|was|were)\b", re.I)
 
 
 def answer_type_fit(question: str, sentence: str) -> float:
