@@ -52,7 +52,7 @@ class ScoredSentence:
 
 def sentence_score(question: str, sentence: str, dense: float, overlap: float) -> float:
     """How well a sentence answers: closeness in meaning and the question's words, half each, plus the fit of its
-    kind of answer and of its period."""
+    kind of answer, of its period and of its subject."""
     return 0.5 * dense + 0.5 * overlap + answer_type_fit(question, sentence) + period_fit(question, sentence) + subject_fit(question, sentence)
 
 

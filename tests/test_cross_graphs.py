@@ -7,7 +7,7 @@ import collections
 import numpy as np
 import pytest
 
-from qa.benchmarks.cross_graphs import feeds_for, make_session
+from qa.benchmarks.cross_graphs import build_graph, feeds_for, make_session
 
 QUESTION = "When did the Normans first gain their separate identity?"
 TEXTS = ["The Normans gained their separate identity in the first half of the 10th century.",
@@ -38,16 +38,10 @@ def test_a_rewritten_graph_computes_what_the_packaged_one_does(variant, feeds, t
     elif variant == "int8-mha":
         assert ops["MultiHeadAttention"] == 12 and ops["Softmax"] == 0
     else:  # the last layer's query input, residual and mask cut to the [CLS] row
-        assert ops["Slice"] == collections.Counter(n.op_type for n in onnx.load(str(packaged_file())).graph.node)["Slice"] + 3
+        assert ops["Slice"] == collections.Counter(n.op_type for n in onnx.load(str(build_graph("packaged", tmp_path))).graph.node)["Slice"] + 3
     logits = rewritten.run(None, feeds)[0][:, 0]
     assert np.argmax(logits) == np.argmax(packaged) == 0  # the sentence that answers stays first
     assert np.abs(logits - packaged).max() < (0.05 if variant == "int8-cls" else 1.0)  # other quantization scales: close, not equal
-
-
-def packaged_file():
-    from qa.models import PACKAGED, RERANKER
-
-    return PACKAGED[RERANKER].locate() / "model.onnx"
 
 
 def test_an_unknown_variant_names_the_choices(tmp_path):

@@ -157,7 +157,6 @@ def test_pairs_run_side_by_side_give_the_logits_of_pairs_run_one_after_another()
     assert max(range(len(texts)), key=lambda i: logits[i]) == texts.index(ANSWER)
 
 
-
 def test_one_cross_encoder_serves_retrieval_sentences_and_declining_and_reads_the_set_tokens(monkeypatch):
     from qa.models import RERANKER
     from qa.settings import get_settings

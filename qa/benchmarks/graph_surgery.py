@@ -108,4 +108,3 @@ def _prune(model, nodes: list):
     del graph.initializer[:]
     graph.initializer.extend(kept_inits)
     return model
-
